@@ -1,0 +1,38 @@
+package io.highdim.tiff;
+
+import java.io.Serializable;
+
+/**
+ * One IFD as far as decoding its pixels needs: geometry, sample layout, codec and the byte ranges of its strips
+ * or tiles. Strips are modelled as tiles as wide as the image and {@code RowsPerStrip} tall.
+ */
+public record TiffPage(
+        int width, int height, int bitsPerSample, int sampleFormat, int samplesPerPixel, int planarConfiguration,
+        int compression, int predictor, int photometric, boolean tiled, int tileWidth, int tileHeight,
+        long[] offsets, long[] byteCounts) implements Serializable {
+
+    public PixelType pixelType() { return PixelType.fromTiff(bitsPerSample, sampleFormat); }
+
+    /** Samples are stored one plane after the other (PlanarConfiguration 2), or there is only one. */
+    public boolean planar() { return planarConfiguration == 2 || samplesPerPixel == 1; }
+
+    public int tilesAcross() { return (width + tileWidth - 1) / tileWidth; }
+
+    public int tilesDown() { return (height + tileHeight - 1) / tileHeight; }
+
+    /** Strips or tiles holding one sample plane (planar) or the whole page (chunky). */
+    public int chunksPerPlane() { return tilesAcross() * tilesDown(); }
+
+    /** Same pixel geometry and type: pages that can be stacked into one image. */
+    public boolean sameGeometry(TiffPage o) {
+        return width == o.width && height == o.height && bitsPerSample == o.bitsPerSample
+                && sampleFormat == o.sampleFormat && samplesPerPixel == o.samplesPerPixel;
+    }
+
+    /** Bytes of all stored strips/tiles of this page. */
+    public long storedBytes() {
+        long sum = 0;
+        for (long c : byteCounts) sum += c;
+        return sum;
+    }
+}
