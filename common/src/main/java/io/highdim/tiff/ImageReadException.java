@@ -12,6 +12,7 @@ public class ImageReadException extends IOException {
 
     private final String file;
     private final Reason reason;
+    private final String detail;
 
     public ImageReadException(String file, Reason reason, String detail) {
         this(file, reason, detail, null);
@@ -21,9 +22,13 @@ public class ImageReadException extends IOException {
         super(file + ": " + reason + ": " + detail, cause);
         this.file = file;
         this.reason = reason;
+        this.detail = detail;
     }
 
     public String file() { return file; }
 
     public Reason reason() { return reason; }
+
+    /** The reason and detail without the file name, e.g. "TRUNCATED: strip 3 ... lies past the end". */
+    public String describe() { return reason + ": " + detail; }
 }

@@ -116,7 +116,8 @@ final class OmeXml {
                         + " x " + sizeY + " but its first IFD is " + firstPage.width() + " x " + firstPage.height());
             }
             String type = pixels.hasAttribute("Type") ? pixels.getAttribute("Type") : pixels.getAttribute("PixelType");
-            if (!type.isEmpty() && !type.equals(firstPage.pixelType().numpyName())) {
+            String omeType = switch (type) { case "float" -> "float32"; case "double" -> "float64"; default -> type; };
+            if (!type.isEmpty() && !omeType.equals(firstPage.pixelType().numpyName())) {
                 warnings.add("OME-XML Type " + type + " but the pages hold " + firstPage.pixelType().numpyName()
                         + ": the pages' type is used");
             }

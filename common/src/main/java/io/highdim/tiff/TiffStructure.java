@@ -301,6 +301,10 @@ public final class TiffStructure {
                 throw new ImageReadException(w.file, Reason.UNSUPPORTED_COMPRESSION, where + " uses compression "
                         + TiffCodecs.name(compression));
             }
+            if (predictor < 1 || predictor > 3 || (predictor == 3 && !type.isFloating())) {
+                throw new ImageReadException(w.file, Reason.UNSUPPORTED_LAYOUT, where + " has Predictor " + predictor
+                        + " for " + type.numpyName() + " samples");
+            }
             boolean tiled = tileOffsets != null;
             long tw, th;
             long[] offsets, counts;

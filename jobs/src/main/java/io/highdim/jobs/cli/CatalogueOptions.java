@@ -1,0 +1,38 @@
+package io.highdim.jobs.cli;
+
+import io.highdim.jobs.catalogue.CatalogueDatabase;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the catalogue lives: an embedded PostgreSQL under --state-dir (default), or an external server. */
+public class CatalogueOptions {
+    @Option(names = "--jdbc-url", description = "External PostgreSQL, e.g. jdbc:postgresql://db:5432/highdim. "
+            + "Default: an embedded PostgreSQL with its data under --state-dir.")
+    String jdbcUrl;
+
+    @Option(names = "--db-user", defaultValue = "postgres", description = "Database user (default: ${DEFAULT-VALUE}).")
+    String user;
+
+    @Option(names = "--db-password-file", description = "File holding the database password. "
+            + "Otherwise the environment variable HIGHDIM_DB_PASSWORD is used. Never logged.")
+    Path passwordFile;
+
+    @Option(names = "--state-dir", defaultValue = ".highdim", description = "Folder for the embedded database's data "
+            + "(default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--db-port", defaultValue = "0", description = "Port of the embedded database (default: any free).")
+    int port;
+
+    public CatalogueDatabase open() throws IOException {
+        CatalogueDatabase db;
+        if (jdbcUrl != null) {
+            db = CatalogueDatabase.external(jdbcUrl, user, CatalogueDatabase.resolvePassword(passwordFile));
+        } else {
+            db = CatalogueDatabase.embedded(stateDir.resolve("postgres"), port);
+        }
+        db.migrate();
+        return db;
+    }
+}

@@ -1,0 +1,44 @@
+package io.highdim.jobs.cli;
+
+import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.catalogue.CatalogueReader;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Prints from the catalogue the JSON the Python service returned. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Print an image's metadata, statistics or PCA from the catalogue, as the service's JSON.")
+public class ShowCommand implements Callable<Integer> {
+    enum What { metadata, statistics, pca }
+
+    @Parameters(index = "0", description = "metadata, statistics or pca")
+    What what;
+
+    @Option(names = "--image-id", required = true, description = "The image (file name without extension, #N for "
+            + "images of multi-image files).")
+    String imageId;
+
+    @Mixin CatalogueOptions catalogue;
+
+    @Override
+    public Integer call() throws Exception {
+        try (CatalogueDatabase db = catalogue.open()) {
+            CatalogueReader reader = new CatalogueReader(db);
+            Optional<String> json = switch (what) {
+                case metadata -> reader.metadataJson(imageId);
+                case statistics -> reader.statisticsJson(imageId);
+                case pca -> reader.pcaJson(imageId);
+            };
+            if (json.isEmpty()) {
+                System.err.println("no " + what + " for image " + imageId + " in the catalogue");
+                return 2;
+            }
+            System.out.println(json.get());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.highdim.jobs.catalogue;
+
+import static io.highdim.jobs.catalogue.CatalogueTestData.count;
+import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
+import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starting, migrating, restarting and recovering the embedded catalogue; the external variant. */
+class CatalogueDatabaseTest {
+    @TempDir
+    static Path sharedTmp;
+    static CatalogueDatabase shared;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startSharedServer() {
+        shared = CatalogueDatabase.embedded(sharedTmp.resolve("shared"), 0);
+    }
+
+    @AfterAll
+    static void stopSharedServer() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    @Test
+    void migratesAFreshDataDirectoryAndMigratingAgainChangesNothing() throws Exception {
+        Path dir = tmp.resolve("not/yet/there");
+        long start = System.nanoTime();
+        try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, 0)) {
+            System.out.println("embedded PostgreSQL, fresh data directory (initdb + start): "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            assertTrue(db.isEmbedded());
+            assertTrue(Files.isRegularFile(dir.resolve("PG_VERSION")));
+            db.migrate();
+            db.migrate();
+            assertEquals("1", scalar(db, "select max(version) from flyway_schema_history where success"));
+            assertEquals("1", scalar(db, "select count(*) from flyway_schema_history where version is not null"));
+            for (String table : List.of("runs", "images", "plane_stats", "channel_stats", "pca_results",
+                    "pca_components", "slices")) {
+                assertEquals(table, scalar(db, "select table_name from information_schema.tables "
+                        + "where table_schema = 'public' and table_name = ?", table));
+            }
+            assertEquals("ARRAY", scalar(db, "select data_type from information_schema.columns "
+                    + "where table_name = 'pca_results' and column_name = 'mean'"));
+            assertEquals("jsonb", scalar(db, "select data_type from information_schema.columns "
+                    + "where table_name = 'images' and column_name = 'warnings'"));
+        }
+    }
+
+    @Test
+    void dataSurvivesAStopAndRestartOnTheSameDirectoryAndAFixedPort() throws Exception {
+        Path dir = tmp.resolve("catalogue");
+        int port = freePort();
+        try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, port)) {
+            assertEquals(port, db.port());
+            assertTrue(db.jdbcUrl().contains(":" + port + "/"));
+            db.migrate();
+            new CatalogueWriter(db).replace("run-1", List.of(fullResults("kept", 2, 1, 2, 0)));
+        }
+        assertFalse(Files.exists(dir.resolve("postmaster.pid")), "the server was stopped");
+
+        long start = System.nanoTime();
+        try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, port)) {
+            System.out.println("embedded PostgreSQL, existing data directory (start): "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            db.migrate();
+            CatalogueReader reader = new CatalogueReader(db);
+            assertEquals("kept", reader.image("kept").orElseThrow().imageId());
+            assertTrue(reader.statisticsJson("kept").isPresent());
+            assertTrue(reader.pcaJson("kept").isPresent());
+            assertEquals(4, count(db, "plane_stats", "kept"));
+        }
+    }
+
+    @Test
+    void aPostmasterPidOfAProcessThatIsGoneOrIsNotPostgresDoesNotBlockTheNextStart() throws Exception {
+        Path dir = tmp.resolve("stale");
+        try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, 0)) {
+            db.migrate();
+        }
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Process notPostgres = new ProcessBuilder("sleep", "60").start();
+        try {
+            for (long pid : new long[] {dead.pid(), notPostgres.pid()}) {
+                Files.writeString(dir.resolve("postmaster.pid"), pid + "\n" + dir + "\n1700000000\n5432\n\n\n\n");
+                try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, 0);
+                     Connection connection = db.connect()) {
+                    assertTrue(connection.isValid(5));
+                }
+            }
+        } finally {
+            notPostgres.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aServerLeftRunningByAKilledJvmIsStoppedAndItsDataIsKept() throws Exception {
+        Path dir = tmp.resolve("crashed");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                CrashingRunMain.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        long orphanPid;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("READY")) {
+                // the child's log
+            }
+            assertTrue(line != null, "the child run did not get ready");
+            orphanPid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).strip());
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, the postmaster stays
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        try {
+            assertTrue(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "postmaster orphaned");
+            try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, 0)) {
+                assertFalse(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "orphan stopped");
+                db.migrate();
+                assertEquals(2, new CatalogueReader(db).image("crashed").orElseThrow().sizeC());
+            }
+        } finally {
+            ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroy); // never leave a server behind
+        }
+    }
+
+    @Test
+    void anExternalServerIsReachedWithUrlUserAndPasswordAndThePasswordIsNotShown() throws Exception {
+        // the embedded server trusts localhost, so any password is accepted
+        try (CatalogueDatabase external = CatalogueDatabase.external(shared.jdbcUrl(), "postgres", "s3cret-pw")) {
+            assertFalse(external.isEmbedded());
+            assertEquals(-1, external.port());
+            assertFalse(external.toString().contains("s3cret-pw"));
+            Properties properties = external.connectionProperties();
+            assertEquals("postgres", properties.getProperty("user"));
+            assertEquals("s3cret-pw", properties.getProperty("password"));
+            assertEquals("org.postgresql.Driver", properties.getProperty("driver"));
+            external.migrate();
+            new CatalogueWriter(external).replace("run-ext", List.of(fullResults("ext", 1, 1, 1, 0)));
+            assertEquals("ext", new CatalogueReader(shared).image("ext").orElseThrow().imageId());
+        }
+        assertEquals("1", scalar(shared, "select 1"), "closing an external database stops no server");
+        assertThrows(IllegalArgumentException.class,
+                () -> CatalogueDatabase.external("jdbc:mysql://localhost/x", "u", null));
+    }
+
+    @Test
+    void thePasswordComesFromAFileWhenOneIsGiven() throws Exception {
+        Path file = tmp.resolve("pw");
+        Files.writeString(file, "from-file\n");
+        assertEquals("from-file", CatalogueDatabase.resolvePassword(file));
+        String env = System.getenv(CatalogueDatabase.PASSWORD_ENV);
+        assertEquals(env == null || env.isEmpty() ? null : env, CatalogueDatabase.resolvePassword(null));
+        assertThrows(CatalogueException.class, () -> CatalogueDatabase.resolvePassword(tmp.resolve("missing")));
+    }
+
+    @Test
+    void aSecondServerOnADirectoryInUseIsRefused() throws Exception {
+        Path dir = shared.dataDirectory().orElseThrow();
+        CatalogueException error = assertThrows(CatalogueException.class, () -> CatalogueDatabase.embedded(dir, 0));
+        assertTrue(error.getMessage().contains(dir.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("in use"), error.getMessage());
+        assertEquals("1", scalar(shared, "select 1"), "the first server still runs");
+        assertTrue(Files.exists(dir.resolve("postmaster.pid")));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

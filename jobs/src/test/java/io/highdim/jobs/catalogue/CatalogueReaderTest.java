@@ -1,0 +1,161 @@
+package io.highdim.jobs.catalogue;
+
+import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
+import static io.highdim.jobs.catalogue.CatalogueTestData.okImage;
+import static io.highdim.jobs.catalogue.CatalogueTestData.rejectedImage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What `show` prints: the Python service's JSON documents, read back from a real embedded PostgreSQL. */
+class CatalogueReaderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dataDir;
+    static CatalogueDatabase db;
+    static CatalogueReader reader;
+
+    @BeforeAll
+    static void startServerAndWriteSamples() {
+        db = CatalogueDatabase.embedded(dataDir.resolve("pg"), 0);
+        db.migrate();
+        reader = new CatalogueReader(db);
+        CatalogueWriter writer = new CatalogueWriter(db);
+
+        ImageRecord cells = okImage("cells", 3, 2, 2, 4, 5);
+        // channels out of order, a NaN mean, fractional extremes on channel 1
+        List<ChannelStatsRecord> channels = List.of(
+                new ChannelStatsRecord("cells", 1, 120, 2.25, 0.5, 0.5, 7.5, 0),
+                new ChannelStatsRecord("cells", 0, 120, Double.NaN, 1.25, 3, 65535, 4));
+        PcaRecord pca = new PcaRecord("cells", 2, new double[] {4.0, 1.0}, new double[] {0.8, 0.2},
+                new double[][] {{0.6, 0.8}, {-0.8, 0.6}}, new double[] {10.5, 20.25}, 240);
+        ImageResults floats = fullResults("floats", 1, 1, 1, 0);
+        ImageRecord f = floats.image();
+        ImageRecord float32 = new ImageRecord(f.imageId(), f.uri(), f.status(), f.reason(), "float32", f.sizeZ(),
+                f.sizeT(), f.sizeC(), f.height(), f.width(), f.dimensionSource(), f.warnings(), f.fileBytes(),
+                f.series(), f.imageCount());
+        writer.replace("run-show", List.of(
+                new ImageResults(cells, channels, null, pca, null),
+                new ImageResults(float32, floats.channelStats(), null, null, null),
+                new ImageResults(rejectedImage("broken", "truncated strip"), null, null, null, null)));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void metadataJsonHasTheServiceKeysInOrderAndShapeZTCYX() throws Exception {
+        JsonNode metadata = JSON.readTree(reader().metadataJson("cells").orElseThrow());
+        assertEquals(List.of("dtype", "shape", "Z", "T", "Channels", "Height", "Width"), keys(metadata));
+        assertEquals("uint16", metadata.get("dtype").asText());
+        assertEquals(List.of(3, 2, 2, 4, 5), ints(metadata.get("shape")));
+        assertEquals(3, metadata.get("Z").intValue());
+        assertEquals(2, metadata.get("T").intValue());
+        assertEquals(2, metadata.get("Channels").intValue());
+        assertEquals(4, metadata.get("Height").intValue());
+        assertEquals(5, metadata.get("Width").intValue());
+        assertTrue(metadata.get("Z").isInt());
+    }
+
+    @Test
+    void statisticsJsonHasOneEntryPerChannelInChannelOrder() throws Exception {
+        JsonNode stats = JSON.readTree(reader().statisticsJson("cells").orElseThrow());
+        assertEquals(List.of("mean", "std", "min", "max"), keys(stats));
+        assertTrue(stats.get("mean").get(0).isNull(), "NaN is rendered as null");
+        assertEquals(2.25, stats.get("mean").get(1).doubleValue());
+        assertEquals(List.of(1.25, 0.5), doubles(stats.get("std")));
+        // uint16: integral extremes are integers, as numpy gives them; fractional ones stay floats
+        assertTrue(stats.get("min").get(0).isIntegralNumber());
+        assertEquals(3, stats.get("min").get(0).intValue());
+        assertEquals(65535, stats.get("max").get(0).intValue());
+        assertEquals(0.5, stats.get("min").get(1).doubleValue());
+        assertEquals(7.5, stats.get("max").get(1).doubleValue());
+        assertTrue(stats.get("std").get(0).isFloatingPointNumber());
+    }
+
+    @Test
+    void statisticsOfAFloatImageAreFloats() throws Exception {
+        JsonNode stats = JSON.readTree(reader().statisticsJson("floats").orElseThrow());
+        assertEquals(1, stats.get("min").size());
+        assertTrue(stats.get("min").get(0).isFloatingPointNumber());
+        assertTrue(stats.get("max").get(0).isFloatingPointNumber());
+    }
+
+    @Test
+    void pcaJsonHasTheServiceKeysInOrderWithComponentsAsRows() throws Exception {
+        JsonNode pca = JSON.readTree(reader().pcaJson("cells").orElseThrow());
+        assertEquals(List.of("image_id", "n_components", "explained_variance", "explained_variance_ratio",
+                "components", "mean"), keys(pca));
+        assertEquals("cells", pca.get("image_id").asText());
+        assertEquals(2, pca.get("n_components").intValue());
+        assertEquals(List.of(4.0, 1.0), doubles(pca.get("explained_variance")));
+        assertEquals(List.of(0.8, 0.2), doubles(pca.get("explained_variance_ratio")));
+        assertEquals(2, pca.get("components").size());
+        assertEquals(List.of(0.6, 0.8), doubles(pca.get("components").get(0)));
+        assertEquals(List.of(-0.8, 0.6), doubles(pca.get("components").get(1)));
+        assertEquals(List.of(10.5, 20.25), doubles(pca.get("mean")));
+    }
+
+    @Test
+    void unknownImagesAndMissingPartsGiveNothing() {
+        CatalogueReader reader = reader();
+        assertFalse(reader.image("nope").isPresent());
+        assertFalse(reader.metadataJson("nope").isPresent());
+        assertFalse(reader.statisticsJson("nope").isPresent());
+        assertFalse(reader.pcaJson("nope").isPresent());
+        assertFalse(reader.pcaJson("floats").isPresent());
+        // a rejected image has a record that says why, and no metadata
+        assertEquals("truncated strip", reader.image("broken").orElseThrow().reason());
+        assertFalse(reader.metadataJson("broken").isPresent());
+    }
+
+    @Test
+    void imagesAreListedInIdOrder() {
+        List<String> ids = reader().images().stream().map(ImageRecord::imageId).toList();
+        assertEquals(List.of("broken", "cells", "floats"), ids);
+        assertEquals(okImage("cells", 3, 2, 2, 4, 5), reader().image("cells").orElseThrow());
+    }
+
+    private static CatalogueReader reader() {
+        return reader;
+    }
+
+    private static List<String> keys(JsonNode node) {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            keys.add(names.next());
+        }
+        return keys;
+    }
+
+    private static List<Integer> ints(JsonNode array) {
+        List<Integer> values = new ArrayList<>();
+        array.forEach(v -> {
+            assertTrue(v.isInt(), v.toString());
+            values.add(v.intValue());
+        });
+        return values;
+    }
+
+    private static List<Double> doubles(JsonNode array) {
+        List<Double> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.doubleValue()));
+        return values;
+    }
+}
