@@ -23,7 +23,12 @@ import org.junit.jupiter.api.TestFactory;
 class RoundTripFlavoursTest {
     private static Path dir;
 
-    /** tiffcp arguments per variant; %P is the predictor: 2 for integers, 3 (floating point) for floats. */
+    /**
+     * tiffcp arguments per variant; %P is the predictor: 2 for integers, 3 (floating point) for floats. %B is
+     * ":2" for integers and nothing for floats: libtiff 4.5's tiffcp writes wrong bytes for big-endian output
+     * with predictor 3 (it swaps before predicting), so that pair has no oracle here; the codec tests cover
+     * big-endian predictor 3 with a file made correctly.
+     */
     private static final String[][] VARIANTS = {
         {"as-written"},
         {"lzw+predictor", "-c", "lzw:%P"},
@@ -33,7 +38,7 @@ class RoundTripFlavoursTest {
         {"deflate-7-row-strips", "-c", "zip", "-r", "7"},
         {"tiles-16", "-t", "-w", "16", "-l", "16"},
         {"bigtiff", "-8"},
-        {"bigendian-tiled-lzw+predictor-bigtiff", "-B", "-8", "-t", "-w", "16", "-l", "32", "-c", "lzw:%P"},
+        {"bigendian-tiled-lzw+predictor-bigtiff", "-B", "-8", "-t", "-w", "16", "-l", "32", "-c", "lzw%B"},
         {"littleendian-zstd-tiles", "-L", "-t", "-w", "32", "-l", "16", "-c", "zstd"},
     };
 
@@ -82,7 +87,10 @@ class RoundTripFlavoursTest {
             file = dir.resolve(variant[0] + "-" + source.getFileName());
             List<String> cmd = new ArrayList<>(List.of("tiffcp"));
             String predictor = entry.get("float").asBoolean() ? "3" : "2";
-            for (int i = 1; i < variant.length; i++) cmd.add(variant[i].replace("%P", predictor));
+            String integerPredictor = entry.get("float").asBoolean() ? "" : ":2";
+            for (int i = 1; i < variant.length; i++) {
+                cmd.add(variant[i].replace("%P", predictor).replace("%B", integerPredictor));
+            }
             cmd.add(source.toString());
             cmd.add(file.toString());
             Oracle.run(cmd);
