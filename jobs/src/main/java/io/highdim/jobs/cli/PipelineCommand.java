@@ -46,6 +46,8 @@ abstract class PipelineCommand implements Callable<Integer> {
             options.put("axes", input.axes);
             options.put("components", components());
             writer.startRun(runId, name(), input.inputs(), options);
+            // a session that exists already (tests, notebooks) is used and left running
+            boolean ownSession = SparkSession.getDefaultSession().isEmpty();
             SparkSession spark = SparkSessions.create("highdim " + name());
             try {
                 Pipeline pipeline = new Pipeline(spark);
@@ -64,7 +66,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 writer.finishRun(runId, "failed");
                 throw e;
             } finally {
-                spark.stop();
+                if (ownSession) spark.stop();
             }
         }
         return 0;

@@ -2,44 +2,47 @@ package io.highdim.jobs.spark;
 
 import io.highdim.jobs.catalogue.PcaRecord;
 import io.highdim.stats.ChannelMoments;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.mllib.linalg.Matrix;
-import org.apache.spark.mllib.linalg.SingularValueDecomposition;
-import org.apache.spark.mllib.linalg.Vector;
-import org.apache.spark.mllib.linalg.Vectors;
-import org.apache.spark.mllib.linalg.distributed.RowMatrix;
+import dev.ludovic.netlib.lapack.LAPACK;
+import org.netlib.util.intW;
 
 /**
- * PCA over channels from the covariance the pixel pass accumulated: the covariance is symmetric positive
- * semi-definite, so MLlib's SVD of it gives the eigenvectors (V) and eigenvalues (singular values) that
- * {@code RowMatrix.computePrincipalComponentsAndExplainedVariance} would find from the voxels, without a second pass.
+ * PCA over channels from the covariance the pixel pass accumulated, without a second pass over the voxels:
+ * the eigen-decomposition of the C x C covariance through MLlib's LAPACK binding (dev.ludovic.netlib, the
+ * library behind {@code RowMatrix.computePrincipalComponentsAndExplainedVariance}, which decomposes the same
+ * covariance). The covariance is decomposed directly: an SVD of its Gram matrix (what {@code computeSVD} does)
+ * would square it and lose the small eigenvalues to rounding.
  */
 public final class ChannelPca {
     private ChannelPca() {}
 
-    public static PcaRecord of(JavaSparkContext sc, String imageId, ChannelMoments moments, int components) {
+    public static PcaRecord of(String imageId, ChannelMoments moments, int components) {
         int channels = moments.channels();
         int k = Math.min(components, channels);
         double[][] cov = moments.covariance();
-        List<Vector> rows = new ArrayList<>();
-        for (double[] row : cov) rows.add(Vectors.dense(row));
-        RowMatrix matrix = new RowMatrix(sc.parallelize(rows, 1).rdd(), channels, channels);
-        SingularValueDecomposition<RowMatrix, Matrix> svd = matrix.computeSVD(k, false, 1e-15);
-        double[] s = svd.s().toArray();
-        Matrix v = svd.V();
+        double[] a = new double[channels * channels]; // column-major, as LAPACK wants
         double total = 0;
-        for (int c = 0; c < channels; c++) total += cov[c][c];
+        for (int i = 0; i < channels; i++) {
+            total += cov[i][i];
+            for (int j = 0; j < channels; j++) a[j * channels + i] = cov[i][j];
+        }
+        double[] eigenvalues = new double[channels];
+        double[] query = new double[1];
+        intW info = new intW(0);
+        LAPACK lapack = LAPACK.getInstance();
+        lapack.dsyev("V", "U", channels, a, channels, eigenvalues, query, -1, info);
+        double[] work = new double[(int) query[0]];
+        lapack.dsyev("V", "U", channels, a, channels, eigenvalues, work, work.length, info);
+        if (info.val != 0) throw new ArithmeticException("LAPACK dsyev failed for " + imageId + ": info " + info.val);
+        // dsyev returns ascending eigenvalues; components are the largest first
         double[] variance = new double[k], ratio = new double[k];
         double[][] loadings = new double[k][channels];
         for (int i = 0; i < k; i++) {
-            // MLlib drops components below its tolerance: they explain no variance
-            variance[i] = i < s.length ? s[i] : 0;
+            int col = channels - 1 - i;
+            variance[i] = Math.max(eigenvalues[col], 0);
             ratio[i] = total > 0 ? variance[i] / total : 0;
             int largest = 0;
             for (int c = 0; c < channels; c++) {
-                loadings[i][c] = i < s.length ? v.apply(c, i) : 0;
+                loadings[i][c] = a[col * channels + c];
                 if (Math.abs(loadings[i][c]) > Math.abs(loadings[i][largest])) largest = c;
             }
             // eigenvectors have no sign of their own: make the largest loading positive so runs agree

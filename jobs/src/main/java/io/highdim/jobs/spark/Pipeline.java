@@ -106,7 +106,7 @@ public final class Pipeline {
         long t0 = System.nanoTime();
         Broadcast<Map<String, ImageIndex>> shared = sc.broadcast(new HashMap<>(indexes));
         HadoopSettings settings = hadoop;
-        List<PlanePass.Partial> partials = sc.parallelize(tasks, tasks.size())
+        List<PlanePass.Partial> partials = PlacedTasks.rdd(sc, tasks, indexes, hadoop.get())
                 .map(task -> new PlanePass(shared.value(), settings, work).run(task)).collect();
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("pixels: {} images, {} tasks, {} MB decoded in {} s ({} MB/s)", indexes.size(), tasks.size(),
@@ -145,7 +145,7 @@ public final class Pipeline {
                     channels.add(new ChannelStatsRecord(id, c, m.count(c), m.mean(c), m.std(c), m.min(c), m.max(c),
                             m.nanCount(c)));
                 }
-                if (components > 0 && m.channels() >= 2) pca = ChannelPca.of(sc, id, m, components);
+                if (components > 0 && m.channels() >= 2) pca = ChannelPca.of(id, m, components);
             }
             List<PlaneStatsRecord> ps = work.planeStats() ? planes.getOrDefault(id, List.of()) : null;
             if (ps != null) ps.sort(Comparator.comparingInt(PlaneStatsRecord::z).thenComparingInt(PlaneStatsRecord::t)

@@ -1,0 +1,87 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.TiffPage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.BlockLocation;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * An RDD with one partition per plane task, each preferring the hosts that store its bytes (HDFS block
+ * locations; other filesystems report none or "localhost", which Spark treats as no preference).
+ */
+final class PlacedTasks {
+    private PlacedTasks() {}
+
+    static JavaRDD<PlaneTask> rdd(JavaSparkContext sc, List<PlaneTask> tasks, Map<String, ImageIndex> images,
+                                  Configuration conf) {
+        List<Tuple2<PlaneTask, scala.collection.Seq<String>>> placed = new ArrayList<>();
+        Map<String, BlockLocation[]> blocks = new java.util.HashMap<>();
+        for (PlaneTask task : tasks) {
+            ImageIndex image = images.get(task.imageId());
+            BlockLocation[] fileBlocks = blocks.computeIfAbsent(image.uri(), uri -> blockLocations(uri, conf));
+            List<String> hosts = new ArrayList<>(hosts(fileBlocks, range(image, task)));
+            placed.add(new Tuple2<>(task, JavaConverters.asScalaBuffer(hosts).toSeq()));
+        }
+        ClassTag<PlaneTask> tag = ClassTag$.MODULE$.apply(PlaneTask.class);
+        RDD<PlaneTask> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag);
+        return new JavaRDD<>(rdd, tag);
+    }
+
+    /** First and last byte the task's stacks read. */
+    private static long[] range(ImageIndex image, PlaneTask task) {
+        long start = Long.MAX_VALUE, end = 0;
+        for (int g = task.from(); g < task.to(); g++) {
+            int z = g / image.sizeT(), t = g % image.sizeT();
+            for (int c = 0; c < image.sizeC(); c++) {
+                TiffPage p = image.pageOf(z, t, c);
+                long[] off = p.offsets(), len = p.byteCounts();
+                for (int i = 0; i < off.length; i++) {
+                    start = Math.min(start, off[i]);
+                    end = Math.max(end, off[i] + len[i]);
+                }
+            }
+        }
+        return new long[] {start, end};
+    }
+
+    private static Set<String> hosts(BlockLocation[] blocks, long[] range) {
+        Set<String> hosts = new LinkedHashSet<>();
+        try {
+            for (BlockLocation b : blocks) {
+                if (b.getOffset() < range[1] && b.getOffset() + b.getLength() > range[0]) {
+                    for (String h : b.getHosts()) if (!"localhost".equals(h)) hosts.add(h);
+                }
+            }
+        } catch (IOException e) {
+            return Set.of();
+        }
+        return hosts;
+    }
+
+    private static BlockLocation[] blockLocations(String uri, Configuration conf) {
+        try {
+            Path path = new Path(uri);
+            FileSystem fs = path.getFileSystem(conf);
+            FileStatus status = fs.getFileStatus(path);
+            return fs.getFileBlockLocations(status, 0, status.getLen());
+        } catch (IOException e) {
+            return new BlockLocation[0]; // locality is a hint: without it tasks still run anywhere
+        }
+    }
+}

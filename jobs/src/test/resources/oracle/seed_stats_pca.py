@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""The seed service's computation (tifffile + numpy + scikit-learn, as ../shared/bench/seed_reference.py does it)
+for several files in one process. usage: seed_stats_pca.py K FILE... ; prints one JSON object keyed by file:
+{"shape": [Z,T,C,Y,X], "mean", "std", "min", "max", "pca": {"explained_variance", "explained_variance_ratio",
+"components"} or null}."""
+import json, sys
+import numpy as np
+import tifffile
+from sklearn.decomposition import PCA
+
+k = int(sys.argv[1])
+out = {}
+for path in sys.argv[2:]:
+    with tifffile.TiffFile(path) as tf:
+        s = tf.series[0]
+        axes, arr = s.axes, s.asarray()
+    # the seed's rule: unknown leading axes (Q, I) are Z then T, samples are channels, missing axes are 1
+    keep = [i for i, a in enumerate(axes) if not (a in "QI" and arr.shape[i] == 1)]
+    arr = arr.reshape([arr.shape[i] for i in keep])
+    src = "".join(axes[i] for i in keep)
+    lead = [a for a in "ZT" if a not in src]
+    src = "".join(lead.pop(0) if a in "QI" and lead else a for a in src)
+    if "S" in src and "C" not in src:
+        src = src.replace("S", "C")
+    for a in "ZTCYX":
+        if a not in src:
+            arr = arr[np.newaxis]
+            src = a + src
+    arr = np.transpose(arr, [src.index(a) for a in "ZTCYX"])
+    Z, T, C, Y, X = arr.shape
+    f = arr.astype(np.float64)
+    r = {"shape": list(arr.shape),
+         "mean": [float(f[:, :, c].mean()) for c in range(C)],
+         "std": [float(f[:, :, c].std()) for c in range(C)],
+         "min": [float(arr[:, :, c].min()) for c in range(C)],
+         "max": [float(arr[:, :, c].max()) for c in range(C)],
+         "pca": None,
+         # per (z, t, c) plane, Z slowest: mean, std, min, max
+         "planes": [[float(f[z, t, c].mean()), float(f[z, t, c].std()), float(arr[z, t, c].min()),
+                     float(arr[z, t, c].max())] for z in range(Z) for t in range(T) for c in range(C)]}
+    if C >= 2 and not np.isnan(f).any():
+        obs = np.moveaxis(f, 2, -1).reshape(-1, C)
+        p = PCA(n_components=min(k, C)).fit(obs)
+        r["pca"] = {"explained_variance": p.explained_variance_.tolist(),
+                    # the whole spectrum: a loading vector is only defined where its eigenvalue is not repeated
+                    "all_variance": PCA().fit(obs).explained_variance_.tolist(),
+                    "explained_variance_ratio": p.explained_variance_ratio_.tolist(),
+                    "components": p.components_.tolist()}
+    out[path] = r
+print(json.dumps(out))
