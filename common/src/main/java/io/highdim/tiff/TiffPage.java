@@ -4,12 +4,13 @@ import java.io.Serializable;
 
 /**
  * One IFD as far as decoding its pixels needs: geometry, sample layout, codec and the byte ranges of its strips
- * or tiles. Strips are modelled as tiles as wide as the image and {@code RowsPerStrip} tall.
+ * or tiles. Strips are modelled as tiles as wide as the image and {@code RowsPerStrip} tall. {@code ifd} is the
+ * page's position in the file's IFD chain.
  */
 public record TiffPage(
         int width, int height, int bitsPerSample, int sampleFormat, int samplesPerPixel, int planarConfiguration,
         int compression, int predictor, int photometric, boolean tiled, int tileWidth, int tileHeight,
-        long[] offsets, long[] byteCounts) implements Serializable {
+        long[] offsets, long[] byteCounts, int ifd) implements Serializable {
 
     public PixelType pixelType() { return PixelType.fromTiff(bitsPerSample, sampleFormat); }
 

@@ -347,7 +347,7 @@ public final class TiffStructure {
                 }
             }
             return new TiffPage((int) width, (int) height, bits, sampleFormat, spp, planarConfig, compression, predictor,
-                    photometric, tiled, (int) tw, (int) th, offsets, counts);
+                    photometric, tiled, (int) tw, (int) th, offsets, counts, index);
         }
     }
 

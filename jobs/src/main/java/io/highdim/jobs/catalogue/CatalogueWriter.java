@@ -122,6 +122,7 @@ public final class CatalogueWriter {
         List<String> planeIds = new ArrayList<>();
         List<String> pcaIds = new ArrayList<>();
         List<String> sliceIds = new ArrayList<>();
+        List<String> planeIndexIds = new ArrayList<>();
         for (ImageResults r : results) {
             String id = r.image().imageId();
             boolean rejected = "rejected".equals(r.image().status());
@@ -129,17 +130,42 @@ public final class CatalogueWriter {
             if (rejected || r.planeStats() != null) planeIds.add(id);
             if (rejected || r.pca() != null) pcaIds.add(id);
             if (rejected || r.slices() != null) sliceIds.add(id);
+            if (rejected || r.planes() != null) planeIndexIds.add(id);
         }
         deleteRows(connection, "channel_stats", channelIds);
         deleteRows(connection, "plane_stats", planeIds);
         deleteRows(connection, "pca_results", pcaIds); // cascades to pca_components
         deleteRows(connection, "slices", sliceIds);
+        deleteRows(connection, "planes", planeIndexIds);
 
         List<ImageResults> ok = results.stream().filter(r -> !"rejected".equals(r.image().status())).toList();
         insertChannelStats(connection, ok);
         insertPlaneStats(connection, ok);
         insertPca(connection, ok);
         insertSlices(connection, ok);
+        insertPlanes(connection, ok);
+    }
+
+    private static void insertPlanes(Connection connection, List<ImageResults> results) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("insert into planes (image_id, z, t, c, ifd, "
+                + "sample, first_byte, stored_bytes) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Batch batch = new Batch(insert);
+            for (ImageResults r : results) {
+                if (r.planes() == null) continue;
+                for (PlaneRecord p : r.planes()) {
+                    insert.setString(1, r.image().imageId());
+                    insert.setInt(2, p.z());
+                    insert.setInt(3, p.t());
+                    insert.setInt(4, p.c());
+                    insert.setInt(5, p.ifd());
+                    insert.setInt(6, p.sample());
+                    insert.setLong(7, p.firstByte());
+                    insert.setLong(8, p.storedBytes());
+                    batch.add();
+                }
+            }
+            batch.flush();
+        }
     }
 
     private static void upsertImages(Connection connection, String runId, List<ImageResults> results)

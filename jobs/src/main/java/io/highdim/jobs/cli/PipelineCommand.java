@@ -55,7 +55,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 List<ImageResults> results;
                 if (work() == null) {
                     results = new ArrayList<>();
-                    for (Ingested i : images) results.add(new ImageResults(i.record(), null, null, null, null));
+                    for (Ingested i : images) results.add(i.results());
                 } else {
                     results = new ArrayList<>(pipeline.process(images, work(), components(), partitionBytes()).values());
                 }

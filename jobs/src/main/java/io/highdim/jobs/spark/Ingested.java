@@ -1,6 +1,10 @@
 package io.highdim.jobs.spark;
 
 import io.highdim.jobs.catalogue.ImageRecord;
+import io.highdim.jobs.catalogue.ImageResults;
+import io.highdim.jobs.catalogue.PlaneRecord;
+import io.highdim.tiff.TiffPage;
+import java.util.ArrayList;
 import io.highdim.tiff.ImageIndex;
 import java.io.Serializable;
 import java.util.List;
@@ -10,6 +14,33 @@ public record Ingested(ImageRecord record, ImageIndex index) implements Serializ
     public boolean ok() { return index != null; }
 
     public String imageId() { return record.imageId(); }
+
+    /** The catalogue's view of this image before any pixel work: its row and, when readable, its plane index. */
+    public ImageResults results() {
+        ImageResults r = new ImageResults(record, null, null, null, null);
+        return index == null ? r : r.withPlanes(planes());
+    }
+
+    private List<PlaneRecord> planes() {
+        List<PlaneRecord> out = new ArrayList<>();
+        for (int z = 0; z < index.sizeZ(); z++) {
+            for (int t = 0; t < index.sizeT(); t++) {
+                for (int c = 0; c < index.sizeC(); c++) {
+                    TiffPage page = index.pageOf(z, t, c);
+                    int sample = index.sampleOf(z, t, c);
+                    int chunks = page.chunksPerPlane();
+                    int first = page.planar() && page.samplesPerPixel() > 1 ? sample * chunks : 0;
+                    long start = Long.MAX_VALUE, bytes = 0;
+                    for (int i = first; i < first + chunks; i++) {
+                        start = Math.min(start, page.offsets()[i]);
+                        bytes += page.byteCounts()[i];
+                    }
+                    out.add(new PlaneRecord(imageId(), z, t, c, page.ifd(), sample, start, bytes));
+                }
+            }
+        }
+        return out;
+    }
 
     static Ingested rejected(String imageId, String uri, long bytes, String reason) {
         return new Ingested(new ImageRecord(imageId, uri, "rejected", reason, null, 0, 0, 0, 0, 0, null, List.of(),

@@ -94,7 +94,7 @@ public final class Pipeline {
         Map<String, ImageIndex> indexes = new LinkedHashMap<>();
         for (Ingested i : images) if (i.ok()) indexes.put(i.imageId(), i.index());
         Map<String, ImageResults> results = new LinkedHashMap<>();
-        for (Ingested i : images) results.put(i.imageId(), new ImageResults(i.record(), null, null, null, null));
+        for (Ingested i : images) results.put(i.imageId(), i.results());
         if (indexes.isEmpty()) return results;
 
         List<PlaneTask> tasks = new ArrayList<>();
@@ -152,7 +152,7 @@ public final class Pipeline {
                     .thenComparingInt(PlaneStatsRecord::c));
             List<SliceRecord> sl = work.slices() != null ? slices.getOrDefault(id, List.of()) : null;
             ImageResults r = results.get(id);
-            results.put(id, new ImageResults(r.image(), channels, ps, pca, sl));
+            results.put(id, new ImageResults(r.image(), channels, ps, pca, sl, r.planes()));
         }
         return results;
     }

@@ -80,6 +80,7 @@ class RunCommandTest {
         assertEquals(3L, rowsAfterFirst.get("channel_stats:cells_ztcyx_u16"));
         assertEquals(2L, rowsAfterFirst.get("pca_components:cells_ztcyx_u16"));
         assertEquals(8L * 3 * 3, rowsAfterFirst.get("slices:cells_ztcyx_u16"));
+        assertEquals(8L * 3 * 3, rowsAfterFirst.get("planes:cells_ztcyx_u16"));
         assertEquals(0L, rowsAfterFirst.getOrDefault("plane_stats:corrupt_strips", 0L), "no partial rows");
         assertEquals(0L, rowsAfterFirst.getOrDefault("channel_stats:corrupt_strips", 0L), "no partial rows");
 
@@ -141,7 +142,7 @@ class RunCommandTest {
     private static Map<String, Long> rowCounts() throws Exception {
         Map<String, Long> counts = new HashMap<>();
         try (Connection c = SharedCatalogue.database().connect(); Statement s = c.createStatement()) {
-            for (String table : List.of("images", "channel_stats", "plane_stats", "pca_results", "pca_components", "slices")) {
+            for (String table : List.of("images", "planes", "channel_stats", "plane_stats", "pca_results", "pca_components", "slices")) {
                 try (ResultSet rs = s.executeQuery("select image_id, count(*) from " + table + " group by image_id")) {
                     while (rs.next()) counts.put(table + ":" + rs.getString(1), rs.getLong(2));
                 }

@@ -1,0 +1,404 @@
+package io.highdim.jobs.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.catalogue.CatalogueDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code highdim run} submitted to a real Spark standalone cluster (a Master and a Worker in their own JVMs, two
+ * executors of one core each, spark-submit in client mode) writes the same catalogue rows as the same run with
+ * {@code --master local[2]}. Each run writes to its own embedded PostgreSQL, started here.
+ *
+ * <p>Needs the jars of a previous build: {@code mvn -q -B -o install -DskipTests}, then
+ * {@code mvn -B -o -pl jobs test -Dtest=StandaloneClusterTest}.
+ */
+class StandaloneClusterTest {
+    private static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(150);
+    private static final double RELATIVE_TOLERANCE = 1e-12;
+    /** Tables compared, each with its key order; images without the per-run columns. */
+    private static final Map<String, String> TABLES = new LinkedHashMap<>();
+    static {
+        TABLES.put("images", "image_id");
+        TABLES.put("channel_stats", "image_id, channel");
+        TABLES.put("plane_stats", "image_id, z, t, c");
+        TABLES.put("pca_results", "image_id");
+        TABLES.put("pca_components", "image_id, component");
+    }
+    private static final Set<String> PER_RUN_COLUMNS = Set.of("run_id", "updated_at");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Long> TIMINGS = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private static StandaloneCluster cluster;
+    private static volatile CatalogueDatabase clusterDb;
+    private static volatile CatalogueDatabase localDb;
+
+    @BeforeAll
+    static void startClusterAndDatabases() throws Throwable {
+        assertTrue(StandaloneCluster.isJava17(), "Spark 3.5 with Hadoop 3.3 needs Java 17 here; this is "
+                + System.getProperty("java.home") + " (" + Runtime.version() + ")");
+        long t0 = System.nanoTime();
+        cluster = StandaloneCluster.create(StandaloneCluster.Layout.find());
+        TIMINGS.put("spark-home", millisSince(t0));
+        // the databases start while the Master and the Worker do
+        long t1 = System.nanoTime();
+        CompletableFuture<Void> databases = CompletableFuture.runAsync(() -> {
+            clusterDb = database("db-cluster");
+            localDb = database("db-local");
+            TIMINGS.put("databases", millisSince(t1));
+        });
+        Throwable failure = null;
+        try {
+            cluster.start();
+            TIMINGS.put("cluster-start", millisSince(t1));
+        } catch (Throwable e) {
+            failure = e;
+        }
+        try {
+            databases.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (failure == null) failure = cause;
+            else failure.addSuppressed(cause);
+        }
+        if (failure != null) throw failure;
+    }
+
+    private static CatalogueDatabase database(String name) {
+        CatalogueDatabase db = CatalogueDatabase.embedded(cluster.root().resolve(name), 0);
+        cluster.reaper().afterStop(db::close); // runs before the temp folder is deleted
+        try { // the server daemonizes: the watchdog stops it if this JVM is killed before it can
+            Path pidFile = db.dataDirectory().orElseThrow().resolve("postmaster.pid");
+            cluster.reaper().killOnCrash(Long.parseLong(Files.readAllLines(pidFile).get(0).strip()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cannot read the PostgreSQL pid of " + db + ": " + e);
+        }
+        db.migrate();
+        return db;
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        System.out.println("StandaloneClusterTest timings (ms): " + TIMINGS);
+        if (cluster != null) cluster.close(); // processes, then the databases, then the temp folder
+    }
+
+    @Test
+    void runOnAStandaloneClusterWritesTheSameRowsAsALocalRun() throws Exception {
+        StandaloneCluster.Layout layout = cluster.layout();
+        List<String> inputs = tiffsIn(layout.sampleData());
+        assertTrue(inputs.size() >= 2, "expected sample TIFFs in " + layout.sampleData());
+        // 1 MB partitions: the larger samples are split over several tasks, whose partials the driver merges
+        List<String> runArgs = List.of("run", "--no-slices", "--partition-mb", "1");
+
+        // --- on the cluster: 2 executors of 1 core; tasks start only when both have registered ---
+        long t0 = System.nanoTime();
+        StandaloneCluster.Submission onCluster = cluster.submit("cluster", cluster.masterUrl(), List.of(
+                        "--conf", "spark.executor.instances=2",
+                        "--conf", "spark.executor.cores=1",
+                        "--conf", "spark.cores.max=2",
+                        "--conf", "spark.executor.memory=512m",
+                        "--conf", "spark.executor.extraJavaOptions=" + cluster.executorJavaOptions(),
+                        "--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions(),
+                        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"),
+                appArgs(runArgs, clusterDb, layout.sampleData()), SUBMIT_TIMEOUT);
+        TIMINGS.put("submit-cluster", millisSince(t0));
+        if (onCluster.exitCode() != 0) {
+            fail(onCluster.describe(60) + executorLogTails() + cluster.tails());
+        }
+        List<JsonNode> clusterLines = resultLines(onCluster, inputs.size());
+
+        EventLog clusterEvents = EventLog.read(onCluster.eventLogDir());
+        Map<String, Integer> perExecutor = clusterEvents.successfulTasksPerExecutor();
+        System.out.println("cluster run " + clusterEvents.appId() + ": successful tasks per executor " + perExecutor);
+        assertTrue(perExecutor.size() >= 2 && !perExecutor.containsKey("driver"),
+                "expected tasks on at least 2 cluster executors, got " + perExecutor + " (" + clusterEvents.appId()
+                        + ")" + executorLogTails());
+        // the same seen from the Worker's side: one folder per executor, each with its own finished tasks
+        Map<String, Integer> finishedInWorkDir = finishedTasksInWorkDir(clusterEvents.appId());
+        System.out.println("worker work dir " + clusterEvents.appId() + ": 'Finished task' lines per executor "
+                + finishedInWorkDir);
+        assertTrue(finishedInWorkDir.values().stream().filter(n -> n > 0).count() >= 2,
+                "expected >= 2 executor folders under " + cluster.workDir().resolve(clusterEvents.appId())
+                        + " with finished tasks, got " + finishedInWorkDir + executorLogTails());
+        JsonNode masterState = cluster.masterState();
+        assertTrue(masterState != null && appIds(masterState).contains(clusterEvents.appId()),
+                "the Master does not know the application " + clusterEvents.appId() + ": " + masterState);
+
+        // --- the same in local mode ---
+        t0 = System.nanoTime();
+        StandaloneCluster.Submission local = cluster.submit("local", "local[2]",
+                List.of("--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions()),
+                appArgs(runArgs, localDb, layout.sampleData()), SUBMIT_TIMEOUT);
+        TIMINGS.put("submit-local", millisSince(t0));
+        if (local.exitCode() != 0) fail(local.describe(60));
+        List<JsonNode> localLines = resultLines(local, inputs.size());
+        Map<String, Integer> localPerExecutor = EventLog.read(local.eventLogDir()).successfulTasksPerExecutor();
+        assertEquals(Set.of("driver"), localPerExecutor.keySet(), "local[2] runs its tasks in the driver");
+        assertEquals(ids(localLines), ids(clusterLines), "the same images in both runs' output");
+
+        // --- the rows ---
+        t0 = System.nanoTime();
+        checkCatalogueIsComplete(clusterDb, inputs.size());
+        checkCatalogueIsComplete(localDb, inputs.size());
+        Comparison comparison = new Comparison();
+        for (Map.Entry<String, String> table : TABLES.entrySet()) {
+            comparison.table(table.getKey(), rows(clusterDb, table.getKey(), table.getValue()),
+                    rows(localDb, table.getKey(), table.getValue()));
+        }
+        TIMINGS.put("compare", millisSince(t0));
+        System.out.println("compared " + comparison.rowCounts + " rows; " + comparison.doubles + " doubles, "
+                + comparison.bitIdentical + " of them bit-identical");
+        if (!comparison.differences.isEmpty()) {
+            fail(comparison.differences.size() + " difference(s) between the cluster run and the local run:\n"
+                    + String.join("\n", comparison.differences.subList(0, Math.min(30, comparison.differences.size()))));
+        }
+    }
+
+    // ---- the runs' output ----
+
+    private static List<String> appArgs(List<String> runArgs, CatalogueDatabase db, Path sampleData) {
+        List<String> args = new ArrayList<>(runArgs);
+        // the embedded server trusts local connections: no password (the child's HIGHDIM_DB_PASSWORD is removed)
+        args.addAll(List.of("--jdbc-url", db.jdbcUrl(), "--db-user", db.user()));
+        args.add(sampleData.toAbsolutePath() + "/");
+        return args;
+    }
+
+    /** The JSON lines on stdout: one per input file, each with status ok. */
+    private static List<JsonNode> resultLines(StandaloneCluster.Submission s, int expected) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : s.stdout()) {
+            if (line.startsWith("{")) lines.add(JSON.readTree(line));
+        }
+        assertEquals(expected, lines.size(), "one JSON line per image\n" + s.describe(20));
+        for (JsonNode line : lines) {
+            assertEquals("ok", line.path("status").asText(), "status of " + line + "\n" + s.describe(20));
+        }
+        return lines;
+    }
+
+    private static Set<String> ids(List<JsonNode> lines) {
+        return lines.stream().map(l -> l.path("image_id").asText()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static List<String> tiffsIn(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.toLowerCase(Locale.ROOT).matches(".*\\.tiff?$")).sorted().toList();
+        }
+    }
+
+    /** Spark's event log (JSON lines) of one application. */
+    record EventLog(String appId, List<JsonNode> events) {
+        static EventLog read(Path dir) throws IOException {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir)) {
+                files = s.filter(Files::isRegularFile).toList();
+            }
+            assertEquals(1, files.size(), "one event log in " + dir + ": " + files);
+            List<JsonNode> events = new ArrayList<>();
+            String appId = null;
+            for (String line : Files.readAllLines(files.get(0), StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                JsonNode e = JSON.readTree(line);
+                events.add(e);
+                if ("SparkListenerApplicationStart".equals(e.path("Event").asText())) appId = e.path("App ID").asText();
+            }
+            return new EventLog(appId, events);
+        }
+
+        Map<String, Integer> successfulTasksPerExecutor() {
+            Map<String, Integer> out = new TreeMap<>();
+            for (JsonNode e : events) {
+                if ("SparkListenerTaskEnd".equals(e.path("Event").asText())
+                        && "Success".equals(e.path("Task End Reason").path("Reason").asText())) {
+                    out.merge(e.path("Task Info").path("Executor ID").asText(), 1, Integer::sum);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Per executor folder {@code WORK/APP/N} of the Worker: how many "Finished task" lines its stderr has. */
+    private static Map<String, Integer> finishedTasksInWorkDir(String appId) throws IOException {
+        Map<String, Integer> out = new TreeMap<>();
+        Path app = cluster.workDir().resolve(appId);
+        if (!Files.isDirectory(app)) return out;
+        try (Stream<Path> s = Files.list(app)) {
+            for (Path executor : s.filter(Files::isDirectory).toList()) {
+                Path stderr = executor.resolve("stderr");
+                int n = 0;
+                if (Files.isRegularFile(stderr)) {
+                    for (String line : Files.readAllLines(stderr, StandardCharsets.UTF_8)) {
+                        if (line.contains("Executor: Finished task")) n++;
+                    }
+                }
+                out.put(executor.getFileName().toString(), n);
+            }
+        }
+        return out;
+    }
+
+    private static String executorLogTails() {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> s = Files.walk(cluster.workDir(), 3)) {
+            for (Path stderr : s.filter(p -> p.getFileName().toString().equals("stderr")).sorted().toList()) {
+                sb.append("\n--- ").append(stderr).append(" (tail) ---\n").append(StandaloneCluster.tail(stderr, 20));
+            }
+        } catch (IOException e) {
+            sb.append("\n(cannot list ").append(cluster.workDir()).append(": ").append(e).append(")");
+        }
+        return sb.toString();
+    }
+
+    private static Set<String> appIds(JsonNode masterState) {
+        Set<String> ids = new TreeSet<>();
+        for (String list : List.of("activeapps", "completedapps")) {
+            for (JsonNode app : masterState.path(list)) ids.add(app.path("id").asText());
+        }
+        return ids;
+    }
+
+    // ---- the catalogue ----
+
+    /** One run succeeded; every image is ok and has all its rows (so the comparison below compares something). */
+    private static void checkCatalogueIsComplete(CatalogueDatabase db, int images) throws SQLException {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals("1 run 1 succeeded", single(st, "select count(*) || ' run ' || count(*) filter "
+                    + "(where status = 'succeeded' and command = 'run') || ' succeeded' from runs"), db.toString());
+            assertEquals(images + "", single(st, "select count(*) from images where status = 'ok'"), db.toString());
+            assertEquals(single(st, "select coalesce(sum(size_c), 0) from images"),
+                    single(st, "select count(*) from channel_stats"), "channel_stats rows in " + db);
+            assertEquals(single(st, "select coalesce(sum(size_z * size_t * size_c), 0) from images"),
+                    single(st, "select count(*) from plane_stats"), "plane_stats rows in " + db);
+            assertEquals(single(st, "select count(*) from images where size_c >= 2"),
+                    single(st, "select count(*) from pca_results"), "pca_results rows in " + db);
+            assertEquals(single(st, "select coalesce(sum(least(size_c, 2)), 0) from images where size_c >= 2"),
+                    single(st, "select count(*) from pca_components"), "pca_components rows in " + db);
+        }
+    }
+
+    private static String single(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        }
+    }
+
+    /** The rows of a table in key order, each as column -> value (arrays as lists, jsonb as text). */
+    private static List<Map<String, Object>> rows(CatalogueDatabase db, String table, String orderBy)
+            throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select * from " + table + " order by " + orderBy)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    String column = md.getColumnName(i);
+                    if (table.equals("images") && PER_RUN_COLUMNS.contains(column)) continue;
+                    Object v = rs.getObject(i);
+                    if (v instanceof Array a) {
+                        v = Arrays.asList((Object[]) a.getArray());
+                    } else if (v != null && v.getClass().getName().equals("org.postgresql.util.PGobject")) {
+                        v = rs.getString(i);
+                    }
+                    row.put(column, v);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** Row-by-row comparison; doubles equal within {@value #RELATIVE_TOLERANCE} relative. */
+    static final class Comparison {
+        final Map<String, Integer> rowCounts = new LinkedHashMap<>();
+        final List<String> differences = new ArrayList<>();
+        long doubles;
+        long bitIdentical;
+
+        void table(String table, List<Map<String, Object>> cluster, List<Map<String, Object>> local) {
+            rowCounts.put(table, cluster.size());
+            if (cluster.size() != local.size()) {
+                differences.add(table + ": " + cluster.size() + " rows on the cluster, " + local.size() + " locally");
+            }
+            for (int r = 0; r < Math.min(cluster.size(), local.size()); r++) {
+                Map<String, Object> a = cluster.get(r), b = local.get(r);
+                if (!a.keySet().equals(b.keySet())) {
+                    differences.add(table + " row " + r + ": columns " + a.keySet() + " vs " + b.keySet());
+                    continue;
+                }
+                for (String column : a.keySet()) {
+                    if (!same(a.get(column), b.get(column))) {
+                        differences.add(table + " " + key(table, a) + " ." + column + ": cluster " + a.get(column)
+                                + " vs local " + b.get(column));
+                    }
+                }
+            }
+        }
+
+        private static String key(String table, Map<String, Object> row) {
+            StringBuilder sb = new StringBuilder("[");
+            for (String k : TABLES.get(table).split(",\\s*")) sb.append(k).append('=').append(row.get(k)).append(' ');
+            return sb.toString().trim() + "]";
+        }
+
+        private boolean same(Object a, Object b) {
+            if (a instanceof List<?> x && b instanceof List<?> y) {
+                if (x.size() != y.size()) return false;
+                boolean all = true;
+                for (int i = 0; i < x.size(); i++) all &= same(x.get(i), y.get(i));
+                return all;
+            }
+            if (a instanceof Double x && b instanceof Double y) {
+                doubles++;
+                if (Double.doubleToLongBits(x) == Double.doubleToLongBits(y)) {
+                    bitIdentical++;
+                    return true;
+                }
+                return Math.abs(x - y) <= RELATIVE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y));
+            }
+            return Objects.equals(a, b);
+        }
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
