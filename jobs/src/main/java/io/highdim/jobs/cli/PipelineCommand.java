@@ -48,8 +48,9 @@ abstract class PipelineCommand implements Callable<Integer> {
             writer.startRun(runId, name(), input.inputs(), options);
             // a session that exists already (tests, notebooks) is used and left running
             boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-            SparkSession spark = SparkSessions.create("highdim " + name());
+            SparkSession spark = null;
             try {
+                spark = SparkSessions.create("highdim " + name());
                 Pipeline pipeline = new Pipeline(spark);
                 List<Ingested> images = pipeline.ingest(input.inputs(), input.readerOptions());
                 List<ImageResults> results;
@@ -66,7 +67,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 writer.finishRun(runId, "failed");
                 throw e;
             } finally {
-                if (ownSession) spark.stop();
+                if (spark != null && ownSession) spark.stop();
             }
         }
         return 0;

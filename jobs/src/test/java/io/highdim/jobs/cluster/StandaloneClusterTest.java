@@ -71,7 +71,11 @@ class StandaloneClusterTest {
         assertTrue(StandaloneCluster.isJava17(), "Spark 3.5 with Hadoop 3.3 needs Java 17 here; this is "
                 + System.getProperty("java.home") + " (" + Runtime.version() + ")");
         long t0 = System.nanoTime();
-        cluster = StandaloneCluster.create(StandaloneCluster.Layout.find());
+        StandaloneCluster.Layout layout = StandaloneCluster.Layout.find();
+        cluster = StandaloneCluster.create(layout);
+        // the jar of the last `mvn install` (this test does not rebuild it)
+        System.out.println("submitting " + layout.sparkJar() + " (built " + Files.getLastModifiedTime(layout.sparkJar())
+                + ") to a cluster in " + cluster.root());
         TIMINGS.put("spark-home", millisSince(t0));
         // the databases start while the Master and the Worker do
         long t1 = System.nanoTime();
