@@ -73,7 +73,7 @@ final class StandaloneCluster implements AutoCloseable {
         }
 
         void requireBuilt() throws IOException {
-            String hint = " is missing: build first with `mvn -q -B -o install -DskipTests` in " + repoRoot;
+            String hint = " is missing: build first with `mvn -B -DskipTests package` (mvn -B verify runs this test after package) in " + repoRoot;
             if (!Files.isDirectory(lib)) throw new IllegalStateException(lib + hint);
             if (!Files.isRegularFile(sparkJar)) throw new IllegalStateException(sparkJar + hint);
             try (Stream<Path> s = Files.list(lib)) {

@@ -44,9 +44,9 @@ import org.junit.jupiter.api.Test;
  * {@code --master local[2]}. Each run writes to its own embedded PostgreSQL, started here.
  *
  * <p>Needs the jars of a previous build: {@code mvn -q -B -o install -DskipTests}, then
- * {@code mvn -B -o -pl jobs test -Dtest=StandaloneClusterTest}.
+ * {@code mvn -B -o -pl jobs test -Dtest=StandaloneClusterIT}.
  */
-class StandaloneClusterTest {
+class StandaloneClusterIT {
     private static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(150);
     private static final double RELATIVE_TOLERANCE = 1e-12;
     /** Tables compared, each with its key order; images without the per-run columns. */
@@ -116,7 +116,7 @@ class StandaloneClusterTest {
 
     @AfterAll
     static void stopEverything() {
-        System.out.println("StandaloneClusterTest timings (ms): " + TIMINGS);
+        System.out.println("StandaloneClusterIT timings (ms): " + TIMINGS);
         if (cluster != null) cluster.close(); // processes, then the databases, then the temp folder
     }
 
