@@ -98,8 +98,11 @@ public final class ChannelMoments implements Serializable {
      * Computed exactly: per block, a first sweep computes the block's channel sums/min/max/NaN counts, a second the
      * centered co-moments around the block mean (the block is in memory, so this is still one pass over the file),
      * then the block is merged with Chan et al.'s parallel formula.
+     *
+     * @return the statistics of each of the block's planes, which the block's sweeps compute anyway (so a (z, t)
+     *     stack's per-plane table costs nothing more)
      */
-    public void addBlock(Plane[] planes) {
+    public PlaneStats[] addBlock(Plane[] planes) {
         final int C = channels;
         if (planes == null || planes.length != C) {
             throw new IllegalArgumentException("need " + C + " planes, got " + (planes == null ? "null" : planes.length));
@@ -111,7 +114,11 @@ public final class ChannelMoments implements Serializable {
                         + ", plane 0 is " + planes[0].width() + "x" + planes[0].height());
             }
         }
-        if (size == 0) return;
+        if (size == 0) {
+            PlaneStats[] empty = new PlaneStats[C];
+            Arrays.fill(empty, new PlaneStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0));
+            return empty;
+        }
         if (scratch == null) {
             scratch = new double[C][CHUNK];
             incomplete = new boolean[CHUNK];
@@ -262,6 +269,12 @@ public final class ChannelMoments implements Serializable {
             }
         }
         merge(blk);
+        PlaneStats[] stats = new PlaneStats[C];
+        for (int c = 0; c < C; c++) {
+            stats[c] = blk.count[c] == 0 ? new PlaneStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, blk.nanCount[c])
+                    : new PlaneStats(blk.count[c], blk.mean(c), blk.std(c), blk.min[c], blk.max[c], blk.nanCount[c]);
+        }
+        return stats;
     }
 
     private void widenAndMarkIncomplete(Plane[] planes, int off, int len, double[][] buf, boolean[] bad) {

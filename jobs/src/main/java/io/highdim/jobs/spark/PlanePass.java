@@ -69,16 +69,19 @@ public final class PlanePass implements Serializable {
                 for (int c = 0; c < image.sizeC(); c++) {
                     stack[c] = reader.readPlane(image, in, z, t, c);
                     decoded += image.planeBytes();
-                    if (work.planeStats()) {
-                        PlaneStats s = PlaneStats.of(stack[c]);
-                        planeStats.add(new PlaneStatsRecord(task.imageId(), z, t, c, s.count(), s.mean(), s.std(),
-                                s.min(), s.max(), s.nanCount()));
-                    }
                     if (work.slices() != null && work.output() != null && work.slices().selects(z, t, c)) {
                         slices.addAll(writeSlices(task.imageId(), z, t, c, stack[c]));
                     }
                 }
-                if (moments != null) moments.addBlock(stack);
+                // the moments' sweeps over the stack give each plane's statistics too
+                PlaneStats[] stats = moments != null ? moments.addBlock(stack) : null;
+                if (work.planeStats()) {
+                    for (int c = 0; c < image.sizeC(); c++) {
+                        PlaneStats s = stats != null ? stats[c] : PlaneStats.of(stack[c]);
+                        planeStats.add(new PlaneStatsRecord(task.imageId(), z, t, c, s.count(), s.mean(), s.std(),
+                                s.min(), s.max(), s.nanCount()));
+                    }
+                }
             }
         }
         return new Partial(task.imageId(), moments, planeStats, slices, decoded, null);
