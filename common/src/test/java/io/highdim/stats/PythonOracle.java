@@ -6,17 +6,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.highdim.tiff.PixelType;
 import io.highdim.tiff.Plane;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The independent oracle of the tests: Debian's /usr/bin/python3 with numpy and PIL. Data goes to it as raw
@@ -34,33 +30,9 @@ public final class PythonOracle {
     public static JsonNode run(String script, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON, "-c", script));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        // read both streams fully (stderr on its own thread, so neither pipe can fill up and block the script)
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread t = new Thread(() -> copy(p.getErrorStream(), err));
-        t.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("python oracle timed out");
-        }
-        t.join();
-        if (p.exitValue() != 0) {
-            throw new AssertionError("python oracle failed (" + p.exitValue() + "):\n"
-                    + err.toString(StandardCharsets.UTF_8));
-        }
-        return JSON.readTree(out);
+        return JSON.readTree(io.highdim.testkit.Oracle.run(cmd));
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream to) {
-        try {
-            in.transferTo(to);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** The numpy dtype string of a pixel type, little-endian ("<u2"). */
     public static String dtype(PixelType t) {
         switch (t) {
             case U8: return "u1";

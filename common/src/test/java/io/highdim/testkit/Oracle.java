@@ -1,11 +1,14 @@
 package io.highdim.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the independent tools tests compare against: Debian's python3 (numpy, tifffile, sklearn) and libtiff. */
@@ -16,21 +19,35 @@ public final class Oracle {
 
     /** Runs a command; fails with its output when it exits non-zero. Returns stdout. */
     public static String run(List<String> command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("oracle", ".log");
+        return run(null, command);
+    }
+
+    /**
+     * Runs a command in {@code dir} (null: the current folder), reading stdout and stderr concurrently so neither
+     * pipe fills up; an IOException with both when it exits non-zero or takes over five minutes.
+     */
+    public static String run(Path dir, List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (dir != null) builder.directory(dir.toFile());
+        Process p = builder.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out: " + String.join(" ", command));
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + err.join() + out.join());
+        }
+        return out.join();
+    }
+
+    private static String readAll(InputStream in) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectError(log.toFile()).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("timed out: " + command);
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException("exit " + p.exitValue() + ": " + command + "\n" + Files.readString(log));
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(log);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,13 +3,9 @@ package io.highdim.tiff.codec;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,23 +15,12 @@ final class TiffTools {
 
     private TiffTools() {}
 
-    /** Runs a command; fails the test with its output when it does not exit 0 within a minute. Returns stdout. */
+    /** Runs a command; fails the test with its output when it does not exit 0. Returns stdout. */
     static String run(Path dir, String... command) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
-            p.getOutputStream().close();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("timed out: " + String.join(" ", command));
-            }
-            if (p.exitValue() != 0) {
-                fail(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + err.join() + out.join());
-            }
-            return out.join();
+            return io.highdim.testkit.Oracle.run(dir, java.util.List.of(command));
         } catch (IOException e) {
-            return fail("cannot run " + String.join(" ", command), e);
+            return fail(e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted: " + String.join(" ", command), e);
@@ -52,13 +37,6 @@ final class TiffTools {
         return run(dir, command);
     }
 
-    private static String readAll(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
 
     /** The first IFD of a TIFF as tiffdump prints it: enough to find and decode its strips or tiles. */
     record Layout(boolean bigEndian, int width, int height, int compression, int predictor, int samplesPerPixel,
