@@ -272,14 +272,8 @@ final class DimensionResolver {
                 tiff.pages().subList(first, first + count), planePage, planeSample);
     }
 
-    private List<ImageIndex> withCount(List<ImageIndex> images) {
-        List<ImageIndex> out = new ArrayList<>();
-        for (ImageIndex i : images) {
-            out.add(new ImageIndex(i.uri(), i.series(), images.size(), i.pixelType(), i.sizeZ(), i.sizeT(), i.sizeC(),
-                    i.height(), i.width(), i.dimensionSource(), i.warnings(), i.bigEndian(), i.bigTiff(), i.pages(),
-                    i.planePage(), i.planeSample()));
-        }
-        return out;
+    static List<ImageIndex> withCount(List<ImageIndex> images) {
+        return images.stream().map(i -> i.withImageCount(images.size())).toList();
     }
 
     static int[] parseInts(String csv) {

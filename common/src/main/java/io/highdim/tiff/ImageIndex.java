@@ -44,6 +44,12 @@ public record ImageIndex(
 
     public int planeCount() { return planePage.length; }
 
+    /** The same image, counted as one of {@code count} in its file. */
+    public ImageIndex withImageCount(int count) {
+        return new ImageIndex(uri, series, count, pixelType, sizeZ, sizeT, sizeC, height, width, dimensionSource,
+                warnings, bigEndian, bigTiff, pages, planePage, planeSample);
+    }
+
     public TiffPage pageOf(int z, int t, int c) { return pages.get(planePage[planeIndex(z, t, c)]); }
 
     public int sampleOf(int z, int t, int c) { return planeSample[planeIndex(z, t, c)]; }

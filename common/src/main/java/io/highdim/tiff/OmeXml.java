@@ -140,13 +140,7 @@ final class OmeXml {
             warnings.add("OME-XML has no Image with Pixels: read as plain pages");
             return null;
         }
-        List<ImageIndex> out = new ArrayList<>();
-        for (ImageIndex im : images) {
-            out.add(new ImageIndex(im.uri(), im.series(), images.size(), im.pixelType(), im.sizeZ(), im.sizeT(),
-                    im.sizeC(), im.height(), im.width(), im.dimensionSource(), im.warnings(), im.bigEndian(),
-                    im.bigTiff(), im.pages(), im.planePage(), im.planeSample()));
-        }
-        return out;
+        return DimensionResolver.withCount(images);
     }
 
     /** Plane number of (z, c, t) in OME's DimensionOrder, whose first letter after XY varies fastest. */
