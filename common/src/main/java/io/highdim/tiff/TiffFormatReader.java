@@ -52,6 +52,11 @@ public final class TiffFormatReader implements ImageFormatReader {
         int w = page.width(), h = page.height();
         byte[] plane = new byte[Math.multiplyExact(w * h, bps)];
         int first = page.samplesPerPixel() > 1 ? sample * page.chunksPerPlane() : 0;
+        if (storedAsIs(page, first, plane.length)) {
+            // uncompressed strips back to back: the file's bytes are the plane's, one read and no copies
+            readFully(in, page.offsets()[first], plane, 0, plane.length);
+            return plane;
+        }
         decodeChunks(in, page, first, 1, bps, bigEndian, (chunk, decoded, x0, y0, cw, ch) -> {
             int rowBytes = cw * bps;
             int tileRowBytes = page.tileWidth() * bps;
@@ -60,6 +65,18 @@ public final class TiffFormatReader implements ImageFormatReader {
             }
         });
         return plane;
+    }
+
+    /** Uncompressed, unpredicted strips of the plane that follow each other in the file and hold exactly it. */
+    private static boolean storedAsIs(TiffPage page, int first, long planeBytes) {
+        if (page.compression() != 1 || page.predictor() != 1 || page.tiled()) return false;
+        long[] off = page.offsets(), len = page.byteCounts();
+        long total = 0;
+        for (int i = first; i < first + page.chunksPerPlane(); i++) {
+            if (i > first && off[i] != off[i - 1] + len[i - 1]) return false;
+            total += len[i];
+        }
+        return total == planeBytes;
     }
 
     /** All samples of an interleaved page, de-interleaved into one plane each. */

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 
@@ -40,18 +42,19 @@ abstract class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String runId = name() + "-" + Instant.now().toString().replace(":", "") + "-" + UUID.randomUUID().toString().substring(0, 8);
+        // a session that exists already (tests, notebooks) is used and left running
+        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+        // Spark and the embedded database each take a second or more to start: start them side by side
+        CompletableFuture<SparkSession> starting = CompletableFuture.supplyAsync(
+                () -> SparkSessions.create("highdim " + name()));
         try (CatalogueDatabase db = catalogue.open()) {
             CatalogueWriter writer = new CatalogueWriter(db);
             Map<String, Object> options = new LinkedHashMap<>();
             options.put("axes", input.axes);
             options.put("components", components());
             writer.startRun(runId, name(), input.inputs(), options);
-            // a session that exists already (tests, notebooks) is used and left running
-            boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-            SparkSession spark = null;
             try {
-                spark = SparkSessions.create("highdim " + name());
-                Pipeline pipeline = new Pipeline(spark);
+                Pipeline pipeline = new Pipeline(started(starting));
                 List<Ingested> images = pipeline.ingest(input.inputs(), input.readerOptions());
                 List<ImageResults> results;
                 if (work() == null) {
@@ -66,11 +69,19 @@ abstract class PipelineCommand implements Callable<Integer> {
             } catch (Exception e) {
                 writer.finishRun(runId, "failed");
                 throw e;
-            } finally {
-                if (spark != null && ownSession) spark.stop();
             }
+        } finally {
+            if (ownSession) starting.handle((spark, error) -> spark).thenAccept(s -> { if (s != null) s.stop(); }).join();
         }
         return 0;
+    }
+
+    private static SparkSession started(CompletableFuture<SparkSession> starting) throws Exception {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static void print(List<ImageResults> results) throws Exception {
