@@ -20,53 +20,10 @@ public record PlaneStats(long count, double mean, double std, double min, double
         implements Serializable {
 
     /**
-     * Exact statistics of a plane in one pass over the data source: the plane is in memory, so it is swept twice
-     * (corrected two-pass algorithm: sum, min, max first; then Σd and Σd² of the deviations from that mean, giving
-     * M2 = Σd² - (Σd)²/n and the refined mean + Σd/n).
+     * Exact statistics of one plane: the sweeps of a one-channel {@link ChannelMoments} block (the same arithmetic
+     * the per-plane table gets from a stack's channel moments).
      */
     public static PlaneStats of(Plane plane) {
-        final int size = plane.size();
-        final double[] x = new double[Math.min(ChannelMoments.CHUNK, Math.max(size, 1))];
-        long count = 0, nan = 0;
-        double sum = 0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int off = 0; off < size; off += x.length) {
-            int len = Math.min(x.length, size - off);
-            PixelWidening.toDouble(plane, off, len, x);
-            double s = 0;
-            long bad = 0;
-            for (int k = 0; k < len; k++) {
-                double v = x[k];
-                if (v != v) {
-                    bad++;
-                } else {
-                    s += v;
-                    if (v < lo) lo = v;
-                    if (v > hi) hi = v;
-                }
-            }
-            sum += s;
-            nan += bad;
-            count += len - bad;
-        }
-        if (count == 0) return new PlaneStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, nan);
-        final double m = sum / count;
-        double ds = 0, dq = 0;
-        for (int off = 0; off < size; off += x.length) {
-            int len = Math.min(x.length, size - off);
-            PixelWidening.toDouble(plane, off, len, x);
-            double s = 0, q = 0;
-            for (int k = 0; k < len; k++) {
-                double v = x[k];
-                if (v == v) {
-                    double d = v - m;
-                    s += d;
-                    q += d * d;
-                }
-            }
-            ds += s;
-            dq += q;
-        }
-        double m2 = Math.max(0.0, dq - ds * ds / count);
-        return new PlaneStats(count, m + ds / count, Math.sqrt(m2 / count), lo, hi, nan);
+        return new ChannelMoments(1).addBlock(new Plane[] {plane})[0];
     }
 }
