@@ -93,5 +93,14 @@ tifffile.imwrite(os.path.join(out, "plain_pages_override_T3Z4.tif"), stack, meta
 a = np.transpose(stack.reshape(3, 4, 20, 24), (1, 0, 2, 3))[:, :, np.newaxis]
 add("plain_pages_override_T3Z4.tif", a, axes="T3Z4YX")
 
+# the user's axes without sizes relabel the metadata's own: a shaped [3, 2, 5, Y, X] read as T, Z, C
+stored = data((3, 2, 5, 20, 24), "uint16")
+tifffile.imwrite(os.path.join(out, "shaped_override_TZCYX.tif"), stored)
+add("shaped_override_TZCYX.tif", np.transpose(stored, (1, 0, 2, 3, 4)), axes="TZCYX")
+# ... and of an ImageJ hyperstack (stored T, Z, C) read as Z, T, C
+stored = data((2, 3, 2, 20, 24), "uint8")
+tifffile.imwrite(os.path.join(out, "imagej_override_ZTCYX.tif"), stored, imagej=True, metadata={"axes": "TZCYX"})
+add("imagej_override_ZTCYX.tif", stored, axes="ZTCYX")
+
 with open(os.path.join(out, "manifest.json"), "w") as f:
     json.dump(manifest, f)
