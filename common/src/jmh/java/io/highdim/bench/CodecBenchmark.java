@@ -85,7 +85,7 @@ public class CodecBenchmark {
                     + ", predictor " + page.predictor() + ", rows per strip " + page.tileHeight() + ") or pixels");
         }
         System.out.printf("%n%s: %d bytes of pixels stored in %d bytes (ratio %.2f)%n", codec, pixels.length * 2,
-                page.storedBytes(), pixels.length * 2.0 / page.storedBytes());
+                page.storedBytes(0), pixels.length * 2.0 / page.storedBytes(0));
     }
 
     /** The whole read path the Spark executors run: ranged read of the strips, decode, predictor, to short[]. */

@@ -97,11 +97,9 @@ final class DimensionResolver {
                     + " pages (channels=" + channels + ", slices=" + slices + ", frames=" + frames + ") but the file has "
                     + run);
         }
-        if (samplesAreChannels) {
-            return sequence("imagej", 0, 0, pagesNeeded, new char[] {'T', 'Z', 'C'}, new int[] {frames, slices, spp});
-        }
-        // hyperstacks are stored C fastest, then Z, then T
-        return sequence("imagej", 0, 0, pagesNeeded, new char[] {'T', 'Z', 'C'}, new int[] {frames, slices, channels});
+        // hyperstacks are stored C fastest (the samples of RGB pages), then Z, then T
+        return sequence("imagej", 0, 0, pagesNeeded, new char[] {'T', 'Z', 'C'},
+                new int[] {frames, slices, samplesAreChannels ? spp : channels});
     }
 
     /** tifffile's JSON description; each series starts on a page with its own. */

@@ -65,8 +65,6 @@ public record ImageIndex(
 
     /** Stored (compressed) bytes that plane (z, t, c) reads, for sizing partitions. */
     public long storedBytesOf(int z, int t, int c) {
-        TiffPage p = pageOf(z, t, c);
-        long bytes = p.storedBytes();
-        return p.planar() && p.samplesPerPixel() > 1 ? bytes / p.samplesPerPixel() : bytes;
+        return pageOf(z, t, c).storedBytes(sampleOf(z, t, c));
     }
 }

@@ -51,7 +51,7 @@ public final class TiffFormatReader implements ImageFormatReader {
         int bps = page.pixelType().bytes();
         int w = page.width(), h = page.height();
         byte[] plane = new byte[Math.multiplyExact(w * h, bps)];
-        int first = page.samplesPerPixel() > 1 ? sample * page.chunksPerPlane() : 0;
+        int first = page.firstChunk(sample);
         if (storedAsIs(page, first, plane.length)) {
             // uncompressed strips back to back: the file's bytes are the plane's, one read and no copies
             readFully(in, page.offsets()[first], plane, 0, plane.length);

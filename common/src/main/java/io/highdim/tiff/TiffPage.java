@@ -30,10 +30,15 @@ public record TiffPage(
                 && sampleFormat == o.sampleFormat && samplesPerPixel == o.samplesPerPixel;
     }
 
-    /** Bytes of all stored strips/tiles of this page. */
-    public long storedBytes() {
+    /** Index of the first strip/tile holding {@code sample}: planar pages store each sample's chunks in turn. */
+    public int firstChunk(int sample) {
+        return samplesPerPixel > 1 && planar() ? sample * chunksPerPlane() : 0;
+    }
+
+    /** Stored bytes of the strips/tiles holding {@code sample} (the whole page when samples are interleaved). */
+    public long storedBytes(int sample) {
         long sum = 0;
-        for (long c : byteCounts) sum += c;
+        for (int i = firstChunk(sample); i < firstChunk(sample) + chunksPerPlane(); i++) sum += byteCounts[i];
         return sum;
     }
 }

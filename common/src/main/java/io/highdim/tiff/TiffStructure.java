@@ -30,7 +30,6 @@ public final class TiffStructure {
     private final boolean bigEndian;
     private final boolean bigTiff;
     private final List<TiffPage> pages;
-    private final String firstDescription;
     private final List<String> descriptions;
 
     private TiffStructure(String file, boolean bigEndian, boolean bigTiff, List<TiffPage> pages,
@@ -40,7 +39,6 @@ public final class TiffStructure {
         this.bigTiff = bigTiff;
         this.pages = pages;
         this.descriptions = descriptions;
-        this.firstDescription = descriptions.isEmpty() ? null : descriptions.get(0);
     }
 
     public String file() { return file; }
@@ -52,7 +50,7 @@ public final class TiffStructure {
     public List<TiffPage> pages() { return pages; }
 
     /** ImageDescription of the first page, or null. */
-    public String firstDescription() { return firstDescription; }
+    public String firstDescription() { return descriptions.get(0); }
 
     /** ImageDescription of page i, or null (kept for all pages: tifffile shaped files start series with one). */
     public String description(int page) { return descriptions.get(page); }

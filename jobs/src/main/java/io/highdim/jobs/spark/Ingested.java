@@ -28,14 +28,10 @@ public record Ingested(ImageRecord record, ImageIndex index) implements Serializ
                 for (int c = 0; c < index.sizeC(); c++) {
                     TiffPage page = index.pageOf(z, t, c);
                     int sample = index.sampleOf(z, t, c);
-                    int chunks = page.chunksPerPlane();
-                    int first = page.planar() && page.samplesPerPixel() > 1 ? sample * chunks : 0;
-                    long start = Long.MAX_VALUE, bytes = 0;
-                    for (int i = first; i < first + chunks; i++) {
-                        start = Math.min(start, page.offsets()[i]);
-                        bytes += page.byteCounts()[i];
-                    }
-                    out.add(new PlaneRecord(imageId(), z, t, c, page.ifd(), sample, start, bytes));
+                    long start = Long.MAX_VALUE;
+                    int first = page.firstChunk(sample);
+                    for (int i = first; i < first + page.chunksPerPlane(); i++) start = Math.min(start, page.offsets()[i]);
+                    out.add(new PlaneRecord(imageId(), z, t, c, page.ifd(), sample, start, page.storedBytes(sample)));
                 }
             }
         }
