@@ -29,6 +29,9 @@ public class ImageReadException extends IOException {
 
     public Reason reason() { return reason; }
 
+    /** What is wrong, for people, without the file name and reason. */
+    public String detail() { return detail; }
+
     /** The reason and detail without the file name, e.g. "TRUNCATED: strip 3 ... lies past the end". */
     public String describe() { return reason + ": " + detail; }
 }

@@ -1,0 +1,39 @@
+package io.highdim.model;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a run computed for one image: {@code parts} says which parts it computed; a part not in it is empty here
+ * and stays as an earlier run left it in the catalogue. PCA is absent when computed for fewer than two channels.
+ */
+public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
+                           List<PlaneSummary> planeStats, Optional<PcaResult> pca, List<SliceFile> slices) {
+    public ImageResults {
+        parts = parts.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(parts));
+        planes = List.copyOf(planes);
+        channels = List.copyOf(channels);
+        planeStats = List.copyOf(planeStats);
+        slices = List.copyOf(slices);
+        requireOnlyComputed(parts, Part.PLANES, planes.isEmpty());
+        requireOnlyComputed(parts, Part.CHANNEL_STATS, channels.isEmpty());
+        requireOnlyComputed(parts, Part.PLANE_STATS, planeStats.isEmpty());
+        requireOnlyComputed(parts, Part.PCA, pca.isEmpty());
+        requireOnlyComputed(parts, Part.SLICES, slices.isEmpty());
+    }
+
+    /** Only the plane index (what ingest computes). */
+    public static ImageResults planesOnly(List<PlaneLocation> planes) {
+        return new ImageResults(Set.of(Part.PLANES), planes, List.of(), List.of(), Optional.empty(), List.of());
+    }
+
+    public boolean has(Part part) { return parts.contains(part); }
+
+    private static void requireOnlyComputed(Set<Part> parts, Part part, boolean empty) {
+        if (!empty && !parts.contains(part)) {
+            throw new IllegalArgumentException(part + " results given for a part that was not computed");
+        }
+    }
+}
