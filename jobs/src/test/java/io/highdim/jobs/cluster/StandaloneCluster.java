@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,23 +55,29 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Where the build put things. */
     record Layout(Path repoRoot, Path lib, Path sparkJar, Path sampleData, List<String> java17Opens) {
-        /** Walks up from {@code user.dir} to the repository root (the pom with the java17.opens property). */
+        /** The Java properties file holding the Java 17 openings Spark needs, under this key (their one home). */
+        static final String SPARK_DEFAULTS = "conf/spark-defaults.conf";
+        static final String OPENS_KEY = "spark.driver.extraJavaOptions";
+
+        /** Walks up from {@code user.dir} to the repository root (with jobs/ and conf/spark-defaults.conf). */
         static Layout find() throws IOException {
             Path dir = Path.of(System.getProperty("highdim.repoRoot", System.getProperty("user.dir")))
                     .toAbsolutePath().normalize();
             for (Path d = dir; d != null; d = d.getParent()) {
-                Path pom = d.resolve("pom.xml");
-                if (Files.isRegularFile(pom) && Files.isDirectory(d.resolve("jobs"))) {
-                    String text = Files.readString(pom, StandardCharsets.UTF_8);
-                    Matcher m = Pattern.compile("<java17\\.opens>(.*?)</java17\\.opens>", Pattern.DOTALL).matcher(text);
-                    if (!m.find()) continue;
-                    List<String> opens = Arrays.asList(m.group(1).trim().split("\\s+"));
+                Path defaults = d.resolve(SPARK_DEFAULTS);
+                if (Files.isRegularFile(defaults) && Files.isDirectory(d.resolve("jobs"))) {
+                    Properties conf = new Properties(); // read as Spark reads it
+                    try (Reader r = Files.newBufferedReader(defaults, StandardCharsets.UTF_8)) {
+                        conf.load(r);
+                    }
+                    String opens = conf.getProperty(OPENS_KEY, "").trim();
+                    if (opens.isEmpty()) throw new IllegalStateException("no " + OPENS_KEY + " in " + defaults);
                     Path target = d.resolve("jobs/target");
                     return new Layout(d, target.resolve("lib"), target.resolve("highdim-jobs-0.1.0-SNAPSHOT-spark.jar"),
-                            d.resolve("sample-data"), List.copyOf(opens));
+                            d.resolve("sample-data"), List.of(opens.split("\\s+")));
                 }
             }
-            throw new IllegalStateException("no highdim repository root (pom.xml with <java17.opens>) above " + dir);
+            throw new IllegalStateException("no highdim repository root (jobs/ and " + SPARK_DEFAULTS + ") above " + dir);
         }
 
         void requireBuilt() throws IOException {
