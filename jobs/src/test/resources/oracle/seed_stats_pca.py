@@ -2,11 +2,20 @@
 """The seed service's computation (tifffile + numpy + scikit-learn, as ../shared/bench/seed_reference.py does it)
 for several files in one process. usage: seed_stats_pca.py K FILE... ; prints one JSON object keyed by file:
 {"shape": [Z,T,C,Y,X], "mean", "std", "min", "max", "pca": {"explained_variance", "explained_variance_ratio",
-"components"} or null}."""
+"components", "mean"} or null}. Components follow highdim's documented sign rule, scikit-learn >= 1.5's
+(svd_flip with u_based_decision=False): each component's largest absolute loading is positive (Debian's
+scikit-learn 1.2 decides the sign by the scores instead, so its raw signs are normalised here)."""
 import json, sys
 import numpy as np
 import tifffile
 from sklearn.decomposition import PCA
+
+
+
+def signed(v):
+    """The component with its largest absolute loading positive (the first such loading on ties)."""
+    return -v if v[np.argmax(np.abs(v))] < 0 else v
+
 
 k = int(sys.argv[1])
 out = {}
@@ -45,6 +54,7 @@ for path in sys.argv[2:]:
                     # the whole spectrum: a loading vector is only defined where its eigenvalue is not repeated
                     "all_variance": PCA().fit(obs).explained_variance_.tolist(),
                     "explained_variance_ratio": p.explained_variance_ratio_.tolist(),
-                    "components": p.components_.tolist()}
+                    "components": [signed(v).tolist() for v in p.components_],
+                    "mean": p.mean_.tolist()}
     out[path] = r
 print(json.dumps(out))

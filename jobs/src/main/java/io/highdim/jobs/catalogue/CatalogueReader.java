@@ -3,8 +3,14 @@ package io.highdim.jobs.catalogue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.highdim.model.ChannelSummary;
+import io.highdim.model.ImageGeometry;
+import io.highdim.model.ImageRef;
+import io.highdim.model.ImageStatus;
+import io.highdim.model.PcaResult;
+import io.highdim.model.PlaneLocation;
+import io.highdim.model.PlaneSummary;
+import io.highdim.model.SliceFile;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,14 +22,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads the catalogue: image records, and the JSON documents the Python service served (compact JSON, keys in the
- * service's order). Non-finite numbers (NaN, ±Infinity) are rendered as {@code null}, which JSON can hold. Each
- * call opens its own connection. Failures are thrown as {@link CatalogueException}.
+ * Reads the catalogue back as model values, and the JSON documents the Python service served (rendered by
+ * {@link ServiceJson}). A SQL null number is read as NaN (rendered as {@code null}). Each call opens its own
+ * connection. Failures are thrown as {@link CatalogueException}.
  */
 public final class CatalogueReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String IMAGE_COLUMNS = "image_id, uri, status, reason, dtype, size_z, size_t, size_c, "
-            + "height, width, dimension_source, warnings::text as warnings, file_bytes, series, image_count";
+            + "height, width, dimension_source, warnings::text as warnings, file_bytes, series, image_count, run_id";
 
     private final CatalogueDatabase database;
 
@@ -31,127 +37,97 @@ public final class CatalogueReader {
         this.database = Objects.requireNonNull(database, "database");
     }
 
-    /** The image's record (geometry 0 for a rejected image), if the catalogue has it. */
-    public Optional<ImageRecord> image(String imageId) {
-        return query("reading image " + imageId, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select " + IMAGE_COLUMNS + " from images where image_id = ?")) {
-                select.setString(1, imageId);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.of(imageRecord(rows)) : Optional.<ImageRecord>empty();
-                }
-            }
-        });
+    /** The image's row, if the catalogue has it. */
+    public Optional<CataloguedImage> image(String imageId) {
+        return query("reading image " + imageId, connection -> image(connection, imageId));
     }
 
     /** All images, ordered by id. */
-    public List<ImageRecord> images() {
+    public List<CataloguedImage> images() {
         return query("listing images", connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "select " + IMAGE_COLUMNS + " from images order by image_id");
                  ResultSet rows = select.executeQuery()) {
-                List<ImageRecord> images = new ArrayList<>();
+                List<CataloguedImage> images = new ArrayList<>();
                 while (rows.next()) {
-                    images.add(imageRecord(rows));
+                    images.add(catalogued(rows));
                 }
                 return images;
             }
         });
     }
 
+    /** Where each plane lies in the file, in (z, t, c) order; empty if unknown. */
+    public List<PlaneLocation> planes(String imageId) {
+        return query("reading the planes of " + imageId, connection -> list(connection,
+                "select z, t, c, ifd, sample, first_byte, stored_bytes from planes where image_id = ? "
+                        + "order by z, t, c", imageId,
+                rows -> new PlaneLocation(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getInt(4),
+                        rows.getInt(5), rows.getLong(6), rows.getLong(7))));
+    }
+
+    /** Channel statistics in channel order; empty if none were computed. */
+    public List<ChannelSummary> channelStatistics(String imageId) {
+        return query("reading the statistics of " + imageId, connection -> channelStatistics(connection, imageId));
+    }
+
+    /** Plane statistics in (z, t, c) order; empty if none were computed. */
+    public List<PlaneSummary> planeStatistics(String imageId) {
+        return query("reading the plane statistics of " + imageId, connection -> list(connection,
+                "select z, t, c, count, mean, std, min, max, nan_count from plane_stats where image_id = ? "
+                        + "order by z, t, c", imageId,
+                rows -> new PlaneSummary(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getLong(4),
+                        float8(rows, 5), float8(rows, 6), float8(rows, 7), float8(rows, 8), rows.getLong(9))));
+    }
+
+    /** The slice PNGs in (z, t, c, bit depth) order; empty if none were written. */
+    public List<SliceFile> slices(String imageId) {
+        return query("reading the slices of " + imageId, connection -> list(connection,
+                "select z, t, c, bit_depth, uri, window_low, window_high from slices where image_id = ? "
+                        + "order by z, t, c, bit_depth", imageId,
+                rows -> new SliceFile(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getInt(4),
+                        rows.getString(5), float8(rows, 6), float8(rows, 7))));
+    }
+
+    /** The PCA, if the catalogue has one (a null array column is read as an empty array). */
+    public Optional<PcaResult> pca(String imageId) {
+        return query("reading the PCA of " + imageId, connection -> pca(connection, imageId));
+    }
+
     /**
-     * {@code {"dtype":"uint16","shape":[Z,T,C,Y,X],"Z":..,"T":..,"Channels":..,"Height":..,"Width":..}}; empty if
-     * the image is unknown or was rejected (it has no geometry then; {@link #image} tells why).
+     * {@link ServiceJson#metadata}; empty if the image is unknown or was rejected ({@link #image} tells why).
      */
     public Optional<String> metadataJson(String imageId) {
-        return image(imageId).filter(image -> "ok".equals(image.status())).map(image -> {
-            ObjectNode root = JSON.createObjectNode();
-            root.put("dtype", image.dtype());
-            ArrayNode shape = root.putArray("shape");
-            shape.add(image.sizeZ()).add(image.sizeT()).add(image.sizeC()).add(image.height()).add(image.width());
-            root.put("Z", image.sizeZ());
-            root.put("T", image.sizeT());
-            root.put("Channels", image.sizeC());
-            root.put("Height", image.height());
-            root.put("Width", image.width());
-            return render(root);
-        });
+        return image(imageId).filter(image -> image.status() == ImageStatus.OK)
+                .flatMap(CataloguedImage::geometry).map(ServiceJson::metadataJson);
     }
 
-    /**
-     * {@code {"mean":[…],"std":[…],"min":[…],"max":[…]}}, one entry per channel in channel order; empty if the
-     * catalogue has no channel statistics for the image. For an integer dtype, min and max are integers (as numpy
-     * gives them); mean and std are always floats.
-     */
+    /** {@link ServiceJson#statistics}; empty if the catalogue has no channel statistics for the image. */
     public Optional<String> statisticsJson(String imageId) {
         return query("reading the statistics of " + imageId, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select s.mean, s.std, s.min, s.max, i.dtype from channel_stats s "
-                            + "join images i on i.image_id = s.image_id where s.image_id = ? order by s.channel")) {
-                select.setString(1, imageId);
-                try (ResultSet rows = select.executeQuery()) {
-                    ObjectNode root = JSON.createObjectNode();
-                    ArrayNode mean = root.putArray("mean");
-                    ArrayNode std = root.putArray("std");
-                    ArrayNode min = root.putArray("min");
-                    ArrayNode max = root.putArray("max");
-                    int channels = 0;
-                    while (rows.next()) {
-                        boolean integral = isIntegerDtype(rows.getString("dtype"));
-                        addDouble(mean, nullableDouble(rows, "mean"));
-                        addDouble(std, nullableDouble(rows, "std"));
-                        addExtreme(min, nullableDouble(rows, "min"), integral);
-                        addExtreme(max, nullableDouble(rows, "max"), integral);
-                        channels++;
-                    }
-                    return channels == 0 ? Optional.<String>empty() : Optional.of(render(root));
-                }
+            List<ChannelSummary> channels = channelStatistics(connection, imageId);
+            if (channels.isEmpty()) {
+                return Optional.<String>empty();
             }
+            String dtype = image(connection, imageId).flatMap(CataloguedImage::geometry)
+                    .map(ImageGeometry::dtype).orElse(null);
+            return Optional.of(ServiceJson.statisticsJson(dtype, channels));
         });
     }
 
-    /**
-     * {@code {"image_id":…,"n_components":k,"explained_variance":[…],"explained_variance_ratio":[…],
-     * "components":[[…],…],"mean":[…]}}; empty if the catalogue has no PCA for the image.
-     */
+    /** {@link ServiceJson#pca}; empty if the catalogue has no PCA for the image. */
     public Optional<String> pcaJson(String imageId) {
-        return query("reading the PCA of " + imageId, connection -> {
-            ObjectNode root = JSON.createObjectNode();
-            ArrayNode mean = JSON.createArrayNode(); // rendered last, as the service does
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select n_components, explained_variance, explained_variance_ratio, mean "
-                            + "from pca_results where image_id = ?")) {
-                select.setString(1, imageId);
-                try (ResultSet rows = select.executeQuery()) {
-                    if (!rows.next()) {
-                        return Optional.<String>empty();
-                    }
-                    root.put("image_id", imageId);
-                    root.put("n_components", rows.getInt("n_components"));
-                    addDoubles(root.putArray("explained_variance"), rows.getArray("explained_variance"));
-                    addDoubles(root.putArray("explained_variance_ratio"), rows.getArray("explained_variance_ratio"));
-                    addDoubles(mean, rows.getArray("mean"));
-                }
-            }
-            ArrayNode components = root.putArray("components");
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select loadings from pca_components where image_id = ? order by component")) {
-                select.setString(1, imageId);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        addDoubles(components.addArray(), rows.getArray("loadings"));
-                    }
-                }
-            }
-            root.set("mean", mean);
-            return Optional.of(render(root));
-        });
+        return pca(imageId).map(pca -> ServiceJson.pcaJson(imageId, pca));
     }
 
-    // ---- helpers ----
+    // ---- rows to model values ----
 
     private interface Query<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet rows) throws SQLException;
     }
 
     private <T> T query(String what, Query<T> query) {
@@ -163,14 +139,57 @@ public final class CatalogueReader {
         }
     }
 
-    private static ImageRecord imageRecord(ResultSet rows) throws SQLException {
-        return new ImageRecord(
-                rows.getString("image_id"), rows.getString("uri"), rows.getString("status"),
-                rows.getString("reason"), rows.getString("dtype"),
-                rows.getInt("size_z"), rows.getInt("size_t"), rows.getInt("size_c"),
-                rows.getInt("height"), rows.getInt("width"), // SQL null -> 0
-                rows.getString("dimension_source"), warnings(rows.getString("warnings")),
-                rows.getLong("file_bytes"), rows.getInt("series"), rows.getInt("image_count"));
+    private static <T> List<T> list(Connection connection, String sql, String imageId, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, imageId);
+            try (ResultSet rows = select.executeQuery()) {
+                List<T> values = new ArrayList<>();
+                while (rows.next()) {
+                    values.add(mapper.map(rows));
+                }
+                return values;
+            }
+        }
+    }
+
+    private static Optional<CataloguedImage> image(Connection connection, String imageId) throws SQLException {
+        List<CataloguedImage> images = list(connection, "select " + IMAGE_COLUMNS + " from images where image_id = ?",
+                imageId, CatalogueReader::catalogued);
+        return images.stream().findFirst();
+    }
+
+    private static List<ChannelSummary> channelStatistics(Connection connection, String imageId) throws SQLException {
+        return list(connection, "select channel, count, mean, std, min, max, nan_count from channel_stats "
+                        + "where image_id = ? order by channel", imageId,
+                rows -> new ChannelSummary(rows.getInt(1), rows.getLong(2), float8(rows, 3), float8(rows, 4),
+                        float8(rows, 5), float8(rows, 6), rows.getLong(7)));
+    }
+
+    private static Optional<PcaResult> pca(Connection connection, String imageId) throws SQLException {
+        List<double[]> loadings = list(connection,
+                "select loadings from pca_components where image_id = ? order by component", imageId,
+                rows -> float8s(rows.getArray(1)));
+        List<PcaResult> pca = list(connection, "select n_components, explained_variance, explained_variance_ratio, "
+                        + "mean, observations from pca_results where image_id = ?", imageId,
+                rows -> new PcaResult(rows.getInt(1), float8s(rows.getArray(2)), float8s(rows.getArray(3)),
+                        loadings.toArray(new double[0][]), float8s(rows.getArray(4)), rows.getLong(5)));
+        return pca.stream().findFirst();
+    }
+
+    private static CataloguedImage catalogued(ResultSet rows) throws SQLException {
+        ImageRef ref = new ImageRef(rows.getString("image_id"), rows.getString("uri"), rows.getLong("file_bytes"),
+                rows.getInt("series"), rows.getInt("image_count")); // SQL null -> 0
+        int sizeZ = rows.getInt("size_z");
+        boolean sized = !rows.wasNull();
+        String dtype = rows.getString("dtype");
+        // the writer stores geometry whole or not at all
+        Optional<ImageGeometry> geometry = !sized || dtype == null ? Optional.empty()
+                : Optional.of(new ImageGeometry(dtype, sizeZ, rows.getInt("size_t"),
+                        rows.getInt("size_c"), rows.getInt("height"), rows.getInt("width"),
+                        rows.getString("dimension_source")));
+        return new CataloguedImage(ref, ImageStatus.ofLabel(rows.getString("status")), rows.getString("reason"),
+                geometry, warnings(rows.getString("warnings")), rows.getString("run_id"));
     }
 
     private static List<String> warnings(String json) {
@@ -184,46 +203,20 @@ public final class CatalogueReader {
         }
     }
 
-    private static Double nullableDouble(ResultSet rows, String column) throws SQLException {
+    private static double float8(ResultSet rows, int column) throws SQLException {
         double value = rows.getDouble(column);
-        return rows.wasNull() ? null : value;
+        return rows.wasNull() ? Double.NaN : value;
     }
 
-    private static void addDouble(ArrayNode array, Double value) {
-        if (value == null || !Double.isFinite(value)) {
-            array.addNull();
-        } else {
-            array.add(value.doubleValue());
-        }
-    }
-
-    private static void addExtreme(ArrayNode array, Double value, boolean integral) {
-        if (integral && value != null && Double.isFinite(value) && value == Math.rint(value)
-                && Math.abs(value) < 0x1p53) {
-            array.add(value.longValue());
-        } else {
-            addDouble(array, value);
-        }
-    }
-
-    private static void addDoubles(ArrayNode array, Array sqlArray) throws SQLException {
+    private static double[] float8s(Array sqlArray) throws SQLException {
         if (sqlArray == null) {
-            return;
+            return new double[0];
         }
-        for (Object value : (Object[]) sqlArray.getArray()) {
-            addDouble(array, value == null ? null : ((Number) value).doubleValue());
+        Object[] values = (Object[]) sqlArray.getArray();
+        double[] doubles = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            doubles[i] = values[i] == null ? Double.NaN : ((Number) values[i]).doubleValue();
         }
-    }
-
-    static boolean isIntegerDtype(String dtype) {
-        return dtype != null && (dtype.startsWith("uint") || dtype.startsWith("int"));
-    }
-
-    private static String render(ObjectNode root) {
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new CatalogueException("rendering JSON failed", e);
-        }
+        return doubles;
     }
 }

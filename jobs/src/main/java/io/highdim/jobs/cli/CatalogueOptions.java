@@ -22,7 +22,8 @@ public class CatalogueOptions {
             + "(default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--db-port", defaultValue = "0", description = "Port of the embedded database (default: any free).")
+    @Option(names = "--db-port", defaultValue = "0", converter = OptionConverters.Port.class,
+            description = "Port of the embedded database (default: any free).")
     int port;
 
     public CatalogueDatabase open() throws IOException {

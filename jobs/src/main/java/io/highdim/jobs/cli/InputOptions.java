@@ -1,6 +1,5 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.tiff.ReaderOptions;
 import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -11,17 +10,13 @@ public class InputOptions {
             + "file://, s3a://, hdfs:// URIs.")
     List<String> inputs;
 
-    @Option(names = "--axes", description = "Order of the stored planes, overriding the file's metadata, e.g. "
-            + "TZCYX or T5Z10CYX (sizes where the metadata does not give them).")
+    @Option(names = "--axes", converter = OptionConverters.Axes.class, description = "Order of the stored planes, "
+            + "overriding the file's metadata, e.g. TZCYX or T5Z10CYX (sizes where the metadata does not give them).")
     String axes;
 
-    @Option(names = "--max-plane-mb", defaultValue = "1024", description = "Refuse pages larger than this "
-            + "(default: ${DEFAULT-VALUE} MB).")
-    long maxPlaneMb;
+    @Option(names = "--max-plane-mb", defaultValue = "1024", converter = OptionConverters.Megabytes.class,
+            description = "Refuse pages larger than this (default: ${DEFAULT-VALUE} MB).")
+    long maxPlaneBytes;
 
     public List<String> inputs() { return inputs; }
-
-    public ReaderOptions readerOptions() {
-        return new ReaderOptions(null, maxPlaneMb << 20).withAxes(axes);
-    }
 }

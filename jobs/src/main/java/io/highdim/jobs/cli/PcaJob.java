@@ -1,21 +1,23 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spark.PlanePass;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.Part;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** PCA over channels: voxels are observations, channels are features. */
 @Command(name = "pca", mixinStandardHelpOptions = true,
-        description = "PCA over channels through Spark MLlib: explained variance (ratio), loadings, mean.")
+        description = "PCA over channels: explained variance (ratio), loadings, mean.")
 public class PcaJob extends PipelineCommand {
-    @Option(names = "--components", defaultValue = "2", description = "Components (default: ${DEFAULT-VALUE}).")
-    int components;
+    @Mixin PcaOptions pca;
+    @Mixin PartitionOptions partition;
 
-    @Option(names = "--partition-mb", defaultValue = "128", description = "Stored bytes per partition (default: ${DEFAULT-VALUE} MB).")
-    long partitionMb;
-
-    @Override PlanePass.Work work() { return new PlanePass.Work(true, false, null, null); }
-    @Override int components() { return components; }
-    @Override long partitionBytes() { return partitionMb << 20; }
     @Override String name() { return "pca"; }
+    @Override Set<Part> parts() { return Set.of(Part.PCA); }
+
+    @Override PassSpec spec() {
+        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, pca.components,
+                partition.partitionBytes, null);
+    }
 }

@@ -4,44 +4,48 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueWriter;
-import io.highdim.jobs.catalogue.ImageRecord;
-import io.highdim.jobs.catalogue.ImageResults;
-import io.highdim.jobs.spark.Ingested;
-import io.highdim.jobs.spark.Pipeline;
-import io.highdim.jobs.spark.PlanePass;
+import io.highdim.jobs.spark.ImagePass;
 import io.highdim.jobs.spark.SparkSessions;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.RunStatus;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import io.highdim.model.Part;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 
 /**
- * What every pipeline subcommand does: ingest the inputs, run the pixel pass it needs, replace the images'
- * rows in the catalogue in one transaction, print one JSON line per image.
+ * What every pipeline subcommand does: run the image pass its spec asks for, replace the images' rows in the
+ * catalogue, print one JSON line per image. A rejected file is data (a row, exit 0); any other failure is ours
+ * or the environment's: the run is marked failed, nothing of it is written, exit 1.
  */
 abstract class PipelineCommand implements Callable<Integer> {
     @Mixin InputOptions input;
     @Mixin CatalogueOptions catalogue;
 
-    /** The pixel work of this subcommand, or null for none (ingest). */
-    abstract PlanePass.Work work();
-
-    abstract int components();
-
-    abstract long partitionBytes();
-
+    /** The subcommand's name, as runs.command records it. */
     abstract String name();
+
+    /** What the pass computes besides the plane index. */
+    abstract Set<Part> parts();
+
+    /** The validated options of this run; subcommands without PCA or slices leave the defaults. */
+    PassSpec spec() {
+        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, 2, 128L << 20, null);
+    }
 
     @Override
     public Integer call() throws Exception {
-        String runId = name() + "-" + Instant.now().toString().replace(":", "") + "-" + UUID.randomUUID().toString().substring(0, 8);
+        PassSpec spec = spec();
+        String runId = name() + "-" + Instant.now().toString().replace(":", "") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         // a session that exists already (tests, notebooks) is used and left running
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
         // Spark and the embedded database each take a second or more to start: start them side by side
@@ -49,25 +53,15 @@ abstract class PipelineCommand implements Callable<Integer> {
                 () -> SparkSessions.create("highdim " + name()));
         try (CatalogueDatabase db = catalogue.open()) {
             CatalogueWriter writer = new CatalogueWriter(db);
-            Map<String, Object> options = new LinkedHashMap<>();
-            options.put("axes", input.axes);
-            options.put("components", components());
-            writer.startRun(runId, name(), input.inputs(), options);
+            writer.startRun(runId, name(), spec.inputs(), spec);
             try {
-                Pipeline pipeline = new Pipeline(started(starting));
-                List<Ingested> images = pipeline.ingest(input.inputs(), input.readerOptions());
-                List<ImageResults> results;
-                if (work() == null) {
-                    results = new ArrayList<>();
-                    for (Ingested i : images) results.add(i.results());
-                } else {
-                    results = new ArrayList<>(pipeline.process(images, work(), components(), partitionBytes()).values());
-                }
-                writer.replace(runId, results);
-                writer.finishRun(runId, "succeeded");
-                print(results);
-            } catch (Exception e) {
-                writer.finishRun(runId, "failed");
+                JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(starting).sparkContext());
+                List<ImageOutcome> outcomes = ImagePass.run(sc, spec);
+                writer.replace(runId, outcomes);
+                writer.finishRun(runId, RunStatus.SUCCEEDED);
+                print(outcomes);
+            } catch (Exception | Error e) {
+                writer.finishRun(runId, RunStatus.FAILED);
                 throw e;
             }
         } finally {
@@ -84,15 +78,14 @@ abstract class PipelineCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(List<ImageResults> results) throws Exception {
+    private static void print(List<ImageOutcome> outcomes) throws Exception {
         ObjectMapper json = new ObjectMapper();
-        for (ImageResults r : results) {
-            ImageRecord i = r.image();
+        for (ImageOutcome o : outcomes) {
             ObjectNode line = json.createObjectNode();
-            line.put("image_id", i.imageId());
-            line.put("uri", i.uri());
-            line.put("status", i.status());
-            line.put("reason", i.reason());
+            line.put("image_id", o.imageId());
+            line.put("uri", o.image().uri());
+            line.put("status", o.status().label());
+            line.put("reason", o instanceof ImageOutcome.Rejected r ? r.rejection().text() : null);
             System.out.println(json.writeValueAsString(line));
         }
         System.out.flush();

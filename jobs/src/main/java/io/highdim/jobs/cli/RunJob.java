@@ -1,6 +1,9 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spark.PlanePass;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.Part;
+import java.util.EnumSet;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -9,15 +12,23 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Ingest, statistics, PCA and slices in one Spark application.")
 public class RunJob extends PipelineCommand {
-    @Mixin PassOptions pass;
+    @Mixin PcaOptions pca;
+    @Mixin PartitionOptions partition;
+    @Mixin SliceOptions slices;
 
     @Option(names = "--no-slices", description = "Skip the slice PNGs.")
     boolean noSlices;
 
-    @Override PlanePass.Work work() {
-        return new PlanePass.Work(true, true, noSlices ? null : pass.slices(), noSlices ? null : pass.output());
-    }
-    @Override int components() { return pass.components; }
-    @Override long partitionBytes() { return pass.partitionBytes(); }
     @Override String name() { return "run"; }
+
+    @Override Set<Part> parts() {
+        Set<Part> parts = EnumSet.of(Part.CHANNEL_STATS, Part.PLANE_STATS, Part.PCA);
+        if (!noSlices) parts.add(Part.SLICES);
+        return parts;
+    }
+
+    @Override PassSpec spec() {
+        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, pca.components,
+                partition.partitionBytes, noSlices ? null : slices.spec());
+    }
 }

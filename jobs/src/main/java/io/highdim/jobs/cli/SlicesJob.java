@@ -1,6 +1,8 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spark.PlanePass;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.Part;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -8,10 +10,14 @@ import picocli.CommandLine.Mixin;
 @Command(name = "slices", mixinStandardHelpOptions = true,
         description = "Write PNGs of planes: 8-bit display-scaled, optionally 16-bit raw.")
 public class SlicesJob extends PipelineCommand {
-    @Mixin PassOptions pass;
+    @Mixin SliceOptions slices;
+    @Mixin PartitionOptions partition;
 
-    @Override PlanePass.Work work() { return new PlanePass.Work(false, false, pass.slices(), pass.output()); }
-    @Override int components() { return 0; }
-    @Override long partitionBytes() { return pass.partitionBytes(); }
     @Override String name() { return "slices"; }
+    @Override Set<Part> parts() { return Set.of(Part.SLICES); }
+
+    @Override PassSpec spec() {
+        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, 2,
+                partition.partitionBytes, slices.spec());
+    }
 }

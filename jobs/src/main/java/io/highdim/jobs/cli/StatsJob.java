@@ -1,18 +1,22 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spark.PlanePass;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.Part;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** Per-channel and per-plane statistics in one pass. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Per-channel count, mean, std, min, max, NaN count; per-plane statistics.")
 public class StatsJob extends PipelineCommand {
-    @Option(names = "--partition-mb", defaultValue = "128", description = "Stored bytes per partition (default: ${DEFAULT-VALUE} MB).")
-    long partitionMb;
+    @Mixin PartitionOptions partition;
 
-    @Override PlanePass.Work work() { return new PlanePass.Work(true, true, null, null); }
-    @Override int components() { return 0; }
-    @Override long partitionBytes() { return partitionMb << 20; }
     @Override String name() { return "stats"; }
+    @Override Set<Part> parts() { return Set.of(Part.CHANNEL_STATS, Part.PLANE_STATS); }
+
+    @Override PassSpec spec() {
+        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, 2,
+                partition.partitionBytes, null);
+    }
 }

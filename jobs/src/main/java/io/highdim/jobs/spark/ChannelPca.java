@@ -1,6 +1,6 @@
 package io.highdim.jobs.spark;
 
-import io.highdim.jobs.catalogue.PcaRecord;
+import io.highdim.model.PcaResult;
 import io.highdim.stats.ChannelMoments;
 import dev.ludovic.netlib.lapack.LAPACK;
 import org.netlib.util.intW;
@@ -15,7 +15,8 @@ import org.netlib.util.intW;
 public final class ChannelPca {
     private ChannelPca() {}
 
-    public static PcaRecord of(String imageId, ChannelMoments moments, int components) {
+    /** The first {@code min(components, C)} components. */
+    public static PcaResult of(ChannelMoments moments, int components) {
         int channels = moments.channels();
         int k = Math.min(components, channels);
         double[][] cov = moments.covariance();
@@ -32,7 +33,7 @@ public final class ChannelPca {
         lapack.dsyev("V", "U", channels, a, channels, eigenvalues, query, -1, info);
         double[] work = new double[(int) query[0]];
         lapack.dsyev("V", "U", channels, a, channels, eigenvalues, work, work.length, info);
-        if (info.val != 0) throw new ArithmeticException("LAPACK dsyev failed for " + imageId + ": info " + info.val);
+        if (info.val != 0) throw new ArithmeticException("LAPACK dsyev failed: info " + info.val);
         // dsyev returns ascending eigenvalues; components are the largest first
         double[] variance = new double[k], ratio = new double[k];
         double[][] loadings = new double[k][channels];
@@ -45,9 +46,9 @@ public final class ChannelPca {
                 loadings[i][c] = a[col * channels + c];
                 if (Math.abs(loadings[i][c]) > Math.abs(loadings[i][largest])) largest = c;
             }
-            // eigenvectors have no sign of their own: make the largest loading positive so runs agree
+            // eigenvectors have no sign of their own: make the largest loading positive (scikit-learn >= 1.5's rule)
             if (loadings[i][largest] < 0) for (int c = 0; c < channels; c++) loadings[i][c] = -loadings[i][c];
         }
-        return new PcaRecord(imageId, k, variance, ratio, loadings, moments.covarianceMeans(), moments.completeCount());
+        return new PcaResult(k, variance, ratio, loadings, moments.covarianceMeans(), moments.completeCount());
     }
 }

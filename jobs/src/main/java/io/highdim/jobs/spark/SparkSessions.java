@@ -1,23 +1,52 @@
 package io.highdim.jobs.spark;
 
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one place Spark settings are made. Under spark-submit the master and resources come from the submitter;
- * run directly (scripts/highdim) it is local[*].
+ * The one place Spark settings are made: settings every highdim session must have, defaults a user's
+ * spark-submit or system properties may override, and the test profile. Under spark-submit the master and
+ * resources come from the submitter; run directly (scripts/highdim) it is local[*].
  */
 public final class SparkSessions {
+    /** Always set. */
+    static final Map<String, String> MANDATORY = Map.of(
+            // whichever serializer is chosen, Kryo (the default) must be able to carry our records
+            "spark.kryo.registrator", KryoRecords.class.getName(),
+            // s3a output: no marker files or slow renames for the few objects a run writes
+            "spark.hadoop.fs.s3a.committer.name", "directory");
+
+    /** Set unless the user set them. */
+    static final Map<String, String> DEFAULTS = Map.of(
+            "spark.master", "local[*]",
+            "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
+            "spark.ui.showConsoleProgress", "true",
+            "spark.ui.enabled", "false",
+            "spark.sql.shuffle.partitions", "8");
+
+    /** Tests: two local cores (the CI machine's), quiet. */
+    static final Map<String, String> TEST = Map.of(
+            "spark.master", "local[2]",
+            "spark.ui.showConsoleProgress", "false",
+            "spark.sql.shuffle.partitions", "2");
+
     private SparkSessions() {}
 
     public static SparkSession create(String appName) {
+        return SparkSession.builder().config(conf(appName, Map.of())).getOrCreate();
+    }
+
+    /** The session tests share (Spark allows one SparkContext per JVM). */
+    public static SparkSession forTests() {
+        return SparkSession.builder().config(conf("highdim-tests", TEST)).getOrCreate();
+    }
+
+    static SparkConf conf(String appName, Map<String, String> profile) {
         SparkConf conf = new SparkConf(true).setAppName(appName);
-        if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-        conf.setIfMissing("spark.ui.showConsoleProgress", "true");
-        conf.setIfMissing("spark.ui.enabled", "false");
-        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
-        // s3a output: no marker files or slow renames for the few objects a run writes
-        conf.setIfMissing("spark.hadoop.fs.s3a.committer.name", "directory");
-        return SparkSession.builder().config(conf).getOrCreate();
+        profile.forEach(conf::set);
+        DEFAULTS.forEach(conf::setIfMissing);
+        MANDATORY.forEach(conf::set);
+        return conf;
     }
 }

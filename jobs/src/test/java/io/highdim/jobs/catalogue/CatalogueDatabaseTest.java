@@ -90,6 +90,7 @@ class CatalogueDatabaseTest {
             assertEquals("kept", reader.image("kept").orElseThrow().imageId());
             assertTrue(reader.statisticsJson("kept").isPresent());
             assertTrue(reader.pcaJson("kept").isPresent());
+            assertEquals(4, count(db, "planes", "kept"));
             assertEquals(4, count(db, "plane_stats", "kept"));
         }
     }
@@ -141,7 +142,9 @@ class CatalogueDatabaseTest {
             try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, 0)) {
                 assertFalse(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "orphan stopped");
                 db.migrate();
-                assertEquals(2, new CatalogueReader(db).image("crashed").orElseThrow().sizeC());
+                CataloguedImage crashed = new CatalogueReader(db).image("crashed").orElseThrow();
+                assertEquals(2, crashed.geometry().orElseThrow().sizeC());
+                assertEquals("run-crashed", crashed.runId());
             }
         } finally {
             ProcessHandle.of(orphanPid).ifPresent(ProcessHandle::destroy); // never leave a server behind
@@ -155,6 +158,8 @@ class CatalogueDatabaseTest {
             assertFalse(external.isEmbedded());
             assertEquals(-1, external.port());
             assertFalse(external.toString().contains("s3cret-pw"));
+            assertFalse(external.connectionSettings().toString().contains("s3cret-pw"));
+            assertTrue(external.toString().contains(shared.jdbcUrl()), external.toString());
             Properties properties = external.connectionProperties();
             assertEquals("postgres", properties.getProperty("user"));
             assertEquals("s3cret-pw", properties.getProperty("password"));

@@ -1,18 +1,28 @@
 package io.highdim.jobs.catalogue;
 
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
+import static io.highdim.jobs.catalogue.CatalogueTestData.geometry;
 import static io.highdim.jobs.catalogue.CatalogueTestData.okImage;
-import static io.highdim.jobs.catalogue.CatalogueTestData.rejectedImage;
+import static io.highdim.jobs.catalogue.CatalogueTestData.processed;
+import static io.highdim.jobs.catalogue.CatalogueTestData.rejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.model.ChannelSummary;
+import io.highdim.model.ImageResults;
+import io.highdim.model.ImageStatus;
+import io.highdim.model.Part;
+import io.highdim.model.PcaResult;
+import io.highdim.model.RejectReason;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,22 +44,21 @@ class CatalogueReaderTest {
         reader = new CatalogueReader(db);
         CatalogueWriter writer = new CatalogueWriter(db);
 
-        ImageRecord cells = okImage("cells", 3, 2, 2, 4, 5);
         // channels out of order, a NaN mean, fractional extremes on channel 1
-        List<ChannelStatsRecord> channels = List.of(
-                new ChannelStatsRecord("cells", 1, 120, 2.25, 0.5, 0.5, 7.5, 0),
-                new ChannelStatsRecord("cells", 0, 120, Double.NaN, 1.25, 3, 65535, 4));
-        PcaRecord pca = new PcaRecord("cells", 2, new double[] {4.0, 1.0}, new double[] {0.8, 0.2},
+        List<ChannelSummary> channels = List.of(
+                new ChannelSummary(1, 120, 2.25, 0.5, 0.5, 7.5, 0),
+                new ChannelSummary(0, 120, Double.NaN, 1.25, 3, 65535, 4));
+        PcaResult pca = new PcaResult(2, new double[] {4.0, 1.0}, new double[] {0.8, 0.2},
                 new double[][] {{0.6, 0.8}, {-0.8, 0.6}}, new double[] {10.5, 20.25}, 240);
-        ImageResults floats = fullResults("floats", 1, 1, 1, 0);
-        ImageRecord f = floats.image();
-        ImageRecord float32 = new ImageRecord(f.imageId(), f.uri(), f.status(), f.reason(), "float32", f.sizeZ(),
-                f.sizeT(), f.sizeC(), f.height(), f.width(), f.dimensionSource(), f.warnings(), f.fileBytes(),
-                f.series(), f.imageCount());
+        ImageResults cells = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.PCA), List.of(), channels, List.of(),
+                Optional.of(pca), List.of());
+        // one channel: PCA computed, none to keep
+        ImageResults floats = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.PCA), List.of(),
+                fullResults("floats", 1, 1, 1, 0).results().channels(), List.of(), Optional.empty(), List.of());
         writer.replace("run-show", List.of(
-                new ImageResults(cells, channels, null, pca, null),
-                new ImageResults(float32, floats.channelStats(), null, null, null),
-                new ImageResults(rejectedImage("broken", "truncated strip"), null, null, null, null)));
+                processed("cells", geometry("uint16", 3, 2, 2, 4, 5), cells),
+                processed("floats", geometry("float32", 1, 1, 1, 4, 5), floats),
+                rejected("broken", RejectReason.TRUNCATED, "truncated strip")));
     }
 
     @AfterAll
@@ -71,6 +80,8 @@ class CatalogueReaderTest {
         assertEquals(4, metadata.get("Height").intValue());
         assertEquals(5, metadata.get("Width").intValue());
         assertTrue(metadata.get("Z").isInt());
+        assertEquals("{\"dtype\":\"uint16\",\"shape\":[3,2,2,4,5],\"Z\":3,\"T\":2,\"Channels\":2,\"Height\":4,"
+                + "\"Width\":5}", reader().metadataJson("cells").orElseThrow());
     }
 
     @Test
@@ -87,6 +98,8 @@ class CatalogueReaderTest {
         assertEquals(0.5, stats.get("min").get(1).doubleValue());
         assertEquals(7.5, stats.get("max").get(1).doubleValue());
         assertTrue(stats.get("std").get(0).isFloatingPointNumber());
+        assertEquals("{\"mean\":[null,2.25],\"std\":[1.25,0.5],\"min\":[3,0.5],\"max\":[65535,7.5]}",
+                reader().statisticsJson("cells").orElseThrow());
     }
 
     @Test
@@ -110,6 +123,9 @@ class CatalogueReaderTest {
         assertEquals(List.of(0.6, 0.8), doubles(pca.get("components").get(0)));
         assertEquals(List.of(-0.8, 0.6), doubles(pca.get("components").get(1)));
         assertEquals(List.of(10.5, 20.25), doubles(pca.get("mean")));
+        assertEquals("{\"image_id\":\"cells\",\"n_components\":2,\"explained_variance\":[4.0,1.0],"
+                + "\"explained_variance_ratio\":[0.8,0.2],\"components\":[[0.6,0.8],[-0.8,0.6]],"
+                + "\"mean\":[10.5,20.25]}", reader().pcaJson("cells").orElseThrow());
     }
 
     @Test
@@ -121,15 +137,17 @@ class CatalogueReaderTest {
         assertFalse(reader.pcaJson("nope").isPresent());
         assertFalse(reader.pcaJson("floats").isPresent());
         // a rejected image has a record that says why, and no metadata
-        assertEquals("truncated strip", reader.image("broken").orElseThrow().reason());
+        assertEquals("TRUNCATED: truncated strip", reader.image("broken").orElseThrow().reason());
+        assertEquals(ImageStatus.REJECTED, reader.image("broken").orElseThrow().status());
         assertFalse(reader.metadataJson("broken").isPresent());
     }
 
     @Test
     void imagesAreListedInIdOrder() {
-        List<String> ids = reader().images().stream().map(ImageRecord::imageId).toList();
+        List<String> ids = reader().images().stream().map(CataloguedImage::imageId).toList();
         assertEquals(List.of("broken", "cells", "floats"), ids);
-        assertEquals(okImage("cells", 3, 2, 2, 4, 5), reader().image("cells").orElseThrow());
+        assertEquals(okImage("cells", 3, 2, 2, 4, 5, "run-show"), reader().image("cells").orElseThrow());
+        assertEquals(reader().image("cells").orElseThrow(), reader().images().get(1));
     }
 
     private static CatalogueReader reader() {

@@ -1,50 +1,88 @@
 package io.highdim.jobs.catalogue;
 
+import io.highdim.model.ChannelSummary;
+import io.highdim.model.ImageGeometry;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageRef;
+import io.highdim.model.ImageResults;
+import io.highdim.model.ImageStatus;
+import io.highdim.model.Part;
+import io.highdim.model.PcaResult;
+import io.highdim.model.PlaneLocation;
+import io.highdim.model.PlaneSummary;
+import io.highdim.model.RejectReason;
+import io.highdim.model.Rejection;
+import io.highdim.model.SliceFile;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
-/** Sample results and SQL helpers shared by the catalogue tests. */
+/** Sample outcomes and SQL helpers shared by the catalogue tests. */
 final class CatalogueTestData {
-    static final String[] RESULT_TABLES = {"channel_stats", "plane_stats", "pca_results", "pca_components", "slices"};
+    static final String[] RESULT_TABLES = {"planes", "channel_stats", "plane_stats", "pca_results", "pca_components",
+            "slices"};
+    static final List<String> WARNINGS = List.of("a warning");
 
     private CatalogueTestData() {}
 
-    static ImageRecord okImage(String id, int z, int t, int c, int y, int x) {
-        return new ImageRecord(id, "s3a://bucket/" + id + ".tif", "ok", null, "uint16", z, t, c, y, x,
-                "imagej", List.of("a warning"), 123_456L, 0, 1);
+    static ImageRef okRef(String id) {
+        return new ImageRef(id, "s3a://bucket/" + id + ".tif", 123_456L, 0, 1);
     }
 
-    static ImageRecord rejectedImage(String id, String reason) {
-        return new ImageRecord(id, "s3a://bucket/" + id + ".tif", "rejected", reason, null, 0, 0, 0, 0, 0,
-                null, List.of(), 42L, 0, 0);
+    static ImageRef rejectedRef(String id) {
+        return new ImageRef(id, "s3a://bucket/" + id + ".tif", 42L, 0, 0);
+    }
+
+    static ImageGeometry geometry(String dtype, int z, int t, int c, int y, int x) {
+        return new ImageGeometry(dtype, z, t, c, y, x, "imagej");
+    }
+
+    static ImageOutcome.Processed processed(String id, ImageGeometry geometry, ImageResults results) {
+        return new ImageOutcome.Processed(okRef(id), geometry, WARNINGS, results);
+    }
+
+    static ImageOutcome.Rejected rejected(String id, RejectReason reason, String detail) {
+        return new ImageOutcome.Rejected(rejectedRef(id), Optional.empty(), List.of(), new Rejection(reason, detail));
+    }
+
+    /** What the reader gives back for an image written by {@link #fullResults} in run {@code runId}. */
+    static CataloguedImage okImage(String id, int z, int t, int c, int y, int x, String runId) {
+        return new CataloguedImage(okRef(id), ImageStatus.OK, null, Optional.of(geometry("uint16", z, t, c, y, x)),
+                WARNINGS, runId);
     }
 
     /** An image with every part computed; {@code offset} shifts the numbers so versions can be told apart. */
-    static ImageResults fullResults(String id, int z, int t, int c, double offset) {
-        ImageRecord image = okImage(id, z, t, c, 4, 5);
-        List<ChannelStatsRecord> channels = new ArrayList<>();
-        List<PlaneStatsRecord> planes = new ArrayList<>();
-        List<SliceRecord> slices = new ArrayList<>();
+    static ImageOutcome.Processed fullResults(String id, int z, int t, int c, double offset) {
+        List<PlaneLocation> planes = new ArrayList<>();
+        List<ChannelSummary> channels = new ArrayList<>();
+        List<PlaneSummary> planeStats = new ArrayList<>();
+        List<SliceFile> slices = new ArrayList<>();
         for (int ch = 0; ch < c; ch++) {
-            channels.add(new ChannelStatsRecord(id, ch, (long) z * t * 20, offset + ch, 1.5 + ch, ch, 1000 + ch, 0));
+            channels.add(new ChannelSummary(ch, (long) z * t * 20, offset + ch, 1.5 + ch, ch, 1000 + ch, 0));
         }
+        long planeBytes = 4 * 5 * 2;
         for (int zi = 0; zi < z; zi++) {
             for (int ti = 0; ti < t; ti++) {
                 for (int ci = 0; ci < c; ci++) {
-                    planes.add(new PlaneStatsRecord(id, zi, ti, ci, 20, offset + zi + ti + ci, 0.5, 0, 9, 0));
-                    slices.add(new SliceRecord(id, zi, ti, ci, 8,
+                    int ifd = (zi * t + ti) * c + ci;
+                    planes.add(new PlaneLocation(zi, ti, ci, ifd, 0, 8 + ifd * planeBytes, planeBytes));
+                    planeStats.add(new PlaneSummary(zi, ti, ci, 20, offset + zi + ti + ci, 0.5, 0, 9, 0));
+                    slices.add(new SliceFile(zi, ti, ci, 8,
                             "s3a://out/" + id + "/z" + zi + "_t" + ti + "_c" + ci + ".png", 0, 900));
                 }
             }
         }
-        return new ImageResults(image, channels, planes, pca(id, c, offset), slices);
+        ImageResults results = new ImageResults(EnumSet.allOf(Part.class), planes, channels, planeStats,
+                c >= 2 ? Optional.of(pca(c, offset)) : Optional.empty(), slices);
+        return processed(id, geometry("uint16", z, t, c, 4, 5), results);
     }
 
-    static PcaRecord pca(String id, int channels, double offset) {
+    static PcaResult pca(int channels, double offset) {
         int k = Math.min(2, channels);
         double[] variance = new double[k];
         double[] ratio = new double[k];
@@ -60,7 +98,7 @@ final class CatalogueTestData {
         for (int ch = 0; ch < channels; ch++) {
             mean[ch] = offset + 100.0 * ch;
         }
-        return new PcaRecord(id, k, variance, ratio, components, mean, 4000L);
+        return new PcaResult(k, variance, ratio, components, mean, 4000L);
     }
 
     static long count(CatalogueDatabase db, String table, String imageId) throws SQLException {

@@ -3,10 +3,14 @@ package io.highdim.jobs.catalogue;
 import static io.highdim.jobs.catalogue.CatalogueTestData.RESULT_TABLES;
 import static io.highdim.jobs.catalogue.CatalogueTestData.count;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
+import static io.highdim.jobs.catalogue.CatalogueTestData.geometry;
 import static io.highdim.jobs.catalogue.CatalogueTestData.okImage;
-import static io.highdim.jobs.catalogue.CatalogueTestData.rejectedImage;
+import static io.highdim.jobs.catalogue.CatalogueTestData.rejected;
+import static io.highdim.jobs.catalogue.CatalogueTestData.rejectedRef;
 import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,11 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.model.ChannelSummary;
+import io.highdim.model.ImageGeometry;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageResults;
+import io.highdim.model.ImageStatus;
+import io.highdim.model.Part;
+import io.highdim.model.PcaResult;
+import io.highdim.model.RejectReason;
+import io.highdim.model.Rejection;
+import io.highdim.model.RunStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,10 +65,11 @@ class CatalogueWriterTest {
 
     @Test
     void replacingTheSameResultsTwiceLeavesOneSetOfRows() throws Exception {
-        List<ImageResults> results = List.of(fullResults("twice-a", 2, 3, 2, 0), fullResults("twice-b", 1, 1, 3, 0));
-        writer.replace("run-twice-1", results);
-        writer.replace("run-twice-2", results);
+        List<ImageOutcome> outcomes = List.of(fullResults("twice-a", 2, 3, 2, 0), fullResults("twice-b", 1, 1, 3, 0));
+        writer.replace("run-twice-1", outcomes);
+        writer.replace("run-twice-2", outcomes);
 
+        assertEquals(2 * 3 * 2, count(db, "planes", "twice-a"));
         assertEquals(2 * 3 * 2, count(db, "plane_stats", "twice-a"));
         assertEquals(2, count(db, "channel_stats", "twice-a"));
         assertEquals(1, count(db, "pca_results", "twice-a"));
@@ -61,19 +78,23 @@ class CatalogueWriterTest {
         assertEquals(3, count(db, "channel_stats", "twice-b"));
         assertEquals(1, count(db, "images", "twice-a"));
         assertEquals("run-twice-2", scalar(db, "select run_id from images where image_id = ?", "twice-a"));
-        assertEquals(okImage("twice-a", 2, 3, 2, 4, 5), reader.image("twice-a").orElseThrow());
+        assertEquals(okImage("twice-a", 2, 3, 2, 4, 5, "run-twice-2"), reader.image("twice-a").orElseThrow());
+        assertReadBackEqual((ImageOutcome.Processed) outcomes.get(0));
     }
 
     @Test
     void aFailingImageRollsBackTheWholeCallAndEarlierRowsRemain() throws Exception {
         writer.replace("run-good", List.of(fullResults("rb-a", 1, 2, 2, 0), fullResults("rb-b", 1, 1, 2, 0)));
 
-        ImageResults duplicateChannel = fullResults("rb-b", 1, 1, 2, 50);
-        List<ChannelStatsRecord> channels = new ArrayList<>(duplicateChannel.channelStats());
+        ImageOutcome.Processed duplicateChannel = fullResults("rb-b", 1, 1, 2, 50);
+        ImageResults r = duplicateChannel.results();
+        List<ChannelSummary> channels = new ArrayList<>(r.channels());
         channels.add(channels.get(0)); // (image_id, channel) primary key violation
-        ImageResults failing = new ImageResults(duplicateChannel.image(), channels, duplicateChannel.planeStats(),
-                duplicateChannel.pca(), duplicateChannel.slices());
-        List<ImageResults> call = List.of(fullResults("rb-a", 1, 2, 2, 50), fullResults("rb-new", 1, 1, 1, 50), failing);
+        ImageOutcome failing = new ImageOutcome.Processed(duplicateChannel.image(), duplicateChannel.geometry(),
+                duplicateChannel.warnings(),
+                new ImageResults(r.parts(), r.planes(), channels, r.planeStats(), r.pca(), r.slices()));
+        List<ImageOutcome> call = List.of(fullResults("rb-a", 1, 2, 2, 50), fullResults("rb-new", 1, 1, 1, 50),
+                failing);
 
         CatalogueException error = assertThrows(CatalogueException.class, () -> writer.replace("run-bad", call));
         assertTrue(error.getMessage().contains("duplicate key"), error.getMessage());
@@ -81,10 +102,12 @@ class CatalogueWriterTest {
         // the other images of the failed call: unchanged or absent
         assertEquals(0, count(db, "images", "rb-new"));
         assertEquals(0, count(db, "channel_stats", "rb-new"));
+        assertEquals(0, count(db, "planes", "rb-new"));
         assertEquals("run-good", scalar(db, "select run_id from images where image_id = ?", "rb-a"));
         assertEquals("0", scalar(db, "select mean::text from channel_stats where image_id = ? and channel = 0", "rb-a"));
         assertEquals("0", scalar(db, "select explained_variance[1] - 10 from pca_results where image_id = ?", "rb-a"));
         // the failing image keeps its earlier rows, all of them
+        assertEquals(2, count(db, "planes", "rb-b"));
         assertEquals(2, count(db, "channel_stats", "rb-b"));
         assertEquals(2, count(db, "plane_stats", "rb-b"));
         assertEquals(1, count(db, "pca_results", "rb-b"));
@@ -96,32 +119,70 @@ class CatalogueWriterTest {
     }
 
     @Test
-    void aNullPartKeepsItsRowsAndAnEmptyListClearsThem() throws Exception {
+    void partsNotComputedKeepTheirRowsAndAComputedEmptyPartClearsThem() throws Exception {
         writer.replace("run-parts-1", List.of(fullResults("parts", 2, 1, 2, 0)));
-        ImageResults second = fullResults("parts", 2, 1, 2, 7);
-        writer.replace("run-parts-2", List.of(
-                new ImageResults(second.image(), second.channelStats(), null, null, List.of())));
+        ImageOutcome.Processed second = fullResults("parts", 2, 1, 2, 7);
+        ImageResults r = second.results();
+        // channel statistics again, slices computed but none written; planes, plane statistics and PCA not computed
+        ImageResults channelsAndNoSlices = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.SLICES), List.of(),
+                r.channels(), List.of(), Optional.empty(), List.of());
+        writer.replace("run-parts-2", List.of(new ImageOutcome.Processed(second.image(), second.geometry(),
+                second.warnings(), channelsAndNoSlices)));
 
         assertEquals("7", scalar(db, "select mean::text from channel_stats where image_id = ? and channel = 0", "parts"));
-        assertEquals(4, count(db, "plane_stats", "parts"));   // null: kept from run 1
+        assertEquals(4, count(db, "plane_stats", "parts"));   // not computed: kept from run 1
         assertEquals("0", scalar(db, "select min(mean)::text from plane_stats where image_id = ?", "parts"));
-        assertEquals(1, count(db, "pca_results", "parts"));   // null: kept
+        assertEquals(4, count(db, "planes", "parts"));        // kept
+        assertEquals(1, count(db, "pca_results", "parts"));   // kept
         assertEquals(2, count(db, "pca_components", "parts"));
-        assertEquals(0, count(db, "slices", "parts"));        // empty list: replaced by nothing
+        assertEquals(0, count(db, "slices", "parts"));        // computed, none: replaced by nothing
+        assertEquals("run-parts-2", scalar(db, "select run_id from images where image_id = ?", "parts"));
+
+        // PCA computed but absent (as for fewer than two channels): the old PCA goes, the rest stays
+        ImageOutcome.Processed pcaAbsent = new ImageOutcome.Processed(second.image(), second.geometry(),
+                second.warnings(), new ImageResults(Set.of(Part.PCA), List.of(), List.of(), List.of(),
+                        Optional.empty(), List.of()));
+        writer.replace("run-parts-3", List.of(pcaAbsent));
+        assertEquals(0, count(db, "pca_results", "parts"));
+        assertEquals(0, count(db, "pca_components", "parts"));
+        assertEquals(4, count(db, "plane_stats", "parts"));
+        assertEquals(2, count(db, "channel_stats", "parts"));
+        assertEquals(4, count(db, "planes", "parts"));
     }
 
     @Test
     void aRejectedImageLosesItsResultsAndStoresNoGeometry() throws Exception {
         writer.replace("run-rej-1", List.of(fullResults("rej", 1, 1, 2, 0)));
-        writer.replace("run-rej-2", List.of(new ImageResults(rejectedImage("rej", "not a TIFF"), null, null, null, null)));
+        writer.replace("run-rej-2", List.of(rejected("rej", RejectReason.NOT_A_TIFF, "no TIFF header")));
 
         for (String table : RESULT_TABLES) {
             assertEquals(0, count(db, table, "rej"), table);
         }
         assertNull(scalar(db, "select size_z from images where image_id = ?", "rej"));
+        assertNull(scalar(db, "select dtype from images where image_id = ?", "rej"));
         assertEquals("rejected", scalar(db, "select status from images where image_id = ?", "rej"));
-        ImageRecord back = reader.image("rej").orElseThrow();
-        assertEquals(rejectedImage("rej", "not a TIFF"), back);
+        assertEquals("NOT_A_TIFF: no TIFF header", scalar(db, "select reason from images where image_id = ?", "rej"));
+        assertEquals(new CataloguedImage(rejectedRef("rej"), ImageStatus.REJECTED, "NOT_A_TIFF: no TIFF header",
+                Optional.empty(), List.of(), "run-rej-2"), reader.image("rej").orElseThrow());
+        assertFalse(reader.metadataJson("rej").isPresent());
+    }
+
+    @Test
+    void aRejectedImageFoundBadInThePixelPassKeepsItsGeometryButNoResults() throws Exception {
+        writer.replace("run-late-1", List.of(fullResults("late", 2, 1, 3, 0)));
+        ImageGeometry geometry = geometry("uint16", 2, 1, 3, 4, 5);
+        ImageOutcome.Rejected late = new ImageOutcome.Rejected(rejectedRef("late"), Optional.of(geometry),
+                List.of("strip 3 is short"), new Rejection(RejectReason.CORRUPT_DATA, "strip 3 of page 4"));
+        writer.replace("run-late-2", List.of(late));
+
+        for (String table : RESULT_TABLES) {
+            assertEquals(0, count(db, table, "late"), table);
+        }
+        assertEquals("3", scalar(db, "select size_c from images where image_id = ?", "late"));
+        assertEquals(new CataloguedImage(rejectedRef("late"), ImageStatus.REJECTED,
+                "CORRUPT_DATA: strip 3 of page 4", Optional.of(geometry), List.of("strip 3 is short"), "run-late-2"),
+                reader.image("late").orElseThrow());
+        assertFalse(reader.metadataJson("late").isPresent(), "a rejected image has no metadata document");
     }
 
     @Test
@@ -133,7 +194,7 @@ class CatalogueWriterTest {
         assertEquals("running", scalar(db, "select status from runs where run_id = ?", "run-meta"));
         assertNull(scalar(db, "select finished_at from runs where run_id = ?", "run-meta"));
 
-        writer.finishRun("run-meta", "succeeded");
+        writer.finishRun("run-meta", RunStatus.SUCCEEDED);
 
         assertEquals("succeeded", scalar(db, "select status from runs where run_id = ?", "run-meta"));
         assertEquals("true", scalar(db, "select (finished_at >= started_at)::text from runs where run_id = ?", "run-meta"));
@@ -145,7 +206,40 @@ class CatalogueWriterTest {
         assertEquals(3, opts.get("pca-components").asInt());
         assertTrue(opts.get("slices").asBoolean());
 
-        assertThrows(CatalogueException.class, () -> writer.finishRun("no-such-run", "failed"));
+        writer.finishRun("run-meta", RunStatus.FAILED);
+        assertEquals("failed", scalar(db, "select status from runs where run_id = ?", "run-meta"));
+        assertThrows(CatalogueException.class, () -> writer.finishRun("no-such-run", RunStatus.FAILED));
+        assertThrows(IllegalArgumentException.class, () -> writer.finishRun("run-meta", RunStatus.RUNNING));
+    }
+
+    /** What the lead passes: the validated options of a command, a record of records, lists and optionals. */
+    record SliceSpec(List<Integer> z, String window, boolean raw16) {}
+
+    enum Mode { RUN, STATS }
+
+    record RunSpec(Mode mode, int components, long partitionBytes, Optional<String> jdbcUrl, Optional<String> axes,
+                   SliceSpec slices, List<String> inputs) {}
+
+    @Test
+    void runOptionsMayBeARecordAndAreStoredAsItsJson() throws Exception {
+        RunSpec spec = new RunSpec(Mode.RUN, 3, 128L << 20, Optional.empty(), Optional.of("ZCYX"),
+                new SliceSpec(List.of(0, 4, 10), "percentile", true), List.of("s3a://in/a.tif"));
+        writer.startRun("run-record", "run", spec.inputs(), spec);
+
+        JsonNode opts = new ObjectMapper().readTree(scalar(db, "select options::text from runs where run_id = ?",
+                "run-record"));
+        assertEquals(new ObjectMapper().readTree("{\"mode\":\"RUN\",\"components\":3,\"partitionBytes\":134217728,"
+                + "\"jdbcUrl\":null,\"axes\":\"ZCYX\",\"slices\":{\"z\":[0,4,10],\"window\":\"percentile\","
+                + "\"raw16\":true},\"inputs\":[\"s3a://in/a.tif\"]}"), opts);
+        assertEquals("object", scalar(db, "select jsonb_typeof(options) from runs where run_id = ?", "run-record"));
+
+        writer.startRun("run-no-options", "ingest", null, null);
+        assertEquals("{}", scalar(db, "select options::text from runs where run_id = ?", "run-no-options"));
+        assertEquals("[]", scalar(db, "select inputs::text from runs where run_id = ?", "run-no-options"));
+        // not serialisable: refused before anything is written
+        assertThrows(IllegalArgumentException.class, () -> writer.startRun("run-bad-options", "run", List.of(),
+                new Object()));
+        assertNull(scalar(db, "select run_id from runs where run_id = ?", "run-bad-options"));
     }
 
     @Test
@@ -155,24 +249,72 @@ class CatalogueWriterTest {
     }
 
     @Test
-    void recordsOfAnotherImageOrARepeatedImageAreRefusedBeforeWriting() throws Exception {
-        ImageResults a = fullResults("mix-a", 1, 1, 1, 0);
-        ImageResults b = fullResults("mix-b", 1, 1, 1, 0);
-        ImageResults crossed = new ImageResults(a.image(), b.channelStats(), null, null, null);
-        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(crossed)));
+    void aRepeatedOrIncompleteImageIsRefusedBeforeWriting() throws Exception {
+        ImageOutcome a = fullResults("mix-a", 1, 1, 1, 0);
         assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(a, a)));
+        ImageOutcome rejectedTwice = rejected("mix-a", RejectReason.TRUNCATED, "ends early");
+        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(a, rejectedTwice)));
+        ImageOutcome noReason = new ImageOutcome.Rejected(rejectedRef("mix-b"), Optional.empty(), List.of(), null);
+        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(noReason)));
+        assertThrows(IllegalArgumentException.class, () -> writer.replace(" ", List.of(a)));
         assertEquals(0, count(db, "images", "mix-a"));
+        assertEquals(0, count(db, "images", "mix-b"));
+        assertNull(scalar(db, "select run_id from runs where run_id = ?", "run-mix"));
     }
 
     @Test
     void manyPlanesAreWrittenInSeveralBatches() throws Exception {
-        ImageResults big = fullResults("big", 50, 20, 3, 0); // 3000 planes, 3000 slices
+        ImageOutcome big = fullResults("big", 50, 20, 3, 0); // 3000 planes, plane statistics and slices each
         long start = System.nanoTime();
         writer.replace("run-big", List.of(big));
         long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(3000, count(db, "planes", "big"));
         assertEquals(3000, count(db, "plane_stats", "big"));
         assertEquals(3000, count(db, "slices", "big"));
         assertNotNull(reader.statisticsJson("big").orElse(null));
-        System.out.println("wrote 3000 planes + 3000 slices in " + ms + " ms");
+        assertReadBackEqual((ImageOutcome.Processed) big);
+        System.out.println("wrote 3000 planes + 3000 plane statistics + 3000 slices in " + ms + " ms");
+    }
+
+    /** Several flushes in one call (rows of many images share batches), and again over the rows of the first. */
+    @Test
+    void manySmallImagesInOneCallAndAgain() throws Exception {
+        List<ImageOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            outcomes.add(i % 10 == 9 ? rejected("small-" + i, RejectReason.TRUNCATED, "ends early")
+                    : fullResults("small-" + i, 1, 1, 3, i));
+        }
+        writer.replace("run-small-1", outcomes);
+        long start = System.nanoTime();
+        writer.replace("run-small", outcomes);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("500 50", scalar(db, "select count(*) || ' ' || count(*) filter (where status = 'rejected') "
+                + "from images where run_id = ?", "run-small"));
+        assertEquals("1350", scalar(db, "select count(*) from planes where image_id like 'small-%'"));
+        assertEquals("900", scalar(db, "select count(*) from pca_components where image_id like 'small-%'"));
+        assertEquals("450", scalar(db, "select count(*) from pca_results where image_id like 'small-%'"));
+        assertEquals("1350", scalar(db, "select count(*) from channel_stats where image_id like 'small-%'"));
+        assertEquals(3, count(db, "slices", "small-498"));
+        assertEquals(0, count(db, "slices", "small-499"));
+        System.out.println("replaced 500 small images (450 with 3 planes, 3 channels and PCA; 50 rejected) in "
+                + ms + " ms");
+    }
+
+    /** Every part of {@code written} reads back equal (in the reader's order, which fullResults also uses). */
+    private static void assertReadBackEqual(ImageOutcome.Processed written) {
+        String id = written.imageId();
+        ImageResults r = written.results();
+        assertEquals(r.planes(), reader.planes(id));
+        assertEquals(r.channels(), reader.channelStatistics(id));
+        assertEquals(r.planeStats(), reader.planeStatistics(id));
+        assertEquals(r.slices(), reader.slices(id));
+        PcaResult want = r.pca().orElseThrow();
+        PcaResult got = reader.pca(id).orElseThrow();
+        assertEquals(want.nComponents(), got.nComponents());
+        assertArrayEquals(want.explainedVariance(), got.explainedVariance());
+        assertArrayEquals(want.explainedVarianceRatio(), got.explainedVarianceRatio());
+        assertArrayEquals(want.components(), got.components());
+        assertArrayEquals(want.mean(), got.mean());
+        assertEquals(want.observations(), got.observations());
     }
 }

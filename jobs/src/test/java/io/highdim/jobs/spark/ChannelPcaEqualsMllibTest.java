@@ -3,7 +3,7 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.catalogue.PcaRecord;
+import io.highdim.model.PcaResult;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.stats.ChannelMoments;
 import io.highdim.tiff.ImageIndex;
@@ -56,7 +56,7 @@ class ChannelPcaEqualsMllibTest {
         }
         assertTrue(channels >= 3, "needs a multi-channel image");
         int k = 3;
-        PcaRecord ours = ChannelPca.of("tissue", moments, k);
+        PcaResult ours = ChannelPca.of(moments, k);
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext());
         RowMatrix rows = new RowMatrix(sc.parallelize(voxels, 4).rdd());

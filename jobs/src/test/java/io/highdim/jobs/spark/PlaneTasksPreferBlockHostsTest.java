@@ -60,12 +60,19 @@ class PlaneTasksPreferBlockHostsTest {
             image = new io.highdim.tiff.TiffFormatReader().index(in, ReaderOptions.defaults()).get(0);
         }
         // 2.36 MB of planes in 256 kB tasks
-        List<PlaneTask> tasks = PlaneTask.split("cells", image, 256 * 1024);
+        List<PlaneTask> tasks = TaskPlanner.split("cells", image, 256 * 1024);
         assertTrue(tasks.size() >= 8, tasks.size() + " tasks");
+        int stacks = 0;
+        for (int i = 0; i < tasks.size(); i++) { // in order, back to back, every stack once
+            assertEquals(i, tasks.get(i).ordinal());
+            assertEquals(stacks, tasks.get(i).firstStack());
+            stacks = tasks.get(i).endStack();
+        }
+        assertEquals(image.sizeZ() * image.sizeT(), stacks);
         for (PlaneTask t : tasks.subList(0, tasks.size() - 1)) {
             assertTrue(t.storedBytes() >= 256 * 1024 && t.storedBytes() < 256 * 1024 + 3 * image.planeBytes(), t.toString());
         }
-        JavaRDD<PlaneTask> rdd = PlacedTasks.rdd(sc, tasks, Map.of("cells", image), conf);
+        JavaRDD<PlaneTask> rdd = TaskPlanner.place(sc, tasks, Map.of("cells", image), conf);
         assertEquals(tasks.size(), rdd.getNumPartitions());
         Partition[] parts = rdd.rdd().partitions();
         List<String> first = scala.collection.JavaConverters.seqAsJavaList(rdd.rdd().preferredLocations(parts[0]));

@@ -6,11 +6,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 
 /** Runs the launcher in this JVM (on the shared Spark session) and captures what it prints. */
 public final class Cli {
-    public record Result(int exitCode, String stdout) {
+    public record Result(int exitCode, String stdout, String stderr) {
         public List<String> lines() { return stdout.lines().filter(l -> !l.isBlank()).toList(); }
     }
 
@@ -18,14 +17,16 @@ public final class Cli {
 
     public static synchronized Result run(String... args) {
         SharedSpark.session();
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out, originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = new CommandLine(new HighdimCli()).execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8));
+            int code = HighdimCli.commandLine().execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);
+            System.setErr(originalErr);
         }
     }
 

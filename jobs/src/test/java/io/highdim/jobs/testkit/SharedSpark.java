@@ -1,5 +1,7 @@
 package io.highdim.jobs.testkit;
 
+import io.highdim.jobs.spark.SparkSessions;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /** One local SparkSession for every test class of the JVM (Spark allows one SparkContext per JVM). */
@@ -10,13 +12,13 @@ public final class SharedSpark {
 
     public static synchronized SparkSession session() {
         if (session == null) {
-            session = SparkSession.builder().master("local[2]").appName("highdim-tests")
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.ui.showConsoleProgress", "false")
-                    .config("spark.sql.shuffle.partitions", "2")
-                    .getOrCreate();
+            session = SparkSessions.forTests();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
         }
         return session;
+    }
+
+    public static JavaSparkContext context() {
+        return JavaSparkContext.fromSparkContext(session().sparkContext());
     }
 }

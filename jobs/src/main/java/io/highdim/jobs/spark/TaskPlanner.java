@@ -4,6 +4,7 @@ import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.TiffPage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +23,50 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * An RDD with one partition per plane task, each preferring the hosts that store its bytes (HDFS block
- * locations; other filesystems report none or "localhost", which Spark treats as no preference).
+ * Cuts images into plane tasks of about {@code targetBytes} stored bytes each, whole (z, t) stacks at a time, and
+ * places them: one partition per task, preferring the hosts that store its bytes (HDFS block locations; other
+ * filesystems report none or "localhost", which Spark treats as no preference). Stack {@code g} of an image is
+ * (z, t) = (g / T, g % T): Z slowest, as the planes lie in a Z, T, C, Y, X file.
  */
-final class PlacedTasks {
-    private PlacedTasks() {}
+public final class TaskPlanner {
+    /** One (z, t) stack: the C planes read and computed together. */
+    public record Stack(int z, int t) {}
 
-    static JavaRDD<PlaneTask> rdd(JavaSparkContext sc, List<PlaneTask> tasks, Map<String, ImageIndex> images,
-                                  Configuration conf) {
+    private TaskPlanner() {}
+
+    public static List<PlaneTask> split(String imageId, ImageIndex image, long targetBytes) {
+        List<PlaneTask> tasks = new ArrayList<>();
+        int stacks = image.sizeZ() * image.sizeT();
+        int start = 0;
+        long bytes = 0;
+        for (int g = 0; g < stacks; g++) {
+            Stack s = stack(image, g);
+            for (int c = 0; c < image.sizeC(); c++) bytes += image.storedBytesOf(s.z(), s.t(), c);
+            if (bytes >= targetBytes || g == stacks - 1) {
+                tasks.add(new PlaneTask(imageId, tasks.size(), start, g + 1, bytes));
+                start = g + 1;
+                bytes = 0;
+            }
+        }
+        return tasks;
+    }
+
+    /** The stacks a task reads, in order. */
+    public static List<Stack> stacks(PlaneTask task, ImageIndex image) {
+        List<Stack> out = new ArrayList<>(task.endStack() - task.firstStack());
+        for (int g = task.firstStack(); g < task.endStack(); g++) out.add(stack(image, g));
+        return out;
+    }
+
+    private static Stack stack(ImageIndex image, int g) {
+        return new Stack(g / image.sizeT(), g % image.sizeT());
+    }
+
+    /** The tasks as an RDD, one partition each, placed near their bytes. */
+    public static JavaRDD<PlaneTask> place(JavaSparkContext sc, List<PlaneTask> tasks, Map<String, ImageIndex> images,
+                                           Configuration conf) {
         List<Tuple2<PlaneTask, scala.collection.Seq<String>>> placed = new ArrayList<>();
-        Map<String, BlockLocation[]> blocks = new java.util.HashMap<>();
+        Map<String, BlockLocation[]> blocks = new HashMap<>();
         for (PlaneTask task : tasks) {
             ImageIndex image = images.get(task.imageId());
             BlockLocation[] fileBlocks = blocks.computeIfAbsent(image.uri(), uri -> blockLocations(uri, conf));
@@ -46,10 +81,9 @@ final class PlacedTasks {
     /** First and last byte the task's stacks read. */
     private static long[] range(ImageIndex image, PlaneTask task) {
         long start = Long.MAX_VALUE, end = 0;
-        for (int g = task.from(); g < task.to(); g++) {
-            int z = g / image.sizeT(), t = g % image.sizeT();
+        for (Stack s : stacks(task, image)) {
             for (int c = 0; c < image.sizeC(); c++) {
-                TiffPage p = image.pageOf(z, t, c);
+                TiffPage p = image.pageOf(s.z(), s.t(), c);
                 long[] off = p.offsets(), len = p.byteCounts();
                 for (int i = 0; i < off.length; i++) {
                     start = Math.min(start, off[i]);

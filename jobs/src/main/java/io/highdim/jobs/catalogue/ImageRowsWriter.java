@@ -1,0 +1,148 @@
+package io.highdim.jobs.catalogue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.model.ImageGeometry;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageRef;
+import io.highdim.model.ImageResults;
+import io.highdim.model.Part;
+import io.highdim.model.PcaResult;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rows of images of one run, on one connection, in the caller's transaction: {@link #add} queues what one
+ * image's outcome changes, {@link #flush} sends everything queued in an order that keeps the foreign keys and the
+ * primary keys happy (images, then deletes, then inserts, parents first). Rows of many images share one JDBC batch
+ * per table, so small images cost no round trips of their own. The run row must exist.
+ */
+final class ImageRowsWriter implements AutoCloseable {
+    /** Queued rows that make {@link #add} flush: memory stays bounded, batches stay large. */
+    static final int FLUSH_ROWS = 2000;
+
+    private static final String UPSERT_IMAGE = "insert into images (image_id, uri, status, reason, dtype, size_z, "
+            + "size_t, size_c, height, width, dimension_source, warnings, file_bytes, series, image_count, run_id, "
+            + "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, now()) "
+            + "on conflict (image_id) do update set uri = excluded.uri, status = excluded.status, "
+            + "reason = excluded.reason, dtype = excluded.dtype, size_z = excluded.size_z, "
+            + "size_t = excluded.size_t, size_c = excluded.size_c, height = excluded.height, "
+            + "width = excluded.width, dimension_source = excluded.dimension_source, "
+            + "warnings = excluded.warnings, file_bytes = excluded.file_bytes, series = excluded.series, "
+            + "image_count = excluded.image_count, run_id = excluded.run_id, updated_at = excluded.updated_at";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TableWriter<ImageOutcome> images;
+    private final ResultTables results;
+
+    ImageRowsWriter(Connection connection, String runId) {
+        this.images = new TableWriter<>(connection, UPSERT_IMAGE, null,
+                (row, outcome) -> bindImage(row, runId, outcome));
+        this.results = new ResultTables(connection);
+    }
+
+    /**
+     * Queues one image's rows: its images row is upserted (run_id this run, updated_at now; geometry null when
+     * unknown); a rejected image's rows in every results table are deleted; each part a processed image computed
+     * replaces that part's rows, the other parts' rows are kept. Flushes when {@value #FLUSH_ROWS} rows are queued.
+     * An image must not be added twice before a flush (both sets of its rows would be inserted).
+     */
+    void add(ImageOutcome outcome) throws SQLException {
+        String id = outcome.imageId();
+        images.insert(id, List.of(outcome));
+        if (outcome instanceof ImageOutcome.Processed processed) {
+            ImageResults computed = processed.results();
+            for (Part part : Part.values()) {
+                if (computed.has(part)) {
+                    replace(id, part, computed);
+                }
+            }
+        } else {
+            for (TableWriter<?> table : results.all()) {
+                table.delete(id); // pca_components: deleted with pca_results, this finds none
+            }
+        }
+        if (pendingRows() >= FLUSH_ROWS) {
+            flush();
+        }
+    }
+
+    /** Sends what is queued: images first (results reference them), then deletes, then inserts parents first. */
+    void flush() throws SQLException {
+        images.flushInserts();
+        for (TableWriter<?> table : results.all()) {
+            table.flushDeletes();
+        }
+        for (TableWriter<?> table : results.all()) {
+            table.flushInserts();
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (TableWriter<?> i = images; ResultTables r = results) {
+            // closes the statements of both
+        }
+    }
+
+    private int pendingRows() {
+        int rows = images.pendingRows();
+        for (TableWriter<?> table : results.all()) {
+            rows += table.pendingRows();
+        }
+        return rows;
+    }
+
+    private void replace(String id, Part part, ImageResults computed) throws SQLException {
+        switch (part) {
+            case PLANES -> results.planes.replace(id, computed.planes());
+            case CHANNEL_STATS -> results.channelStats.replace(id, computed.channels());
+            case PLANE_STATS -> results.planeStats.replace(id, computed.planeStats());
+            case PCA -> {
+                // absent (fewer than two channels): the old PCA goes and none comes
+                results.pcaResults.replace(id, computed.pca().stream().toList());
+                results.pcaComponents.insert(id, components(computed.pca()));
+            }
+            case SLICES -> results.slices.replace(id, computed.slices());
+        }
+    }
+
+    private static List<ResultTables.PcaComponent> components(Optional<PcaResult> pca) {
+        List<ResultTables.PcaComponent> components = new ArrayList<>();
+        double[][] loadings = pca.map(PcaResult::components).orElse(new double[0][]);
+        for (int k = 0; k < loadings.length; k++) {
+            components.add(new ResultTables.PcaComponent(k, loadings[k]));
+        }
+        return components;
+    }
+
+    private static void bindImage(StatementParameters row, String runId, ImageOutcome outcome) throws SQLException {
+        ImageRef ref = outcome.image();
+        Optional<ImageGeometry> geometry = outcome instanceof ImageOutcome.Processed processed
+                ? Optional.of(processed.geometry()) : ((ImageOutcome.Rejected) outcome).geometry();
+        String reason = outcome instanceof ImageOutcome.Rejected rejected ? rejected.rejection().text() : null;
+        row.text(ref.uri()).text(outcome.status().label()).text(reason)
+                .text(geometry.map(ImageGeometry::dtype).orElse(null))
+                .integer(geometry.map(ImageGeometry::sizeZ).orElse(null))
+                .integer(geometry.map(ImageGeometry::sizeT).orElse(null))
+                .integer(geometry.map(ImageGeometry::sizeC).orElse(null))
+                .integer(geometry.map(ImageGeometry::height).orElse(null))
+                .integer(geometry.map(ImageGeometry::width).orElse(null))
+                .text(geometry.map(ImageGeometry::dimensionSource).orElse(null))
+                .text(json(outcome.warnings()))
+                .bigint(ref.fileBytes()).integer(ref.series()).integer(ref.imageCount())
+                .text(runId);
+    }
+
+    private static String json(List<String> warnings) {
+        try {
+            return JSON.writeValueAsString(warnings);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings always renders", e);
+        }
+    }
+}

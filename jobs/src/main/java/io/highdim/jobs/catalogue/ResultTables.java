@@ -1,0 +1,57 @@
+package io.highdim.jobs.catalogue;
+
+import io.highdim.model.ChannelSummary;
+import io.highdim.model.PcaResult;
+import io.highdim.model.PlaneLocation;
+import io.highdim.model.PlaneSummary;
+import io.highdim.model.SliceFile;
+import java.sql.Connection;
+
+/** The results tables of an image, on one connection: their columns and how a model value becomes a row. */
+final class ResultTables implements AutoCloseable {
+    /** Component {@code index}'s loading vector over the channels: one pca_components row. */
+    record PcaComponent(int index, double[] loadings) {}
+
+    final TableWriter<PlaneLocation> planes;
+    final TableWriter<ChannelSummary> channelStats;
+    final TableWriter<PlaneSummary> planeStats;
+    /** Deleting a pca_results row deletes its components (on delete cascade). */
+    final TableWriter<PcaResult> pcaResults;
+    final TableWriter<PcaComponent> pcaComponents;
+    final TableWriter<SliceFile> slices;
+
+    ResultTables(Connection connection) {
+        planes = TableWriter.forTable(connection, "planes", "z, t, c, ifd, sample, first_byte, stored_bytes",
+                (row, p) -> row.integer(p.z()).integer(p.t()).integer(p.c()).integer(p.ifd()).integer(p.sample())
+                        .bigint(p.firstByte()).bigint(p.storedBytes()));
+        channelStats = TableWriter.forTable(connection, "channel_stats",
+                "channel, count, mean, std, min, max, nan_count",
+                (row, s) -> row.integer(s.channel()).bigint(s.count()).float8(s.mean()).float8(s.std())
+                        .float8(s.min()).float8(s.max()).bigint(s.nanCount()));
+        planeStats = TableWriter.forTable(connection, "plane_stats", "z, t, c, count, mean, std, min, max, nan_count",
+                (row, s) -> row.integer(s.z()).integer(s.t()).integer(s.c()).bigint(s.count()).float8(s.mean())
+                        .float8(s.std()).float8(s.min()).float8(s.max()).bigint(s.nanCount()));
+        pcaResults = TableWriter.forTable(connection, "pca_results",
+                "n_components, explained_variance, explained_variance_ratio, mean, observations",
+                (row, p) -> row.integer(p.nComponents()).float8Array(p.explainedVariance())
+                        .float8Array(p.explainedVarianceRatio()).float8Array(p.mean()).bigint(p.observations()));
+        pcaComponents = TableWriter.forTable(connection, "pca_components", "component, loadings",
+                (row, c) -> row.integer(c.index()).float8Array(c.loadings()));
+        slices = TableWriter.forTable(connection, "slices", "z, t, c, bit_depth, uri, window_low, window_high",
+                (row, s) -> row.integer(s.z()).integer(s.t()).integer(s.c()).integer(s.bitDepth()).text(s.uri())
+                        .float8(s.windowLow()).float8(s.windowHigh()));
+    }
+
+    /** All of them, parents before children (pca_results before pca_components): the order to insert in. */
+    TableWriter<?>[] all() {
+        return new TableWriter<?>[] {planes, channelStats, planeStats, pcaResults, pcaComponents, slices};
+    }
+
+    @Override
+    public void close() throws java.sql.SQLException {
+        try (var a = planes; var b = channelStats; var c = planeStats; var d = pcaResults; var e = pcaComponents;
+             var f = slices) {
+            // closes every statement, even if one fails
+        }
+    }
+}

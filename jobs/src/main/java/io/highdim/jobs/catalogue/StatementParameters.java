@@ -1,0 +1,66 @@
+package io.highdim.jobs.catalogue;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** The parameters of a prepared statement, set in order by their SQL types: no index counting where rows are bound. */
+final class StatementParameters {
+    private final PreparedStatement statement;
+    private int next = 1;
+
+    StatementParameters(PreparedStatement statement) {
+        this.statement = statement;
+    }
+
+    /** Starts again at the first parameter, for the next row of a batch. */
+    StatementParameters reset() {
+        next = 1;
+        return this;
+    }
+
+    StatementParameters text(String value) throws SQLException {
+        statement.setString(next++, value);
+        return this;
+    }
+
+    StatementParameters integer(int value) throws SQLException {
+        statement.setInt(next++, value);
+        return this;
+    }
+
+    /** SQL null for null. */
+    StatementParameters integer(Integer value) throws SQLException {
+        if (value == null) {
+            statement.setNull(next++, Types.INTEGER);
+        } else {
+            statement.setInt(next++, value);
+        }
+        return this;
+    }
+
+    StatementParameters bigint(long value) throws SQLException {
+        statement.setLong(next++, value);
+        return this;
+    }
+
+    /** NaN and ±Infinity are stored as such (PostgreSQL's double precision holds them). */
+    StatementParameters float8(double value) throws SQLException {
+        statement.setDouble(next++, value);
+        return this;
+    }
+
+    /** A {@code double precision[]}; SQL null for null. */
+    StatementParameters float8Array(double[] values) throws SQLException {
+        if (values == null) {
+            statement.setNull(next++, Types.ARRAY);
+            return this;
+        }
+        Double[] boxed = new Double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        statement.setArray(next++, statement.getConnection().createArrayOf("float8", boxed));
+        return this;
+    }
+}

@@ -1,0 +1,11 @@
+package io.highdim.jobs.cli;
+
+import picocli.CommandLine.Option;
+
+/** PCA over channels. */
+public class PcaOptions {
+    @Option(names = "--components", defaultValue = "2", converter = OptionConverters.PositiveInt.class,
+            description = "PCA components (default: ${DEFAULT-VALUE}); an image with fewer channels gets as many "
+                    + "as it has channels, with a warning.")
+    int components;
+}

@@ -1,0 +1,95 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.model.PlaneSummary;
+import io.highdim.model.Rejection;
+import io.highdim.model.SliceFile;
+import io.highdim.stats.ChannelMoments;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the plane tasks of one image found, merged per image in the cluster ({@code aggregateByKey}): the channel
+ * moments, each plane's statistics, the slices written, or the first failure to read. Serializable add/merge value:
+ * {@code tasks.aggregateByKey(new ImageAggregate(), ImageAggregate::merge, ImageAggregate::merge)}.
+ *
+ * <p>Moments are kept per task until {@link #finish()} folds them in task order: floating-point merging is not
+ * associative, and Spark merges in whatever order shuffle blocks arrive, so folding in a fixed order is what makes
+ * a cluster run's statistics equal a local run's to the last bit.
+ */
+public final class ImageAggregate implements Serializable {
+    private final TreeMap<Integer, ChannelMoments> momentsByTask = new TreeMap<>();
+    private ChannelMoments moments;
+    private final List<PlaneSummary> planes = new ArrayList<>();
+    private final List<SliceFile> slices = new ArrayList<>();
+    private int failedTask = Integer.MAX_VALUE;
+    private Rejection failure;
+    private long bytesDecoded;
+
+    /** One task's results. */
+    static ImageAggregate ofTask(int ordinal, ChannelMoments moments, List<PlaneSummary> planes,
+                                 List<SliceFile> slices, long bytesDecoded) {
+        ImageAggregate a = new ImageAggregate();
+        if (moments != null) a.momentsByTask.put(ordinal, moments);
+        a.planes.addAll(planes);
+        a.slices.addAll(slices);
+        a.bytesDecoded = bytesDecoded;
+        return a;
+    }
+
+    /** A task that could not read the user's file. */
+    static ImageAggregate failed(int ordinal, Rejection why) {
+        ImageAggregate a = new ImageAggregate();
+        a.failedTask = ordinal;
+        a.failure = why;
+        return a;
+    }
+
+    /** Adds {@code other} into this one (which is returned); {@code other} is not changed. */
+    public ImageAggregate merge(ImageAggregate other) {
+        if (other.failure != null && other.failedTask < failedTask) {
+            failedTask = other.failedTask;
+            failure = other.failure;
+        }
+        bytesDecoded += other.bytesDecoded;
+        if (failure != null) { // a rejected image keeps nothing of its partial results
+            momentsByTask.clear();
+            planes.clear();
+            slices.clear();
+            return this;
+        }
+        for (Map.Entry<Integer, ChannelMoments> e : other.momentsByTask.entrySet()) {
+            momentsByTask.put(e.getKey(), e.getValue().copy());
+        }
+        planes.addAll(other.planes);
+        slices.addAll(other.slices);
+        return this;
+    }
+
+    /** Folds the moments in task order and sorts planes and slices; call once, after the last merge. */
+    public ImageAggregate finish() {
+        for (ChannelMoments m : momentsByTask.values()) moments = moments == null ? m : moments.merge(m);
+        momentsByTask.clear();
+        Comparator<PlaneSummary> byPlane = Comparator.comparingInt(PlaneSummary::z)
+                .thenComparingInt(PlaneSummary::t).thenComparingInt(PlaneSummary::c);
+        planes.sort(byPlane);
+        slices.sort(Comparator.comparingInt(SliceFile::z).thenComparingInt(SliceFile::t)
+                .thenComparingInt(SliceFile::c).thenComparingInt(SliceFile::bitDepth));
+        return this;
+    }
+
+    public Optional<Rejection> failure() { return Optional.ofNullable(failure); }
+
+    /** The merged moments, after {@link #finish()}; empty when the pass computed none. */
+    public Optional<ChannelMoments> moments() { return Optional.ofNullable(moments); }
+
+    public List<PlaneSummary> planeStats() { return planes; }
+
+    public List<SliceFile> slices() { return slices; }
+
+    public long bytesDecoded() { return bytesDecoded; }
+}

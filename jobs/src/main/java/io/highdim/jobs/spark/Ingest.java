@@ -1,0 +1,84 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageRef;
+import io.highdim.model.RejectReason;
+import io.highdim.model.Rejection;
+import io.highdim.tiff.HadoopRangeReader;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.ReaderOptions;
+import io.highdim.tiff.TiffFormatReader;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lists the inputs and indexes every file on the executors (headers only; one task per file). A file the reader
+ * refuses, or cannot read, is rejected with its typed reason; any other exception is a bug and fails the run.
+ */
+public final class Ingest {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+
+    /** The accepted images with their plane indexes, and the rejected inputs. */
+    public record Result(List<IndexedImage> images, List<ImageOutcome.Rejected> rejected) {}
+
+    /** What indexing one file gave: its images, or why it was refused. */
+    record IndexedFile(InputListing.ListedFile file, List<ImageIndex> images, Rejection rejection)
+            implements Serializable {}
+
+    private Ingest() {}
+
+    public static Result run(JavaSparkContext sc, HadoopSettings hadoop, List<String> inputs, ReaderOptions options) {
+        long t0 = System.nanoTime();
+        InputListing.Listing listing = InputListing.list(inputs, hadoop.get());
+        List<ImageOutcome.Rejected> rejected = new ArrayList<>(listing.unreadable());
+        List<IndexedImage> images = new ArrayList<>();
+        List<InputListing.ListedFile> files = listing.files();
+        if (!files.isEmpty()) {
+            List<IndexedFile> indexed = sc.parallelize(files, Math.max(1, Math.min(files.size(), 1000)))
+                    .map(f -> index(f, options, hadoop)).collect();
+            Set<String> ids = new HashSet<>();
+            for (IndexedFile f : indexed) {
+                InputListing.ListedFile file = f.file();
+                if (f.rejection() != null) {
+                    rejected.add(rejected(file.imageId(0, 1), file, f.rejection()));
+                    continue;
+                }
+                for (ImageIndex i : f.images()) {
+                    String id = file.imageId(i.series(), i.imageCount());
+                    if (!ids.add(id)) { // e.g. a file named x#0.tif beside a two-image x.tif
+                        rejected.add(rejected(id, file, new Rejection(RejectReason.DUPLICATE_ID,
+                                "another image of this run has the id " + id + "; rename the file")));
+                        continue;
+                    }
+                    images.add(new IndexedImage(new ImageRef(id, file.uri(), file.bytes(), i.series(),
+                            i.imageCount()), i));
+                }
+            }
+        }
+        LOG.info("ingest: {} files, {} images, {} rejected in {} s", files.size() + listing.unreadable().size(),
+                images.size(), rejected.size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        return new Result(images, rejected);
+    }
+
+    static IndexedFile index(InputListing.ListedFile file, ReaderOptions options, HadoopSettings hadoop) {
+        try (RangeReader in = HadoopRangeReader.open(file.uri(), hadoop.get())) {
+            return new IndexedFile(file, new TiffFormatReader().index(in, options), null);
+        } catch (IOException e) {
+            return new IndexedFile(file, List.of(), Rejection.of(e));
+        }
+    }
+
+    private static ImageOutcome.Rejected rejected(String id, InputListing.ListedFile file, Rejection why) {
+        return new ImageOutcome.Rejected(new ImageRef(id, file.uri(), file.bytes(), 0, 0), Optional.empty(),
+                List.of(), why);
+    }
+}

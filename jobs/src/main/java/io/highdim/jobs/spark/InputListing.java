@@ -1,0 +1,143 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageRef;
+import io.highdim.model.RejectReason;
+import io.highdim.model.Rejection;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Input arguments (paths, globs, folders, URIs of any Hadoop filesystem) expanded to TIFF files, each with an id
+ * that is unique in the run before any file is opened.
+ *
+ * <p>An image's id is its file name without the TIFF extension. When two inputs would get the same id (e.g.
+ * {@code a/x.tif} and {@code b/x.tif}), those files' ids become their paths relative to the common parent of all
+ * inputs, without the extension ({@code a/x}, {@code b/x}); with the extension if even that collides. Files holding
+ * several images append {@code #N} per image.
+ */
+public final class InputListing {
+    private static final String[] EXTENSIONS = {".ome.tiff", ".ome.tif", ".tiff", ".tif", ".btf", ".tf8"};
+
+    /** A file to index, with the id its image(s) get. */
+    public record ListedFile(String uri, long bytes, String baseId) implements Serializable {
+        /** The id of image {@code series} of the {@code imageCount} images in this file. */
+        public String imageId(int series, int imageCount) {
+            return imageCount > 1 ? baseId + "#" + series : baseId;
+        }
+    }
+
+    /** The files found, and the inputs that named nothing readable. */
+    public record Listing(List<ListedFile> files, List<ImageOutcome.Rejected> unreadable) {}
+
+    private record Found(String uri, long bytes, Rejection problem) {}
+
+    private InputListing() {}
+
+    public static Listing list(List<String> inputs, Configuration conf) {
+        Map<String, Found> found = new LinkedHashMap<>(); // by uri: an input named twice is one file
+        for (String input : inputs) {
+            for (Found f : expand(input, conf)) found.putIfAbsent(f.uri(), f);
+        }
+        Map<String, String> ids = uniqueIds(new ArrayList<>(found.keySet()));
+        List<ListedFile> files = new ArrayList<>();
+        List<ImageOutcome.Rejected> unreadable = new ArrayList<>();
+        for (Found f : found.values()) {
+            String id = ids.get(f.uri());
+            if (f.problem() == null) {
+                files.add(new ListedFile(f.uri(), f.bytes(), id));
+            } else {
+                unreadable.add(new ImageOutcome.Rejected(new ImageRef(id, f.uri(), 0, 0, 0), Optional.empty(),
+                        List.of(), f.problem()));
+            }
+        }
+        return new Listing(files, unreadable);
+    }
+
+    private static List<Found> expand(String input, Configuration conf) {
+        List<Found> out = new ArrayList<>();
+        try {
+            Path path = new Path(input);
+            FileSystem fs = path.getFileSystem(conf);
+            FileStatus[] matches = fs.globStatus(path);
+            if (matches == null || matches.length == 0) {
+                return List.of(new Found(fs.makeQualified(path).toString(), 0,
+                        new Rejection(RejectReason.NOT_FOUND, "not found: no file matches " + input)));
+            }
+            for (FileStatus s : matches) {
+                if (s.isDirectory()) {
+                    for (FileStatus f : fs.listStatus(s.getPath())) {
+                        if (f.isFile() && isTiffName(f.getPath().getName())) {
+                            out.add(new Found(f.getPath().toString(), f.getLen(), null));
+                        }
+                    }
+                } else {
+                    out.add(new Found(s.getPath().toString(), s.getLen(), null));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            out.add(new Found(input, 0, new Rejection(RejectReason.CANNOT_LIST, "cannot list " + input + ": " + e)));
+        }
+        return out;
+    }
+
+    static boolean isTiffName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".tif") || n.endsWith(".tiff") || n.endsWith(".btf") || n.endsWith(".tf8");
+    }
+
+    /** Ids by uri: the file name without extension, or for colliding names the path below the common parent. */
+    static Map<String, String> uniqueIds(List<String> uris) {
+        Map<String, List<String>> byName = new HashMap<>();
+        for (String uri : uris) byName.computeIfAbsent(withoutExtension(name(uri)), k -> new ArrayList<>()).add(uri);
+        String parent = commonParent(uris);
+        Map<String, String> ids = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : byName.entrySet()) {
+            if (e.getValue().size() == 1) {
+                ids.put(e.getValue().get(0), e.getKey());
+                continue;
+            }
+            List<String> relative = e.getValue().stream().map(u -> withoutExtension(u.substring(parent.length())))
+                    .toList();
+            boolean distinct = relative.stream().distinct().count() == relative.size();
+            for (int i = 0; i < relative.size(); i++) {
+                String uri = e.getValue().get(i);
+                ids.put(uri, distinct ? relative.get(i) : uri.substring(parent.length()));
+            }
+        }
+        return ids;
+    }
+
+    /** The longest common prefix of the uris that ends with '/'. */
+    private static String commonParent(List<String> uris) {
+        if (uris.isEmpty()) return "";
+        String prefix = uris.get(0).substring(0, uris.get(0).lastIndexOf('/') + 1);
+        for (String uri : uris) {
+            while (!uri.startsWith(prefix)) prefix = prefix.substring(0, prefix.lastIndexOf('/', prefix.length() - 2) + 1);
+        }
+        return prefix;
+    }
+
+    private static String name(String uri) {
+        return uri.substring(uri.lastIndexOf('/') + 1);
+    }
+
+    static String withoutExtension(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (String ext : EXTENSIONS) {
+            if (lower.endsWith(ext)) return name.substring(0, name.length() - ext.length());
+        }
+        return name;
+    }
+}

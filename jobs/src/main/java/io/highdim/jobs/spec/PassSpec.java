@@ -1,0 +1,46 @@
+package io.highdim.jobs.spec;
+
+import io.highdim.model.Part;
+import io.highdim.tiff.ReaderOptions;
+import java.io.Serializable;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a run was asked to do, validated when the command line was parsed: nothing below the CLI parses an
+ * option. Stored whole as JSON in {@code runs.options}.
+ *
+ * @param command        the subcommand (ingest, stats, pca, slices, run)
+ * @param parts          what the pixel pass computes besides the plane index; empty for ingest
+ * @param axes           the user's axes override, or null (already checked to parse)
+ * @param components     PCA components asked for (at least 1; an image with fewer channels gets what it has)
+ * @param partitionBytes stored bytes per Spark task
+ * @param slices         slice selection and output; used when {@code parts} has SLICES
+ */
+public record PassSpec(String command, List<String> inputs, Set<Part> parts, String axes, long maxPlaneBytes,
+                       int components, long partitionBytes, SliceSpec slices) implements Serializable {
+    public PassSpec {
+        inputs = List.copyOf(inputs);
+        parts = parts.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(parts));
+        if (maxPlaneBytes <= 0 || partitionBytes <= 0 || components < 1) {
+            throw new IllegalArgumentException("options out of range: " + maxPlaneBytes + ", " + partitionBytes
+                    + ", " + components);
+        }
+        if (parts.contains(Part.SLICES) && slices == null) throw new IllegalArgumentException("slices need a spec");
+    }
+
+    public ReaderOptions readerOptions() {
+        return new ReaderOptions(null, maxPlaneBytes).withAxes(axes);
+    }
+
+    public boolean computes(Part part) { return parts.contains(part); }
+
+    /** Whether the pass sweeps the channel moments (statistics and the PCA covariance come from them). */
+    public boolean needsMoments() {
+        return computes(Part.CHANNEL_STATS) || computes(Part.PLANE_STATS) || computes(Part.PCA);
+    }
+
+    /** Whether the pixels are read at all (ingest reads headers only). */
+    public boolean readsPixels() { return needsMoments() || computes(Part.SLICES); }
+}
