@@ -20,8 +20,8 @@ def data(shape, dtype):
     return rng.integers(info.min, info.max, size=shape, endpoint=True, dtype=dtype)
 
 
-def add(name, ztcyx, axes=None, **kw):
-    """ztcyx: the 5D array as numpy holds it in Z, T, C, Y, X order."""
+def add(name, ztcyx, axes=None, tiffcp=True):
+    """ztcyx: the 5D array as numpy holds it in Z, T, C, Y, X order; tiffcp: also re-encode it with libtiff."""
     z, t, c, y, x = ztcyx.shape
     planes = []
     for zi in range(z):
@@ -30,7 +30,7 @@ def add(name, ztcyx, axes=None, **kw):
                 planes.append(hashlib.sha256(np.ascontiguousarray(ztcyx[zi, ti, ci]).astype(
                     ztcyx.dtype.newbyteorder("<")).tobytes()).hexdigest())
     manifest.append({"file": name, "shape": list(ztcyx.shape), "dtype": str(ztcyx.dtype), "axes": axes,
-                     "planes": planes, "float": ztcyx.dtype.kind == "f"})
+                     "planes": planes, "float": ztcyx.dtype.kind == "f", "tiffcp": tiffcp})
 
 
 def shaped(name, arr5, stored, **kw):
@@ -101,6 +101,28 @@ add("shaped_override_TZCYX.tif", np.transpose(stored, (1, 0, 2, 3, 4)), axes="TZ
 stored = data((2, 3, 2, 20, 24), "uint8")
 tifffile.imwrite(os.path.join(out, "imagej_override_ZTCYX.tif"), stored, imagej=True, metadata={"axes": "TZCYX"})
 add("imagej_override_ZTCYX.tif", stored, axes="ZTCYX")
+
+# tiled planar-separate samples wider than 8 bits, written by tifffile itself (libtiff 4.5's tiffcp scrambles
+# them, so these are read as written, not re-encoded): 16 x 16 tiles over 40 x 50 pages (partial tiles at the right
+# and bottom edges), Z = 2 pages of 3 or 4 samples; uncompressed, Deflate, Deflate + horizontal predictor (integers;
+# this tifffile has no floating-point predictor encoder), both byte orders
+for dtype in ["uint16", "int16", "uint32", "int32", "float32", "float64"]:
+    codecs = [("none", None, None), ("deflate", "zlib", None)]
+    if not np.dtype(dtype).kind == "f":
+        codecs.append(("deflate+predictor", "zlib", 2))
+    for label, compression, predictor in codecs:
+        for order, byteorder in [("le", "<"), ("be", ">")]:
+            name = f"tiled_planar_{dtype}_{label}_{order}.tif"
+            a = data((2, 1, 3, 40, 50), dtype)
+            tifffile.imwrite(os.path.join(out, name), a[:, 0], tile=(16, 16), planarconfig="separate",
+                             photometric="rgb", compression=compression, predictor=predictor, byteorder=byteorder)
+            add(name, a, tiffcp=False)
+for dtype in ["uint16", "float32"]:
+    name = f"tiled_planar_{dtype}_4samples_deflate.tif"
+    a = data((2, 1, 4, 40, 50), dtype)
+    tifffile.imwrite(os.path.join(out, name), a[:, 0], tile=(16, 16), planarconfig="separate", photometric="rgb",
+                     extrasamples=["unassalpha"], compression="zlib")
+    add(name, a, tiffcp=False)
 
 with open(os.path.join(out, "manifest.json"), "w") as f:
     json.dump(manifest, f)

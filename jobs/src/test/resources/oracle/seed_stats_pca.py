@@ -23,7 +23,10 @@ for path in sys.argv[2:]:
     with tifffile.TiffFile(path) as tf:
         s = tf.series[0]
         axes, arr = s.axes, s.asarray()
-    # the seed's rule: unknown leading axes (Q, I) are Z then T, samples are channels, missing axes are 1
+    # the seed's rule: unknown leading axes (Q, I) are Z then T, samples are channels, missing axes are 1;
+    # a stored 5D array of three unnamed leading axes is Z, T, C whatever its sizes (none of size 1 drops out)
+    if len(axes) == 5 and all(a in "QI" for a in axes[:3]) and axes[3:] == "YX":
+        axes = "ZTC" + axes[3:]
     keep = [i for i, a in enumerate(axes) if not (a in "QI" and arr.shape[i] == 1)]
     arr = arr.reshape([arr.shape[i] for i in keep])
     src = "".join(axes[i] for i in keep)

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,19 @@ class HostileInputTest {
     @TempDir Path dir;
 
     private static final byte[] PLANE = TinyTiff.ramp(16 * 8);
+
+    /**
+     * Loads Hadoop's local file system and the reader once before the timed checks: the one-second bound is for
+     * parsing a hostile file, not for class loading in a cold JVM (run alone on a busy machine it took longer).
+     */
+    @BeforeAll
+    static void warmUp(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("warm-up.tif");
+        Files.write(file, new TinyTiff().page(16, 8, PLANE, null).bytes());
+        try (RangeReader in = LocalFiles.open(file)) {
+            new TiffFormatReader().index(in, ReaderOptions.defaults());
+        }
+    }
 
     @Test
     void aFileThatIsNotATiffIsRefused() throws Exception {
@@ -74,6 +88,11 @@ class HostileInputTest {
                 + "<Image ID=\"Image:0\"><Pixels DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"16\" SizeY=\"8\" "
                 + "SizeZ=\"50\" SizeC=\"1\" SizeT=\"1\"><TiffData/></Pixels></Image></OME>";
         expect(Reason.DIMENSION_MISMATCH, new TinyTiff().page(16, 8, PLANE, ome).bytes());
+        // a series of no pages (once an endless loop), a size past int, an IFD before the first
+        expect(Reason.DIMENSION_MISMATCH, new TinyTiff().page(16, 8, PLANE, "{\"shape\": [0, 8, 16]}").bytes());
+        expect(Reason.DIMENSION_MISMATCH, new TinyTiff().page(16, 8, PLANE, "{\"shape\": [99999999999, 8, 16]}").bytes());
+        expect(Reason.DIMENSION_MISMATCH, new TinyTiff().page(16, 8, PLANE, ome.replace("SizeZ=\"50\"", "SizeZ=\"1\"")
+                .replace("<TiffData/>", "<TiffData IFD=\"-1\"/>")).bytes());
     }
 
     @Test

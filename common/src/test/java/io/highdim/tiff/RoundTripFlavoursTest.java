@@ -18,7 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Files written now by tifffile (shaped, ImageJ, OME, plain, every pixel type, planar and chunky samples, both
  * byte orders, BigTIFF) and re-encoded by libtiff's tiffcp (LZW, Deflate, PackBits, Zstd, predictors 2 and 3,
- * tiles, strips, BigTIFF, big-endian): each must read back as exactly the planes numpy holds.
+ * tiles, strips, BigTIFF, big-endian): each must read back as exactly the planes numpy holds. Tiled planar-separate
+ * files of 16 to 64 bits (uncompressed, Deflate, Deflate + predictor, both byte orders) are written tiled by
+ * tifffile and read as written.
  */
 class RoundTripFlavoursTest {
     private static Path dir;
@@ -62,6 +64,7 @@ class RoundTripFlavoursTest {
         for (JsonNode entry : manifest) {
             for (String[] variant : VARIANTS) {
                 if (libtiffGarblesTiling(entry, variant)) continue;
+                if (variant.length > 1 && !entry.path("tiffcp").asBoolean(true)) continue; // read as tifffile wrote it
                 String name = entry.get("file").asText() + " / " + variant[0];
                 tests.add(DynamicTest.dynamicTest(name, () -> check(entry, variant)));
             }
@@ -72,7 +75,7 @@ class RoundTripFlavoursTest {
     /**
      * libtiff 4.5's tiffcp scrambles the pixels when it tiles planar-separate RGB pages of more than 8 bits
      * (tifffile reads its output the same wrong way we do), so those pairs have no oracle. Tiled planar samples
-     * stay covered by the 8-bit files here and by the external corpus.
+     * of every width are covered by the tiled_planar_* files tifffile writes itself (read as written).
      */
     private static boolean libtiffGarblesTiling(JsonNode entry, String[] variant) {
         String file = entry.get("file").asText();
