@@ -133,7 +133,8 @@ public final class InputListing {
         return uri.substring(uri.lastIndexOf('/') + 1);
     }
 
-    static String withoutExtension(String name) {
+    /** A file name without its TIFF extension (.tif, .tiff, .ome.tif, .btf, ...). */
+    public static String withoutExtension(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         for (String ext : EXTENSIONS) {
             if (lower.endsWith(ext)) return name.substring(0, name.length() - ext.length());
