@@ -71,14 +71,7 @@ class DimensionRulesTest {
                 assertEquals(w.get("dtype").asText(), image.pixelType().numpyName(), what + ": pixel type");
                 assertEquals(w.get("source").asText(), image.dimensionSource(), what + ": dimension source");
                 checkWarnings(what, w.get("warnings"), image.warnings());
-                JsonNode planes = w.get("planes");
-                int k = 0;
-                for (int z = 0; z < image.sizeZ(); z++)
-                    for (int t = 0; t < image.sizeT(); t++)
-                        for (int c = 0; c < image.sizeC(); c++, k++) {
-                            assertEquals(planes.get(k).asText(), PlaneChecksums.sha256(reader.readPlane(image, in, z, t, c)),
-                                    what + " plane z=" + z + " t=" + t + " c=" + c);
-                        }
+                PlaneChecksums.assertPlanes(reader, in, image, w.get("planes"), what);
             }
         }
     }

@@ -129,15 +129,7 @@ class ExternalTiffCorpusTest {
         series.get("shape").forEach(n -> shape.add(n.asInt()));
         assertEquals(shape, List.of(image.sizeZ(), image.sizeT(), image.sizeC(), image.height(), image.width()),
                 what + ": Z, T, C, Y, X");
-        JsonNode planes = series.get("planes");
-        int i = 0;
-        for (int z = 0; z < image.sizeZ(); z++)
-            for (int t = 0; t < image.sizeT(); t++)
-                for (int c = 0; c < image.sizeC(); c++, i++) {
-                    assertEquals(planes.get(i).asText(), PlaneChecksums.sha256(reader.readPlane(image, in, z, t, c)),
-                            what + " plane z=" + z + " t=" + t + " c=" + c + " (page " + image.pageOf(z, t, c).ifd()
-                                    + " sample " + image.sampleOf(z, t, c) + ")");
-                }
+        PlaneChecksums.assertPlanes(reader, in, image, series.get("planes"), what);
     }
 
     /** tifffile's axes and shape as Z, T, C, Y, X by the seed's rule: Q/I become Z then T, S is C, missing are 1. */

@@ -9,6 +9,23 @@ import java.util.HexFormat;
 final class PlaneChecksums {
     private PlaneChecksums() {}
 
+    /**
+     * Every (z, t, c) plane of the image hashes to {@code expected}'s entry, listed Z slowest, then T, then C; the
+     * message names the plane and where it was read from.
+     */
+    static void assertPlanes(TiffFormatReader reader, RangeReader in, ImageIndex image,
+                             com.fasterxml.jackson.databind.JsonNode expected, String what) throws java.io.IOException {
+        int i = 0;
+        for (int z = 0; z < image.sizeZ(); z++)
+            for (int t = 0; t < image.sizeT(); t++)
+                for (int c = 0; c < image.sizeC(); c++, i++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(expected.get(i).asText(),
+                            sha256(reader.readPlane(image, in, z, t, c)), what + " plane z=" + z + " t=" + t + " c="
+                                    + c + " (page " + image.pageOf(z, t, c).ifd() + " sample " + image.sampleOf(z, t, c)
+                                    + ")");
+                }
+    }
+
     static String sha256(Plane p) {
         int n = p.size();
         ByteBuffer b = ByteBuffer.allocate(n * p.type().bytes()).order(ByteOrder.LITTLE_ENDIAN);

@@ -24,11 +24,6 @@ final class StatementParameters {
         return this;
     }
 
-    StatementParameters integer(int value) throws SQLException {
-        statement.setInt(next++, value);
-        return this;
-    }
-
     /** SQL null for null. */
     StatementParameters integer(Integer value) throws SQLException {
         if (value == null) {

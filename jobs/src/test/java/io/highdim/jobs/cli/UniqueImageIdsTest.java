@@ -44,6 +44,13 @@ class UniqueImageIdsTest {
         assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
         assertEquals(List.of("a/x", "b/x"), run.lines().stream().map(l -> id(l)).sorted().toList());
 
+        JsonNode options = JSON.readTree(runOptions("a/x"));
+        assertEquals(9, options.get("components").asInt(), "runs.options holds the whole spec: " + options);
+        assertEquals(128L << 20, options.get("partitionBytes").asLong(), options.toString());
+        assertEquals("PERCENTILE", options.get("slices").get("window").asText(), options.toString());
+        assertEquals("all", options.get("slices").get("z").asText(), options.toString());
+        assertEquals(2, options.get("inputs").size(), options.toString());
+
         Map<String, long[]> expected = Map.of("a/x", new long[] {8, 3, 3}, "b/x", new long[] {5, 2, 2});
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             String id = e.getKey();
@@ -80,6 +87,18 @@ class UniqueImageIdsTest {
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getLong(1);
+            }
+        }
+    }
+
+    private static String runOptions(String imageId) throws Exception {
+        try (Connection c = SharedCatalogue.database().connect();
+             PreparedStatement s = c.prepareStatement("select r.options::text from runs r join images i "
+                     + "on i.run_id = r.run_id where i.image_id = ?")) {
+            s.setString(1, imageId);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), imageId + " has a run");
+                return r.getString(1);
             }
         }
     }
