@@ -18,8 +18,8 @@ public class ShowCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "metadata, statistics or pca")
     What what;
 
-    @Option(names = "--image-id", required = true, description = "The image (file name without extension, #N for "
-            + "images of multi-image files).")
+    @Option(names = "--image-id", required = true, description = "The image: its file name without extension, "
+            + "#N appended for images of multi-image files, a/x for same-named files in different folders.")
     String imageId;
 
     @Mixin CatalogueOptions catalogue;
