@@ -77,7 +77,9 @@ public final class InputListing {
             }
             for (FileStatus s : matches) {
                 if (s.isDirectory()) {
-                    for (FileStatus f : fs.listStatus(s.getPath())) {
+                    FileStatus[] listed = fs.listStatus(s.getPath());
+                    java.util.Arrays.sort(listed); // by path: the same order on every filesystem and run
+                    for (FileStatus f : listed) {
                         if (f.isFile() && isTiffName(f.getPath().getName())) {
                             out.add(new Found(f.getPath().toString(), f.getLen(), null));
                         }
