@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,16 +47,24 @@ public final class CatalogueWriter {
      * @throws IllegalArgumentException (before touching the database) if the options cannot be rendered as JSON
      */
     public void startRun(String runId, String command, List<String> inputs, Object options) {
+        startRun(runId, command, inputs, options, null);
+    }
+
+    /**
+     * As {@link #startRun(String, String, List, Object)}, with the time the run really started ({@code null}: now),
+     * for a run whose database came up after its work began.
+     */
+    public void startRun(String runId, String command, List<String> inputs, Object options, Instant startedAt) {
         requireId(runId, "runId");
         String inputsJson = toJson(inputs == null ? List.of() : inputs);
         String optionsJson = options == null ? "{}" : toJson(options);
         String sql = "insert into runs (run_id, started_at, finished_at, status, command, inputs, options) "
-                + "values (?, now(), null, ?, ?, cast(? as jsonb), cast(? as jsonb)) "
+                + "values (?, coalesce(?, now()), null, ?, ?, cast(? as jsonb), cast(? as jsonb)) "
                 + "on conflict (run_id) do update set started_at = excluded.started_at, finished_at = null, "
                 + "status = excluded.status, command = excluded.command, inputs = excluded.inputs, "
                 + "options = excluded.options";
         try (Connection connection = database.connect(); PreparedStatement insert = connection.prepareStatement(sql)) {
-            new StatementParameters(insert).text(runId).text(RunStatus.RUNNING.label()).text(command)
+            new StatementParameters(insert).text(runId).timestamp(startedAt).text(RunStatus.RUNNING.label()).text(command)
                     .text(inputsJson).text(optionsJson);
             insert.executeUpdate();
         } catch (SQLException e) {

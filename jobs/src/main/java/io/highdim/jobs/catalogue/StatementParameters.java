@@ -34,6 +34,16 @@ final class StatementParameters {
         return this;
     }
 
+    /** A {@code timestamptz}; SQL null for null. */
+    StatementParameters timestamp(java.time.Instant value) throws SQLException {
+        if (value == null) {
+            statement.setNull(next++, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(next++, java.time.OffsetDateTime.ofInstant(value, java.time.ZoneOffset.UTC));
+        }
+        return this;
+    }
+
     StatementParameters bigint(long value) throws SQLException {
         statement.setLong(next++, value);
         return this;

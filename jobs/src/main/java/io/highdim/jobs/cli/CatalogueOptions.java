@@ -26,6 +26,17 @@ public class CatalogueOptions {
             description = "Port of the embedded database (default: any free).")
     int port;
 
+    boolean isExternal() { return jdbcUrl != null; }
+
+    /** {@link #open()} for a background thread. */
+    CatalogueDatabase openUnchecked() {
+        try {
+            return open();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public CatalogueDatabase open() throws IOException {
         CatalogueDatabase db;
         if (jdbcUrl != null) {

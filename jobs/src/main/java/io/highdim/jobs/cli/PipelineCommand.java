@@ -44,33 +44,51 @@ abstract class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PassSpec spec = spec();
-        String runId = name() + "-" + Instant.now().toString().replace(":", "") + "-"
+        Instant startedAt = Instant.now();
+        String runId = name() + "-" + startedAt.toString().replace(":", "") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         // a session that exists already (tests, notebooks) is used and left running
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        // Spark and the embedded database each take a second or more to start: start them side by side
+        // Spark and the embedded database each take seconds to start: both start now, and the pass waits only for
+        // Spark; the database is needed when the results are written. An external database is checked first, so a
+        // wrong URL or password fails before any work.
+        CompletableFuture<CatalogueDatabase> database = catalogue.isExternal()
+                ? CompletableFuture.completedFuture(catalogue.open()) : CompletableFuture.supplyAsync(catalogue::openUnchecked);
         CompletableFuture<SparkSession> starting = CompletableFuture.supplyAsync(
                 () -> SparkSessions.create("highdim " + name()));
-        try (CatalogueDatabase db = catalogue.open()) {
-            CatalogueWriter writer = new CatalogueWriter(db);
-            writer.startRun(runId, name(), spec.inputs(), spec);
+        try {
+            List<ImageOutcome> outcomes;
             try {
                 JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(starting).sparkContext());
-                List<ImageOutcome> outcomes = ImagePass.run(sc, spec);
+                outcomes = ImagePass.run(sc, spec);
+            } catch (Exception | Error e) {
+                try {
+                    CatalogueWriter writer = new CatalogueWriter(started(database));
+                    writer.startRun(runId, name(), spec.inputs(), spec, startedAt);
+                    writer.finishRun(runId, RunStatus.FAILED);
+                } catch (Exception recording) {
+                    e.addSuppressed(recording);
+                }
+                throw e;
+            }
+            CatalogueWriter writer = new CatalogueWriter(started(database));
+            writer.startRun(runId, name(), spec.inputs(), spec, startedAt);
+            try {
                 writer.replace(runId, outcomes);
                 writer.finishRun(runId, RunStatus.SUCCEEDED);
-                print(outcomes);
             } catch (Exception | Error e) {
                 writer.finishRun(runId, RunStatus.FAILED);
                 throw e;
             }
+            print(outcomes);
         } finally {
             if (ownSession) starting.handle((spark, error) -> spark).thenAccept(s -> { if (s != null) s.stop(); }).join();
+            database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
         }
         return 0;
     }
 
-    private static SparkSession started(CompletableFuture<SparkSession> starting) throws Exception {
+    private static <T> T started(CompletableFuture<T> starting) throws Exception {
         try {
             return starting.join();
         } catch (CompletionException e) {

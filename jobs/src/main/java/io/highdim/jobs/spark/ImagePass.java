@@ -69,7 +69,7 @@ public final class ImagePass {
         Map<String, ImageAggregate> merged = new HashMap<>(perImage(sc, hadoop, indexes, tasks, spec).collectAsMap());
         indexes.destroy();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info("pixels: {} images, {} tasks, {} MB decoded in {} s ({} MB/s)", images.size(), tasks.size(),
+        LOG.info("pixels: {} images, {} plane tasks, {} MB decoded in {} s ({} MB/s)", images.size(), tasks.size(),
                 bytes / 1_000_000, String.format("%.2f", seconds), String.format("%.1f", bytes / 1e6 / seconds));
         return merged;
     }
@@ -81,8 +81,12 @@ public final class ImagePass {
         PlanePass pass = planePass(hadoop, spec);
         long images = tasks.stream().map(PlaneTask::imageId).distinct().count();
         int partitions = (int) Math.max(1, Math.min(images, sc.defaultParallelism()));
-        return TaskPlanner.place(sc, tasks, indexes.value(), hadoop.get())
-                .mapToPair(task -> new Tuple2<>(task.imageId(), pass.run(task, indexes.value())))
+        // small images share partitions; still several partitions per core, so the cores finish together
+        long total = tasks.stream().mapToLong(PlaneTask::storedBytes).sum();
+        long packBytes = Math.max(1, Math.min(spec.partitionBytes(), total / (4L * sc.defaultParallelism())));
+        return TaskPlanner.place(sc, TaskPlanner.pack(tasks, packBytes), indexes.value(), hadoop.get())
+                .flatMapToPair(pack -> pack.stream()
+                        .map(task -> new Tuple2<>(task.imageId(), pass.run(task, indexes.value()))).iterator())
                 .aggregateByKey(new ImageAggregate(), partitions, ImageAggregate::merge, ImageAggregate::merge)
                 .mapValues(ImageAggregate::finish);
     }

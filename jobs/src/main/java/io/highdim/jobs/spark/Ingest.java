@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists the inputs and indexes every file on the executors (headers only; one task per file). A file the reader
+ * Lists the inputs and indexes every file (headers only): on the driver for a handful, else on the executors, a few
+ * tasks per core. A file the reader
  * refuses, or cannot read, is rejected with its typed reason; any other exception is a bug and fails the run.
  */
 public final class Ingest {
@@ -34,6 +35,9 @@ public final class Ingest {
     record IndexedFile(InputListing.ListedFile file, List<ImageIndex> images, Rejection rejection)
             implements Serializable {}
 
+    /** Up to this many files are indexed on the driver: reading a few headers costs less than a Spark job. */
+    static final int INDEX_ON_DRIVER = 16;
+
     private Ingest() {}
 
     public static Result run(JavaSparkContext sc, HadoopSettings hadoop, List<String> inputs, ReaderOptions options) {
@@ -43,8 +47,10 @@ public final class Ingest {
         List<IndexedImage> images = new ArrayList<>();
         List<InputListing.ListedFile> files = listing.files();
         if (!files.isEmpty()) {
-            List<IndexedFile> indexed = sc.parallelize(files, Math.max(1, Math.min(files.size(), 1000)))
-                    .map(f -> index(f, options, hadoop)).collect();
+            List<IndexedFile> indexed = files.size() <= INDEX_ON_DRIVER
+                    ? files.parallelStream().map(f -> index(f, options, hadoop)).toList()
+                    : sc.parallelize(files, Math.min(files.size(), 4 * sc.defaultParallelism()))
+                            .map(f -> index(f, options, hadoop)).collect();
             Set<String> ids = new HashSet<>();
             for (IndexedFile f : indexed) {
                 InputListing.ListedFile file = f.file();

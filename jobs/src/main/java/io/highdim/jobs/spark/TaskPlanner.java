@@ -62,19 +62,44 @@ public final class TaskPlanner {
         return new Stack(g / image.sizeT(), g % image.sizeT());
     }
 
-    /** The tasks as an RDD, one partition each, placed near their bytes. */
-    public static JavaRDD<PlaneTask> place(JavaSparkContext sc, List<PlaneTask> tasks, Map<String, ImageIndex> images,
-                                           Configuration conf) {
-        List<Tuple2<PlaneTask, scala.collection.Seq<String>>> placed = new ArrayList<>();
-        Map<String, BlockLocation[]> blocks = new HashMap<>();
+    /**
+     * Consecutive tasks packed into Spark partitions of at most {@code targetBytes} (a task larger than that is a
+     * pack of its own): many small images then share a partition instead of paying a Spark task each.
+     */
+    public static List<List<PlaneTask>> pack(List<PlaneTask> tasks, long targetBytes) {
+        List<List<PlaneTask>> packs = new ArrayList<>();
+        List<PlaneTask> pack = new ArrayList<>();
+        long bytes = 0;
         for (PlaneTask task : tasks) {
-            ImageIndex image = images.get(task.imageId());
-            BlockLocation[] fileBlocks = blocks.computeIfAbsent(image.uri(), uri -> blockLocations(uri, conf));
-            List<String> hosts = new ArrayList<>(hosts(fileBlocks, range(image, task)));
-            placed.add(new Tuple2<>(task, JavaConverters.asScalaBuffer(hosts).toSeq()));
+            if (!pack.isEmpty() && bytes + task.storedBytes() > targetBytes) {
+                packs.add(pack);
+                pack = new ArrayList<>();
+                bytes = 0;
+            }
+            pack.add(task);
+            bytes += task.storedBytes();
         }
-        ClassTag<PlaneTask> tag = ClassTag$.MODULE$.apply(PlaneTask.class);
-        RDD<PlaneTask> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag);
+        if (!pack.isEmpty()) packs.add(pack);
+        return packs;
+    }
+
+    /** The packs as an RDD, one partition each, placed near their bytes. */
+    public static JavaRDD<List<PlaneTask>> place(JavaSparkContext sc, List<List<PlaneTask>> packs,
+                                                 Map<String, ImageIndex> images, Configuration conf) {
+        List<Tuple2<List<PlaneTask>, scala.collection.Seq<String>>> placed = new ArrayList<>();
+        Map<String, BlockLocation[]> blocks = new HashMap<>();
+        for (List<PlaneTask> pack : packs) {
+            Set<String> hosts = new LinkedHashSet<>();
+            for (PlaneTask task : pack) {
+                ImageIndex image = images.get(task.imageId());
+                BlockLocation[] fileBlocks = blocks.computeIfAbsent(image.uri(), uri -> blockLocations(uri, conf));
+                hosts.addAll(hosts(fileBlocks, range(image, task)));
+            }
+            placed.add(new Tuple2<>(pack, JavaConverters.asScalaBuffer(new ArrayList<>(hosts)).toSeq()));
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ClassTag<List<PlaneTask>> tag = (ClassTag) ClassTag$.MODULE$.apply(List.class);
+        RDD<List<PlaneTask>> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag);
         return new JavaRDD<>(rdd, tag);
     }
 

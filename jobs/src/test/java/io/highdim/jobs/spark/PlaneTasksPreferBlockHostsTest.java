@@ -72,7 +72,8 @@ class PlaneTasksPreferBlockHostsTest {
         for (PlaneTask t : tasks.subList(0, tasks.size() - 1)) {
             assertTrue(t.storedBytes() >= 256 * 1024 && t.storedBytes() < 256 * 1024 + 3 * image.planeBytes(), t.toString());
         }
-        JavaRDD<PlaneTask> rdd = TaskPlanner.place(sc, tasks, Map.of("cells", image), conf);
+        JavaRDD<List<PlaneTask>> rdd = TaskPlanner.place(sc, TaskPlanner.pack(tasks, 256 * 1024), Map.of("cells", image),
+                conf);
         assertEquals(tasks.size(), rdd.getNumPartitions());
         Partition[] parts = rdd.rdd().partitions();
         List<String> first = scala.collection.JavaConverters.seqAsJavaList(rdd.rdd().preferredLocations(parts[0]));
