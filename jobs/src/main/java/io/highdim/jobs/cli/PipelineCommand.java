@@ -82,8 +82,12 @@ abstract class PipelineCommand implements Callable<Integer> {
             }
             print(outcomes);
         } finally {
-            if (ownSession) starting.handle((spark, error) -> spark).thenAccept(s -> { if (s != null) s.stop(); }).join();
+            // both take a moment to stop: side by side
+            CompletableFuture<Void> sparkStopped = ownSession
+                    ? starting.handle((spark, error) -> spark).thenAcceptAsync(s -> { if (s != null) s.stop(); })
+                    : CompletableFuture.completedFuture(null);
             database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
+            sparkStopped.join();
         }
         return 0;
     }

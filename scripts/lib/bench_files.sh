@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# scripts/bench --files N: highdim `run --no-slices DIR` vs numpy_many.py DIR on N small files.
+# Sourced by scripts/bench (after bench_common.sh); defines mode_files.
+
+FILES_SHAPE=4,2,3,128,128   # Z,T,C,Y,X, uint16: 786,432 bytes of pixels a file
+
+mode_files() {
+  local many_peer dir state cached_h cached_n n ids check_ids=() report_rc=0 need avail
+  many_peer=$(need_peer numpy_many.py)
+  take_snapshot
+
+  # ---- 1. the files: one Python process runs make_tiff.py's generator N times (seeds 0..N-1)
+  need=$(( NFILES * 800000 + 200000000 ))
+  avail=$(( $(df -Pk "$W" | awk 'NR==2{print $4}') * 1024 ))
+  (( avail > need )) || die "not enough space in $W: need ~$need bytes, have $avail"
+  dir=$W/files
+  say "generating $NFILES uint16 shaped files of Z,T,C,Y,X = $FILES_SHAPE (seeds 0..$((NFILES - 1))) in $dir"
+  "$PY" "$HERE/bench_report.py" make-files --dir "$dir" --count "$NFILES" --shape "$FILES_SHAPE" \
+    || die "generating the files failed"
+  n=$(find "$dir" -maxdepth 1 -name '*.tif' | wc -l)
+  [[ $n == "$NFILES" ]] || die "expected $NFILES files in $dir, found $n"
+  say "files: $NFILES in $dir, $(stat -c %s "$dir"/*.tif | awk '{s += $1} END{print s}') bytes"
+  warm_cache "$dir"/*.tif
+
+  # ---- 2. highdim
+  state=$W/state
+  mkdir -p "$state"; STATES+=("$state")
+  wait_quiet
+  cached_h=$(cached)
+  say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim run --no-slices --components $COMPONENTS --state-dir $state $dir"
+  run_measured highdim "$state/postgres" "$HIGHDIM" run --no-slices --components "$COMPONENTS" --state-dir "$state" "$dir" \
+    || fail_run highdim "highdim run failed"
+  ids=$(highdim_ok_ids highdim "$NFILES") || fail_run highdim "highdim did not accept all $NFILES images"
+  need_pixels_line highdim
+
+  # ---- 3. numpy_many (prints files, seconds, bytes: no means)
+  wait_quiet
+  cached_n=$(cached)
+  say "running numpy: $PY $many_peer $dir"
+  run_measured numpy "" "$PY" "$many_peer" "$dir" || fail_run numpy "numpy_many.py failed"
+
+  # ---- 4. means of 3 images (first, middle, last): highdim's catalogue vs numpy over tifffile's array
+  mapfile -t check_ids < <(awk 'NR == 1 {print} {a[NR] = $0} END {if (NR > 2) print a[int((NR + 1) / 2)]; if (NR > 1) print a[NR]}' <<<"$ids")
+  say "checking the channel means of ${check_ids[*]} (highdim show statistics vs numpy)"
+  local id i=0
+  for id in "${check_ids[@]}"; do
+    show_stats "check$i" "$state" "$id"
+    i=$((i + 1))
+  done
+
+  # ---- 5. report
+  write_context files "$NFILES" shape "$FILES_SHAPE"
+  "$PY" "$HERE/bench_report.py" report-files --dir "$dir" --workdir "$W" --check-ids "${check_ids[@]}" \
+    --cached-before-highdim "$cached_h" --cached-before-numpy "$cached_n" || report_rc=$?
+  report_status "$report_rc" "highdim's channel means differ from numpy's"
+}
