@@ -61,16 +61,15 @@ public final class ImagePass {
         long t0 = System.nanoTime();
         Broadcast<Map<String, ImageIndex>> indexes = sc.broadcast(indexes(images));
         List<PlaneTask> tasks = new ArrayList<>();
-        long bytes = 0;
-        for (IndexedImage i : images) {
-            tasks.addAll(TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes()));
-            bytes += i.index().imageBytes();
-        }
+        for (IndexedImage i : images) tasks.addAll(TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes()));
         Map<String, ImageAggregate> merged = new HashMap<>(perImage(sc, hadoop, indexes, tasks, spec).collectAsMap());
         indexes.destroy();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info("pixels: {} images, {} plane tasks, {} MB decoded in {} s ({} MB/s)", images.size(), tasks.size(),
-                bytes / 1_000_000, String.format("%.2f", seconds), String.format("%.1f", bytes / 1e6 / seconds));
+        long bytes = merged.values().stream().mapToLong(ImageAggregate::bytesDecoded).sum();
+        long slices = merged.values().stream().mapToLong(a -> a.slices().size()).sum();
+        LOG.info("pixels: {} images, {} tasks, {} MB decoded in {} s ({} MB/s){}", images.size(), tasks.size(),
+                bytes / 1_000_000, String.format("%.2f", seconds), String.format("%.1f", bytes / 1e6 / seconds),
+                slices > 0 ? ", " + slices + " slice PNGs written" : "");
         return merged;
     }
 

@@ -48,12 +48,18 @@ public final class PlanePass implements Serializable {
         long decoded = 0;
         Plane[] stack = new Plane[channels];
         try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
+            // statistics need every plane; slices alone only the selected ones
+            boolean everyPlane = moments || planeStats;
             for (TaskPlanner.Stack s : TaskPlanner.stacks(task, image)) {
-                for (int c = 0; c < channels; c++) stack[c] = reader.readPlane(image, in, s.z(), s.t(), c);
-                decoded += image.planeBytes() * channels;
+                for (int c = 0; c < channels; c++) {
+                    boolean wanted = everyPlane || slices.selects(s.z(), s.t(), c);
+                    stack[c] = wanted ? reader.readPlane(image, in, s.z(), s.t(), c) : null;
+                    if (wanted) decoded += image.planeBytes();
+                }
                 FaultInjection.check(task.imageId());
                 PlaneStats[] stats = sums != null ? sums.addBlock(stack) : null;
                 for (int c = 0; c < channels; c++) {
+                    if (stack[c] == null) continue;
                     if (planeStats) {
                         PlaneStats p = stats != null ? stats[c] : PlaneStats.of(stack[c]);
                         planes.add(new PlaneSummary(s.z(), s.t(), c, p.count(), p.mean(), p.std(), p.min(), p.max(),

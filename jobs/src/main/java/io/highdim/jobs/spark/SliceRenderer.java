@@ -27,6 +27,10 @@ final class SliceRenderer implements Serializable {
         this.sink = sink;
     }
 
+    boolean selects(int z, int t, int c) {
+        return spec.selects(z, t, c);
+    }
+
     List<SliceFile> render(String imageId, int z, int t, int c, Plane plane) {
         if (!spec.selects(z, t, c)) return List.of();
         List<SliceFile> out = new ArrayList<>(2);
