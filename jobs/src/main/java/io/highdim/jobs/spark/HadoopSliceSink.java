@@ -2,6 +2,7 @@ package io.highdim.jobs.spark;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import io.highdim.tiff.HadoopFileSystems;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -26,7 +27,7 @@ public final class HadoopSliceSink implements SliceSink {
     @Override
     public OutputStream create(String uri) throws IOException {
         Path p = new Path(uri);
-        FileSystem fs = p.getFileSystem(hadoop.get());
+        FileSystem fs = HadoopFileSystems.of(p, hadoop.get());
         return fs.create(p, true);
     }
 }
