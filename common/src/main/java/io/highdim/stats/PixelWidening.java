@@ -56,41 +56,4 @@ public final class PixelWidening {
                 throw new IllegalArgumentException("unsupported pixel type " + plane.type());
         }
     }
-
-    /** Pixel types whose values and products of two values are exact in int and long arithmetic. */
-    public static boolean fitsInt16(Plane plane) {
-        switch (plane.type()) {
-            case U8: case I8: case U16: case I16: return true;
-            default: return false;
-        }
-    }
-
-    /** dst[0 .. len) = value of pixels [from, from + len); for the types of {@link #fitsInt16}. */
-    public static void toInt(Plane plane, int from, int len, int[] dst) {
-        Object px = plane.pixels();
-        switch (plane.type()) {
-            case U8: {
-                byte[] a = (byte[]) px;
-                for (int i = 0; i < len; i++) dst[i] = a[from + i] & 0xFF;
-                break;
-            }
-            case I8: {
-                byte[] a = (byte[]) px;
-                for (int i = 0; i < len; i++) dst[i] = a[from + i];
-                break;
-            }
-            case U16: {
-                short[] a = (short[]) px;
-                for (int i = 0; i < len; i++) dst[i] = a[from + i] & 0xFFFF;
-                break;
-            }
-            case I16: {
-                short[] a = (short[]) px;
-                for (int i = 0; i < len; i++) dst[i] = a[from + i];
-                break;
-            }
-            default:
-                throw new IllegalArgumentException("not a 8/16-bit integer type: " + plane.type());
-        }
-    }
 }

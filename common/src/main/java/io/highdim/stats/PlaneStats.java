@@ -20,10 +20,12 @@ public record PlaneStats(long count, double mean, double std, double min, double
         implements Serializable {
 
     /**
-     * Exact statistics of one plane: the sweeps of a one-channel {@link ChannelMoments} block (the same arithmetic
-     * the per-plane table gets from a stack's channel moments).
+     * Statistics of one plane, with the same arithmetic the per-plane table gets from a stack's
+     * {@link ChannelMoments#addBlock}: for 8/16-bit integers from the plane's histogram (exact sums, each statistic
+     * rounded once), otherwise the floating two-pass sweeps.
      */
     public static PlaneStats of(Plane plane) {
+        if (plane.size() > 0 && IntegerMoments.supports(plane.type())) return IntegerSweep.planeStats(plane);
         return new ChannelMoments(1).addBlock(new Plane[] {plane})[0];
     }
 }

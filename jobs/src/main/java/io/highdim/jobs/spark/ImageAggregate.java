@@ -17,9 +17,11 @@ import java.util.TreeMap;
  * moments, each plane's statistics, the slices written, or the first failure to read. Serializable add/merge value:
  * {@code tasks.aggregateByKey(new ImageAggregate(), ImageAggregate::merge, ImageAggregate::merge)}.
  *
- * <p>Moments are kept per task until {@link #finish()} folds them in task order: floating-point merging is not
- * associative, and Spark merges in whatever order shuffle blocks arrive, so folding in a fixed order is what makes
- * a cluster run's statistics equal a local run's to the last bit.
+ * <p>Exact moments (8/16-bit integer data: integer sums and histograms, {@link ChannelMoments#mergesExactly()})
+ * are merged as they arrive, in any order, with the same result. Other moments are kept per task until
+ * {@link #finish()} folds them in task order: floating-point merging is not associative, and Spark merges in
+ * whatever order shuffle blocks arrive, so folding in a fixed order is what makes a cluster run's statistics equal a
+ * local run's to the last bit.
  */
 public final class ImageAggregate implements Serializable {
     private final TreeMap<Integer, ChannelMoments> momentsByTask = new TreeMap<>();
@@ -65,13 +67,29 @@ public final class ImageAggregate implements Serializable {
         for (Map.Entry<Integer, ChannelMoments> e : other.momentsByTask.entrySet()) {
             momentsByTask.put(e.getKey(), e.getValue().copy());
         }
+        if (other.moments != null) moments = moments == null ? other.moments.copy() : moments.merge(other.moments);
+        foldExact();
         planes.addAll(other.planes);
         slices.addAll(other.slices);
         return this;
     }
 
+    /** Exact moments need no order: fold them now, so an image's aggregate holds one set of histograms. */
+    private void foldExact() {
+        var tasks = momentsByTask.values().iterator();
+        while (tasks.hasNext()) {
+            ChannelMoments m = tasks.next();
+            if (!m.mergesExactly() || moments != null && !moments.mergesExactly()) continue;
+            moments = moments == null ? m : moments.merge(m); // m is this aggregate's own copy
+            tasks.remove();
+        }
+    }
+
     /** Folds the moments in task order and sorts planes and slices; call once, after the last merge. */
     public ImageAggregate finish() {
+        if (moments != null && !momentsByTask.isEmpty()) { // exact and inexact parts: cannot happen within one image
+            throw new IllegalStateException("moments of one image are partly exact, partly not");
+        }
         for (ChannelMoments m : momentsByTask.values()) moments = moments == null ? m : moments.merge(m);
         momentsByTask.clear();
         Comparator<PlaneSummary> byPlane = Comparator.comparingInt(PlaneSummary::z)
