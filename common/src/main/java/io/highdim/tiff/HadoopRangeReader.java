@@ -21,7 +21,7 @@ public final class HadoopRangeReader implements RangeReader {
     /** Opens a path or URI (no scheme means the default filesystem, usually file://). */
     public static HadoopRangeReader open(String uri, Configuration conf) throws IOException {
         Path path = new Path(uri);
-        FileSystem fs = path.getFileSystem(conf);
+        FileSystem fs = HadoopFileSystems.of(path, conf);
         long length = fs.getFileStatus(path).getLen();
         return new HadoopRangeReader(uri, fs.open(path), length);
     }
