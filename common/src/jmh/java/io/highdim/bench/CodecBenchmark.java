@@ -2,6 +2,7 @@ package io.highdim.bench;
 
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.Plane;
+import io.highdim.tiff.PlaneBuffer;
 import io.highdim.tiff.ReaderOptions;
 import io.highdim.tiff.TiffFormatReader;
 import io.highdim.tiff.TiffPage;
@@ -26,10 +27,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Decoding one 2048×2048 uint16 plane stored as 64-row strips, per compression. Score: MiB/s of decoded pixels
- * (one op = 1 MiB; the plane is 8 MiB). The encoded files come from the real encoders, not ours: the plane is
- * written uncompressed by python3 + tifffile and re-encoded by libtiff's tiffcp with horizontal predictor 2; the
- * file is then held in memory, so neither disk nor page cache is measured.
+ * Decoding one 2048×2048 uint16 plane (BenchPlanes seed 1, channel 0) stored as 64-row strips, per compression.
+ * Score: MiB/s of decoded pixels (one op = 1 MiB; the plane is 8 MiB). The encoded files come from the real
+ * encoders, not ours: the plane is written uncompressed by python3 + tifffile and re-encoded by libtiff's tiffcp
+ * with horizontal predictor 2; the file is then held in memory, so neither disk nor page cache is measured.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -41,6 +42,7 @@ public class CodecBenchmark {
     public String codec;
 
     private final TiffFormatReader reader = new TiffFormatReader();
+    private final PlaneBuffer buffer = new PlaneBuffer();
     private ByteArrayRangeReader file;
     private ImageIndex image;
     private TiffPage page;
@@ -80,7 +82,9 @@ public class CodecBenchmark {
         int expected = codec.equals("none") ? TiffCodecs.NONE : codec.equals("lzw") ? TiffCodecs.LZW
                 : codec.equals("deflate") ? TiffCodecs.ADOBE_DEFLATE : TiffCodecs.ZSTD;
         if (page.compression() != expected || page.predictor() != (codec.equals("none") ? 1 : 2)
-                || page.tileHeight() != 64 || !Arrays.equals((short[]) readPlane().pixels(), pixels)) {
+                || page.tileHeight() != 64 || !Arrays.equals((short[]) readPlane().pixels(), pixels)
+                || !Arrays.equals((short[]) readPlaneReused().pixels(), pixels)
+                || readPlaneReused().pixels() != readPlaneReused().pixels()) {
             throw new IllegalStateException(codec + ": unexpected file (compression " + page.compression()
                     + ", predictor " + page.predictor() + ", rows per strip " + page.tileHeight() + ") or pixels");
         }
@@ -93,6 +97,16 @@ public class CodecBenchmark {
     @OperationsPerInvocation(MIB_PER_PLANE)
     public Plane readPlane() throws IOException {
         return reader.readPlane(image, file, 0, 0, 0);
+    }
+
+    /**
+     * The same with one {@link PlaneBuffer} reused for every plane, as a Spark task reads its planes: no per-plane
+     * allocation (the reader's scratch and the buffer's short[] are reused).
+     */
+    @Benchmark
+    @OperationsPerInvocation(MIB_PER_PLANE)
+    public Plane readPlaneReused() throws IOException {
+        return reader.readPlane(image, file, 0, 0, 0, buffer);
     }
 
     /** Only the codec: decompress + undo predictor of every strip into one reused buffer (no copies, no short[]). */

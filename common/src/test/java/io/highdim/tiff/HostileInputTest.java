@@ -133,6 +133,38 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * Reading into a reused buffer: corrupt data still ends in a typed error with little allocated, and the same
+     * reader and buffer then read a good plane correctly (no state of the failed read leaks into the next).
+     */
+    @Test
+    void aCorruptPlaneReadIntoAReusedBufferLeavesReaderAndBufferUsable() throws Exception {
+        Path good = dir.resolve("good.tif");
+        Files.write(good, new TinyTiff().page(16, 8, PLANE, null).bytes());
+        byte[] random = new byte[128];
+        new java.util.Random(2).nextBytes(random);
+        TiffFormatReader reader = new TiffFormatReader();
+        PlaneBuffer buffer = new PlaneBuffer();
+        for (int compression : new int[] {5, 8, 50000}) {
+            Path bad = dir.resolve("corrupt-reused-" + compression + ".tif");
+            Files.write(bad, new TinyTiff().page(16, 8, random, null).tag(259, compression).bytes());
+            bounded(() -> {
+                ImageReadException e = assertThrows(ImageReadException.class, () -> {
+                    try (RangeReader in = LocalFiles.open(bad)) {
+                        reader.readPlane(reader.index(in, ReaderOptions.defaults()).get(0), in, 0, 0, 0, buffer);
+                    }
+                });
+                assertEquals(Reason.CORRUPT_DATA, e.reason(), e.getMessage());
+                return e;
+            });
+            try (RangeReader in = LocalFiles.open(good)) {
+                Plane p = reader.readPlane(reader.index(in, ReaderOptions.defaults()).get(0), in, 0, 0, 0, buffer);
+                assertEquals(127.0, p.valueAt(127));
+                assertEquals(16 * 8, ((byte[]) p.pixels()).length);
+            }
+        }
+    }
+
     @Test
     void aWellFormedTinyFileReads() throws Exception {
         Path file = dir.resolve("ok.tif");

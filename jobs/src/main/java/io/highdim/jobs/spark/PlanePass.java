@@ -8,6 +8,7 @@ import io.highdim.stats.PlaneStats;
 import io.highdim.tiff.HadoopRangeReader;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.Plane;
+import io.highdim.tiff.PlaneBuffer;
 import io.highdim.tiff.RangeReader;
 import io.highdim.tiff.TiffFormatReader;
 import java.io.IOException;
@@ -47,13 +48,15 @@ public final class PlanePass implements Serializable {
         TiffFormatReader reader = new TiffFormatReader();
         long decoded = 0;
         Plane[] stack = new Plane[channels];
+        // a stack is consumed before the next is read: each channel decodes into the same array all task long
+        PlaneBuffer[] buffers = PlaneBuffer.perChannel(channels);
         try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
             // statistics need every plane; slices alone only the selected ones
             boolean everyPlane = moments || planeStats;
             for (TaskPlanner.Stack s : TaskPlanner.stacks(task, image)) {
                 for (int c = 0; c < channels; c++) {
                     boolean wanted = everyPlane || slices.selects(s.z(), s.t(), c);
-                    stack[c] = wanted ? reader.readPlane(image, in, s.z(), s.t(), c) : null;
+                    stack[c] = wanted ? reader.readPlane(image, in, s.z(), s.t(), c, buffers[c]) : null;
                     if (wanted) decoded += image.planeBytes();
                 }
                 FaultInjection.check(task.imageId());
