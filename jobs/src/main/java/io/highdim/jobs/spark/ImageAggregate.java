@@ -59,30 +59,26 @@ public final class ImageAggregate implements Serializable {
         }
         bytesDecoded += other.bytesDecoded;
         if (failure != null) { // a rejected image keeps nothing of its partial results
+            moments = null;
             momentsByTask.clear();
             planes.clear();
             slices.clear();
             return this;
         }
+        if (other.moments != null) add(other.moments);
+        // exact moments need no order: folded now, so an image's aggregate holds one set of histograms
         for (Map.Entry<Integer, ChannelMoments> e : other.momentsByTask.entrySet()) {
-            momentsByTask.put(e.getKey(), e.getValue().copy());
+            if (e.getValue().mergesExactly()) add(e.getValue());
+            else momentsByTask.put(e.getKey(), e.getValue().copy());
         }
-        if (other.moments != null) moments = moments == null ? other.moments.copy() : moments.merge(other.moments);
-        foldExact();
         planes.addAll(other.planes);
         slices.addAll(other.slices);
         return this;
     }
 
-    /** Exact moments need no order: fold them now, so an image's aggregate holds one set of histograms. */
-    private void foldExact() {
-        var tasks = momentsByTask.values().iterator();
-        while (tasks.hasNext()) {
-            ChannelMoments m = tasks.next();
-            if (!m.mergesExactly() || moments != null && !moments.mergesExactly()) continue;
-            moments = moments == null ? m : moments.merge(m); // m is this aggregate's own copy
-            tasks.remove();
-        }
+    /** Adds exact moments into the folded ones; {@code m} is not changed. */
+    private void add(ChannelMoments m) {
+        moments = moments == null ? m.copy() : moments.merge(m);
     }
 
     /** Folds the moments in task order and sorts planes and slices; call once, after the last merge. */
