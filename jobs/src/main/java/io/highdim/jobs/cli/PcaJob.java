@@ -1,6 +1,5 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.Part;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -16,8 +15,6 @@ public class PcaJob extends PipelineCommand {
     @Override String name() { return "pca"; }
     @Override Set<Part> parts() { return Set.of(Part.PCA); }
 
-    @Override PassSpec spec() {
-        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, pca.components,
-                partition.partitionBytes, null);
-    }
+    @Override int components() { return pca.components; }
+    @Override long partitionBytes() { return partition.partitionBytes; }
 }

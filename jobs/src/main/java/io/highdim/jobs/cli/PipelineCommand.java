@@ -7,6 +7,7 @@ import io.highdim.jobs.catalogue.CatalogueWriter;
 import io.highdim.jobs.spark.ImagePass;
 import io.highdim.jobs.spark.SparkSessions;
 import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.RunStatus;
 import java.time.Instant;
@@ -36,10 +37,19 @@ abstract class PipelineCommand implements Callable<Integer> {
     /** What the pass computes besides the plane index. */
     abstract Set<Part> parts();
 
-    /** The validated options of this run; subcommands without PCA or slices leave the defaults. */
-    PassSpec spec() {
-        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, 2, 128L << 20, null);
+    /** The validated options of this run. */
+    final PassSpec spec() {
+        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, components(),
+                partitionBytes(), slices());
     }
+
+    /** Subcommands with PCA options override these three; the others run with the options' defaults. */
+    int components() { return PcaOptions.DEFAULT_COMPONENTS; }
+
+    long partitionBytes() { return PartitionOptions.DEFAULT_BYTES; }
+
+    /** Null: no slices. */
+    SliceSpec slices() { return null; }
 
     @Override
     public Integer call() throws Exception {

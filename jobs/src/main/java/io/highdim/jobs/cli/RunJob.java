@@ -1,6 +1,6 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.Part;
 import java.util.EnumSet;
 import java.util.Set;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 public class RunJob extends PipelineCommand {
     @Mixin PcaOptions pca;
     @Mixin PartitionOptions partition;
-    @Mixin SliceOptions slices;
+    @Mixin SliceOptions sliceOptions;
 
     @Option(names = "--no-slices", description = "Skip the slice PNGs.")
     boolean noSlices;
@@ -27,8 +27,7 @@ public class RunJob extends PipelineCommand {
         return parts;
     }
 
-    @Override PassSpec spec() {
-        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, pca.components,
-                partition.partitionBytes, noSlices ? null : slices.spec());
-    }
+    @Override int components() { return pca.components; }
+    @Override long partitionBytes() { return partition.partitionBytes; }
+    @Override SliceSpec slices() { return noSlices ? null : sliceOptions.spec(); }
 }

@@ -1,6 +1,6 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.Part;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -10,14 +10,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "slices", mixinStandardHelpOptions = true,
         description = "Write PNGs of planes: 8-bit display-scaled, optionally 16-bit raw.")
 public class SlicesJob extends PipelineCommand {
-    @Mixin SliceOptions slices;
+    @Mixin SliceOptions sliceOptions;
     @Mixin PartitionOptions partition;
 
     @Override String name() { return "slices"; }
     @Override Set<Part> parts() { return Set.of(Part.SLICES); }
 
-    @Override PassSpec spec() {
-        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, 2,
-                partition.partitionBytes, slices.spec());
-    }
+    @Override long partitionBytes() { return partition.partitionBytes; }
+    @Override SliceSpec slices() { return sliceOptions.spec(); }
 }

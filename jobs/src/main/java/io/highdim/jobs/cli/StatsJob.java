@@ -1,6 +1,5 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.Part;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -15,8 +14,5 @@ public class StatsJob extends PipelineCommand {
     @Override String name() { return "stats"; }
     @Override Set<Part> parts() { return Set.of(Part.CHANNEL_STATS, Part.PLANE_STATS); }
 
-    @Override PassSpec spec() {
-        return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, 2,
-                partition.partitionBytes, null);
-    }
+    @Override long partitionBytes() { return partition.partitionBytes; }
 }
