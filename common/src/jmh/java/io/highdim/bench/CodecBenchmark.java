@@ -1,5 +1,6 @@
 package io.highdim.bench;
 
+import io.highdim.tiff.ByteArrayRangeReader;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.Plane;
 import io.highdim.tiff.PlaneBuffer;

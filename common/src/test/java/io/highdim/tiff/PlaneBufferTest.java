@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.EOFException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -70,7 +69,7 @@ class PlaneBufferTest {
     void aBufferKeepsItsArrayWhileThePlaneFitsAndOtherwiseHoldsExactlyTheNewPlane() throws Exception {
         TiffFormatReader reader = new TiffFormatReader();
         PlaneBuffer buffer = new PlaneBuffer();
-        MemoryFile u16File = new MemoryFile("u16", new TinyTiff()
+        ByteArrayRangeReader u16File = new ByteArrayRangeReader("u16", new TinyTiff()
                 .page(16, 8, u16Bytes(16 * 8, 0), null).tag(258, 16)
                 .page(16, 8, u16Bytes(16 * 8, 1000), null).tag(258, 16).bytes());
         ImageIndex u16 = reader.index(u16File, ReaderOptions.defaults()).get(0);
@@ -80,7 +79,7 @@ class PlaneBufferTest {
         assertSame(first.pixels(), second.pixels(), "the buffer's array is reused");
         assertEquals(1005.0, first.valueAt(5), "ownership: the earlier plane is overwritten by the next read");
 
-        MemoryFile u8File = new MemoryFile("u8", new TinyTiff().page(5, 3, TinyTiff.ramp(15), null).bytes());
+        ByteArrayRangeReader u8File = new ByteArrayRangeReader("u8", new TinyTiff().page(5, 3, TinyTiff.ramp(15), null).bytes());
         Plane small = reader.readPlane(reader.index(u8File, ReaderOptions.defaults()).get(0), u8File, 0, 0, 0, buffer);
         assertEquals(15, ((byte[]) small.pixels()).length, "another type: a new array of exactly the plane");
         Plane again = reader.readPlane(u16, u16File, 0, 0, 0, buffer);
@@ -97,7 +96,7 @@ class PlaneBufferTest {
         TinyTiff tiff = new TinyTiff();
         for (int k = 0; k < 4; k++) tiff.page(w, h, u16Bytes(w * h, k), null).tag(258, 16);
         TiffFormatReader reader = new TiffFormatReader();
-        MemoryFile in = new MemoryFile("u16", tiff.bytes());
+        ByteArrayRangeReader in = new ByteArrayRangeReader("u16", tiff.bytes());
         ImageIndex image = reader.index(in, ReaderOptions.defaults()).get(0);
         PlaneBuffer buffer = new PlaneBuffer();
         for (int z = 0; z < 4; z++) reader.readPlane(image, in, z, 0, 0, buffer);   // warm: buffers exist now
@@ -115,28 +114,5 @@ class PlaneBufferTest {
         ByteBuffer b = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) b.putShort((short) (base + i));
         return b.array();
-    }
-
-    /** A file in memory: reads allocate nothing, so allocation measured is the reader's own. */
-    static final class MemoryFile implements RangeReader {
-        private final String name;
-        private final byte[] data;
-
-        MemoryFile(String name, byte[] data) {
-            this.name = name;
-            this.data = data;
-        }
-
-        @Override public String name() { return name; }
-
-        @Override public long length() { return data.length; }
-
-        @Override
-        public void readFully(long position, byte[] buffer, int offset, int length) throws EOFException {
-            if (position < 0 || position + length > data.length) throw new EOFException(name);
-            System.arraycopy(data, (int) position, buffer, offset, length);
-        }
-
-        @Override public void close() {}
     }
 }

@@ -1,14 +1,16 @@
-package io.highdim.bench;
+package io.highdim.tiff;
 
-import io.highdim.tiff.RangeReader;
 import java.io.EOFException;
 
-/** A whole file held in memory, so the benchmarks measure decoding and not the disk or the page cache. */
-final class ByteArrayRangeReader implements RangeReader {
+/**
+ * A whole file held in memory: reads allocate nothing and touch no disk, so benchmarks and tests measure the
+ * reader's own decoding and allocation.
+ */
+public final class ByteArrayRangeReader implements RangeReader {
     private final String name;
     private final byte[] data;
 
-    ByteArrayRangeReader(String name, byte[] data) {
+    public ByteArrayRangeReader(String name, byte[] data) {
         this.name = name;
         this.data = data;
     }
