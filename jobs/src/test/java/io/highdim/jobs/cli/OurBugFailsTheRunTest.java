@@ -14,19 +14,18 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bug of ours inside a stage (an exception the test injects into the pixel pass) is not a bad file: the run
  * fails with exit 1, is marked failed, and leaves no rows of any image, the good ones included.
  */
 class OurBugFailsTheRunTest {
-    @TempDir Path work;
-
     @Test
     void anExceptionInsideTheStageFailsTheRunAndWritesNothing() throws Exception {
         Path samples = Paths.get("..", "sample-data").toAbsolutePath().normalize();
-        List<String> args = new ArrayList<>(List.of("run", "--output", work.toUri().toString()));
+        // no slices: after the job aborts, a task of another image may still be finishing its PNGs, which would race
+        // with the deletion of a temporary output folder
+        List<String> args = new ArrayList<>(List.of("run", "--no-slices"));
         args.addAll(Cli.catalogueArgs());
         args.add(samples.toString());
         FaultInjection.failPixelStageOf("embryo_tzcyx_u8_imagej");
