@@ -1,5 +1,6 @@
 package io.highdim.model;
 
+import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import java.util.Set;
  * and stays as an earlier run left it in the catalogue. PCA is absent when computed for fewer than two channels.
  */
 public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
-                           List<PlaneSummary> planeStats, Optional<PcaResult> pca, List<SliceFile> slices) {
+                           List<PlaneSummary> planeStats, Optional<PcaResult> pca, List<SliceFile> slices)
+        implements Serializable {
     public ImageResults {
         parts = parts.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(parts));
         planes = List.copyOf(planes);
@@ -22,6 +24,16 @@ public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<Cha
         requireOnlyComputed(parts, Part.PLANE_STATS, planeStats.isEmpty());
         requireOnlyComputed(parts, Part.PCA, pca.isEmpty());
         requireOnlyComputed(parts, Part.SLICES, slices.isEmpty());
+    }
+
+    /** Optional is not serializable: the PCA travels as a nullable field. */
+    private Object writeReplace() { return new Wire(parts, planes, channels, planeStats, pca.orElse(null), slices); }
+
+    private record Wire(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
+                        List<PlaneSummary> planeStats, PcaResult pca, List<SliceFile> slices) implements Serializable {
+        private Object readResolve() {
+            return new ImageResults(parts, planes, channels, planeStats, Optional.ofNullable(pca), slices);
+        }
     }
 
     /** Only the plane index (what ingest computes). */

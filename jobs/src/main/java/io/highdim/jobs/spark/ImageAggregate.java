@@ -13,14 +13,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What the plane tasks of one image found, merged per image in the cluster ({@code aggregateByKey}): the channel
- * moments, each plane's statistics, the slices written, or the first failure to read. Serializable add/merge value:
- * {@code tasks.aggregateByKey(new ImageAggregate(), ImageAggregate::merge, ImageAggregate::merge)}.
+ * What the plane tasks of one image found: the channel moments, each plane's statistics, the slices written, or the
+ * first failure to read. Serializable add/merge value: each task returns one, and the driver merges an image's as
+ * they arrive ({@link PassResults}).
  *
  * <p>Exact moments (8/16-bit integer data: integer sums and histograms, {@link ChannelMoments#mergesExactly()})
  * are merged as they arrive, in any order, with the same result. Other moments are kept per task until
- * {@link #finish()} folds them in task order: floating-point merging is not associative, and Spark merges in
- * whatever order shuffle blocks arrive, so folding in a fixed order is what makes a cluster run's statistics equal a
+ * {@link #finish()} folds them in task order: floating-point merging is not associative, and tasks finish in
+ * whatever order they do, so folding in a fixed order is what makes a cluster run's statistics equal a
  * local run's to the last bit.
  */
 public final class ImageAggregate implements Serializable {

@@ -9,23 +9,24 @@ import io.highdim.model.PcaResult;
 import io.highdim.stats.ChannelMoments;
 import io.highdim.tiff.ImageIndex;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.spark.api.java.JavaPairRDD;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
- * The job every pipeline subcommand runs: list and index the inputs, plan byte-sized plane tasks, one pass over
- * the pixels, merge per image in the cluster, assemble one outcome per image. The driver receives one aggregate
- * per image, never the tasks' partials.
+ * The job every pipeline subcommand runs: list the inputs, index the large files, plan byte-sized units of work
+ * (packs of whole small files, or stacks of a large image), one pass over the pixels, one outcome per image as soon
+ * as the image is complete. Small files are indexed and finished inside their task; only a large image's partial
+ * aggregates (one per task) reach the driver, which merges them — no shuffle.
  */
 public final class ImagePass {
     private static final Logger LOG = LoggerFactory.getLogger(ImagePass.class);
@@ -34,60 +35,78 @@ public final class ImagePass {
 
     /** Everything {@code spec} asks for, on the inputs it names: one outcome per image, accepted ones first. */
     public static List<ImageOutcome> run(JavaSparkContext sc, PassSpec spec) {
-        HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
-        Ingest.Result ingest = Ingest.run(sc, hadoop, spec.inputs(), spec.readerOptions());
-        return process(sc, hadoop, ingest, spec);
-    }
-
-    public static List<ImageOutcome> process(JavaSparkContext sc, HadoopSettings hadoop, Ingest.Result ingest,
-                                             PassSpec spec) {
-        Map<String, ImageAggregate> aggregates = spec.readsPixels() && !ingest.images().isEmpty()
-                ? pixels(sc, hadoop, ingest.images(), spec) : Map.of();
         List<ImageOutcome> outcomes = new ArrayList<>();
-        for (IndexedImage image : ingest.images()) {
-            ImageAggregate aggregate = aggregates.get(image.imageId());
-            if (spec.readsPixels() && aggregate == null) {
-                throw new IllegalStateException("the pixel pass returned nothing for " + image.imageId());
-            }
-            outcomes.add(assemble(image, aggregate, spec));
-        }
-        outcomes.addAll(ingest.rejected());
+        run(sc, spec, outcomes::add);
+        outcomes.sort(Comparator.comparing((ImageOutcome o) -> o instanceof ImageOutcome.Rejected));
         return outcomes;
     }
 
-    /** plan → pass → merge per image, collected: one aggregate per image. */
-    static Map<String, ImageAggregate> pixels(JavaSparkContext sc, HadoopSettings hadoop, List<IndexedImage> images,
-                                              PassSpec spec) {
+    /**
+     * As {@link #run(JavaSparkContext, PassSpec)}, handing each image's outcome to {@code sink} as soon as the image
+     * is complete (on Spark's scheduler thread for images of the pixel pass), in no particular order.
+     */
+    public static void run(JavaSparkContext sc, PassSpec spec, Consumer<ImageOutcome> sink) {
+        HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
+        if (!spec.readsPixels()) {
+            Ingest.Result ingest = Ingest.run(sc, hadoop, spec.inputs(), spec.readerOptions());
+            for (IndexedImage image : ingest.images()) sink.accept(assemble(image, null, spec));
+            ingest.rejected().forEach(sink);
+            return;
+        }
         long t0 = System.nanoTime();
-        Broadcast<Map<String, ImageIndex>> indexes = sc.broadcast(indexes(images));
-        List<PlaneTask> tasks = new ArrayList<>();
-        for (IndexedImage i : images) tasks.addAll(TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes()));
-        Map<String, ImageAggregate> merged = new HashMap<>(perImage(sc, hadoop, indexes, tasks, spec).collectAsMap());
-        indexes.destroy();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long bytes = merged.values().stream().mapToLong(ImageAggregate::bytesDecoded).sum();
-        long slices = merged.values().stream().mapToLong(a -> a.slices().size()).sum();
-        LOG.info("pixels: {} images, {} tasks, {} MB decoded in {} s ({} MB/s){}", images.size(), tasks.size(),
-                bytes / 1_000_000, String.format("%.2f", seconds), String.format("%.1f", bytes / 1e6 / seconds),
-                slices > 0 ? ", " + slices + " slice PNGs written" : "");
-        return merged;
+        InputListing.Listing listing = InputListing.list(spec.inputs(), hadoop.get());
+        listing.unreadable().forEach(sink);
+        // a file larger than a task is indexed first and split; smaller ones are whole units of work
+        Set<String> collide = InputListing.mayCollide(listing.files());
+        List<InputListing.ListedFile> large = new ArrayList<>(), small = new ArrayList<>();
+        for (InputListing.ListedFile f : listing.files()) {
+            (f.bytes() > spec.partitionBytes() || collide.contains(f.uri()) ? large : small).add(f);
+        }
+        Ingest.Result indexed = Ingest.index(sc, hadoop, large, spec.readerOptions());
+        indexed.rejected().forEach(sink);
+        if (!large.isEmpty()) {
+            LOG.info("index: {} large files, {} images, {} rejected in {} s", large.size(), indexed.images().size(),
+                    indexed.rejected().size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        }
+        pixels(sc, hadoop, spec, indexed.images(), small, sink);
     }
 
-    /** The tasks, placed near their bytes, each read once; their results merged per image in the cluster. */
-    static JavaPairRDD<String, ImageAggregate> perImage(JavaSparkContext sc, HadoopSettings hadoop,
-                                                       Broadcast<Map<String, ImageIndex>> indexes,
-                                                       List<PlaneTask> tasks, PassSpec spec) {
-        PlanePass pass = planePass(hadoop, spec);
-        long images = tasks.stream().map(PlaneTask::imageId).distinct().count();
-        int partitions = (int) Math.max(1, Math.min(images, sc.defaultParallelism()));
-        // small images share partitions; still several partitions per core, so the cores finish together
-        long total = tasks.stream().mapToLong(PlaneTask::storedBytes).sum();
+    /** The pass over the pixels of the indexed large images and the small files. */
+    private static void pixels(JavaSparkContext sc, HadoopSettings hadoop, PassSpec spec, List<IndexedImage> large,
+                               List<InputListing.ListedFile> small, Consumer<ImageOutcome> sink) {
+        if (large.isEmpty() && small.isEmpty()) return;
+        long t0 = System.nanoTime();
+        Map<String, ImageIndex> indexes = indexes(large);
+        Map<String, IndexedImage> largeById = new HashMap<>();
+        Map<String, Integer> tasksPerImage = new HashMap<>();
+        List<PassUnit> units = new ArrayList<>();
+        for (IndexedImage i : large) {
+            largeById.put(i.imageId(), i);
+            List<PlaneTask> tasks = TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes());
+            tasksPerImage.put(i.imageId(), tasks.size());
+            for (PlaneTask t : tasks) units.add(new PassUnit.Stacks(t));
+        }
+        long total = units.stream().mapToLong(PassUnit::bytes).sum()
+                + small.stream().mapToLong(InputListing.ListedFile::bytes).sum();
+        // several units per core, so the cores finish together; never more than a task's worth of files in one
         long packBytes = Math.max(1, Math.min(spec.partitionBytes(), total / (4L * sc.defaultParallelism())));
-        return TaskPlanner.place(sc, TaskPlanner.pack(tasks, packBytes), indexes.value(), hadoop.get())
-                .flatMapToPair(pack -> pack.stream()
-                        .map(task -> new Tuple2<>(task.imageId(), pass.run(task, indexes.value()))).iterator())
-                .aggregateByKey(new ImageAggregate(), partitions, ImageAggregate::merge, ImageAggregate::merge)
-                .mapValues(ImageAggregate::finish);
+        units.addAll(TaskPlanner.packFiles(small, packBytes));
+
+        Broadcast<Map<String, ImageIndex>> shared = indexes.isEmpty() ? null : sc.broadcast(indexes);
+        PassWorker worker = new PassWorker(spec, hadoop, planePass(hadoop, spec), shared);
+        PassResults results = new PassResults(spec, largeById, tasksPerImage, sink);
+        SparkJobs.runEach(TaskPlanner.place(sc, units, indexes, hadoop.get()), worker::run, UnitResult.class,
+                results);
+        if (shared != null) shared.destroy();
+        if (!results.incomplete().isEmpty()) {
+            throw new IllegalStateException("the pixel pass ended without all tasks of " + results.incomplete());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long bytes = results.bytesDecoded();
+        LOG.info("pixels: {} images, {} tasks, {} MB decoded in {} s ({} MB/s){}", large.size() + small.size(),
+                units.size(), bytes / 1_000_000, String.format("%.2f", seconds),
+                String.format("%.1f", bytes / 1e6 / seconds),
+                results.slicesWritten() > 0 ? ", " + results.slicesWritten() + " slice PNGs written" : "");
     }
 
     static PlanePass planePass(HadoopSettings hadoop, PassSpec spec) {
@@ -106,7 +125,6 @@ public final class ImagePass {
     static ImageOutcome assemble(IndexedImage image, ImageAggregate aggregate, PassSpec spec) {
         List<String> warnings = new ArrayList<>(image.index().warnings());
         if (aggregate != null && aggregate.failure().isPresent()) {
-            LOG.warn("image {} rejected: {}", image.imageId(), aggregate.failure().get().text());
             return new ImageOutcome.Rejected(image.ref(), Optional.of(image.geometry()), warnings,
                     aggregate.failure().get());
         }

@@ -43,35 +43,42 @@ public final class Ingest {
     public static Result run(JavaSparkContext sc, HadoopSettings hadoop, List<String> inputs, ReaderOptions options) {
         long t0 = System.nanoTime();
         InputListing.Listing listing = InputListing.list(inputs, hadoop.get());
+        Result indexed = index(sc, hadoop, listing.files(), options);
         List<ImageOutcome.Rejected> rejected = new ArrayList<>(listing.unreadable());
+        rejected.addAll(indexed.rejected());
+        LOG.info("ingest: {} files, {} images, {} rejected in {} s",
+                listing.files().size() + listing.unreadable().size(), indexed.images().size(), rejected.size(),
+                String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        return new Result(indexed.images(), rejected);
+    }
+
+    /** Indexes listed files: on the driver for a handful, else in a few tasks per core. */
+    static Result index(JavaSparkContext sc, HadoopSettings hadoop, List<InputListing.ListedFile> files,
+                        ReaderOptions options) {
+        List<ImageOutcome.Rejected> rejected = new ArrayList<>();
         List<IndexedImage> images = new ArrayList<>();
-        List<InputListing.ListedFile> files = listing.files();
-        if (!files.isEmpty()) {
-            List<IndexedFile> indexed = files.size() <= INDEX_ON_DRIVER
-                    ? files.parallelStream().map(f -> index(f, options, hadoop)).toList()
-                    : sc.parallelize(files, Math.min(files.size(), 4 * sc.defaultParallelism()))
-                            .map(f -> index(f, options, hadoop)).collect();
-            Set<String> ids = new HashSet<>();
-            for (IndexedFile f : indexed) {
-                InputListing.ListedFile file = f.file();
-                if (f.rejection() != null) {
-                    rejected.add(rejected(file.imageId(0, 1), file, f.rejection()));
+        if (files.isEmpty()) return new Result(images, rejected);
+        List<IndexedFile> indexed = files.size() <= INDEX_ON_DRIVER
+                ? files.parallelStream().map(f -> index(f, options, hadoop)).toList()
+                : sc.parallelize(files, Math.min(files.size(), 4 * sc.defaultParallelism()))
+                        .map(f -> index(f, options, hadoop)).collect();
+        Set<String> ids = new HashSet<>();
+        for (IndexedFile f : indexed) {
+            InputListing.ListedFile file = f.file();
+            if (f.rejection() != null) {
+                rejected.add(rejected(file.imageId(0, 1), file, f.rejection()));
+                continue;
+            }
+            for (ImageIndex i : f.images()) {
+                String id = file.imageId(i.series(), i.imageCount());
+                if (!ids.add(id)) { // e.g. a file named x#0.tif beside a two-image x.tif
+                    rejected.add(rejected(id, file, new Rejection(RejectReason.DUPLICATE_ID,
+                            "another image of this run has the id " + id + "; rename the file")));
                     continue;
                 }
-                for (ImageIndex i : f.images()) {
-                    String id = file.imageId(i.series(), i.imageCount());
-                    if (!ids.add(id)) { // e.g. a file named x#0.tif beside a two-image x.tif
-                        rejected.add(rejected(id, file, new Rejection(RejectReason.DUPLICATE_ID,
-                                "another image of this run has the id " + id + "; rename the file")));
-                        continue;
-                    }
-                    images.add(new IndexedImage(new ImageRef(id, file.uri(), file.bytes(), i.series(),
-                            i.imageCount()), i));
-                }
+                images.add(IndexedImage.of(file, i));
             }
         }
-        LOG.info("ingest: {} files, {} images, {} rejected in {} s", files.size() + listing.unreadable().size(),
-                images.size(), rejected.size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
         return new Result(images, rejected);
     }
 
@@ -83,7 +90,7 @@ public final class Ingest {
         }
     }
 
-    private static ImageOutcome.Rejected rejected(String id, InputListing.ListedFile file, Rejection why) {
+    static ImageOutcome.Rejected rejected(String id, InputListing.ListedFile file, Rejection why) {
         return new ImageOutcome.Rejected(new ImageRef(id, file.uri(), file.bytes(), 0, 0), Optional.empty(),
                 List.of(), why);
     }

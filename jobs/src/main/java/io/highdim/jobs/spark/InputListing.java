@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -93,6 +97,27 @@ public final class InputListing {
         }
         return out;
     }
+
+    /**
+     * The files whose image ids may collide once series are numbered: {@code x#0.tif} beside {@code x.tif}, which
+     * names its images {@code x#0}, {@code x#1} if it holds several. Both are indexed before any pixel is read, so
+     * which one keeps the id does not depend on the order tasks finish.
+     */
+    static Set<String> mayCollide(List<ListedFile> files) {
+        Map<String, String> uriById = new HashMap<>();
+        for (ListedFile f : files) uriById.put(f.baseId(), f.uri());
+        Set<String> out = new HashSet<>();
+        for (ListedFile f : files) {
+            Matcher m = SERIES_ID.matcher(f.baseId());
+            if (m.matches() && uriById.containsKey(m.group(1))) {
+                out.add(f.uri());
+                out.add(uriById.get(m.group(1)));
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern SERIES_ID = Pattern.compile("(.*)#[0-9]+");
 
     static boolean isTiffName(String name) {
         String n = name.toLowerCase(Locale.ROOT);

@@ -40,7 +40,20 @@ public final class PlanePass implements Serializable {
 
     /** One task: its stacks read and computed; {@code images} holds the task's image index. */
     public ImageAggregate run(PlaneTask task, Map<String, ImageIndex> images) {
-        ImageIndex image = images.get(task.imageId());
+        return run(task, images.get(task.imageId()));
+    }
+
+    /** One task of {@code image}: its stacks read and computed. */
+    public ImageAggregate run(PlaneTask task, ImageIndex image) {
+        try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
+            return run(task, image, in);
+        } catch (IOException e) { // opening or closing the user's file
+            return ImageAggregate.failed(task.ordinal(), Rejection.of(e));
+        }
+    }
+
+    /** One task of {@code image}, read from {@code in} (open, positioned reads only; the caller closes it). */
+    public ImageAggregate run(PlaneTask task, ImageIndex image, RangeReader in) {
         int channels = image.sizeC();
         ChannelMoments sums = moments ? new ChannelMoments(channels) : null;
         List<PlaneSummary> planes = new ArrayList<>();
@@ -50,7 +63,7 @@ public final class PlanePass implements Serializable {
         Plane[] stack = new Plane[channels];
         // a stack is consumed before the next is read: each channel decodes into the same array all task long
         PlaneBuffer[] buffers = PlaneBuffer.perChannel(channels);
-        try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
+        try {
             // statistics need every plane; slices alone only the selected ones
             boolean everyPlane = moments || planeStats;
             for (TaskPlanner.Stack s : TaskPlanner.stacks(task, image)) {

@@ -24,7 +24,7 @@ import scala.reflect.ClassTag$;
 
 /**
  * Cuts images into plane tasks of about {@code targetBytes} stored bytes each, whole (z, t) stacks at a time, and
- * places them: one partition per task, preferring the hosts that store its bytes (HDFS block locations; other
+ * places them: one partition per unit of work, preferring the hosts that store its bytes (HDFS block locations; other
  * filesystems report none or "localhost", which Spark treats as no preference). Stack {@code g} of an image is
  * (z, t) = (g / T, g % T): Z slowest, as the planes lie in a Z, T, C, Y, X file.
  */
@@ -62,44 +62,58 @@ public final class TaskPlanner {
         return new Stack(g / image.sizeT(), g % image.sizeT());
     }
 
-    /**
-     * Consecutive tasks packed into Spark partitions of at most {@code targetBytes} (a task larger than that is a
-     * pack of its own): many small images then share a partition instead of paying a Spark task each.
-     */
-    public static List<List<PlaneTask>> pack(List<PlaneTask> tasks, long targetBytes) {
-        List<List<PlaneTask>> packs = new ArrayList<>();
-        List<PlaneTask> pack = new ArrayList<>();
+    /** All of an image's stacks as one task. */
+    public static PlaneTask whole(String imageId, ImageIndex image) {
         long bytes = 0;
-        for (PlaneTask task : tasks) {
-            if (!pack.isEmpty() && bytes + task.storedBytes() > targetBytes) {
-                packs.add(pack);
+        for (int z = 0; z < image.sizeZ(); z++) {
+            for (int t = 0; t < image.sizeT(); t++) {
+                for (int c = 0; c < image.sizeC(); c++) bytes += image.storedBytesOf(z, t, c);
+            }
+        }
+        return new PlaneTask(imageId, 0, 0, image.sizeZ() * image.sizeT(), bytes);
+    }
+
+    /**
+     * Whole files packed into units of at most {@code targetBytes} (a larger file is a unit of its own), in order:
+     * many small images then share a Spark task instead of paying one each.
+     */
+    static List<PassUnit> packFiles(List<InputListing.ListedFile> files, long targetBytes) {
+        List<PassUnit> units = new ArrayList<>();
+        List<InputListing.ListedFile> pack = new ArrayList<>();
+        long bytes = 0;
+        for (InputListing.ListedFile f : files) {
+            if (!pack.isEmpty() && bytes + f.bytes() > targetBytes) {
+                units.add(new PassUnit.WholeFiles(pack, bytes));
                 pack = new ArrayList<>();
                 bytes = 0;
             }
-            pack.add(task);
-            bytes += task.storedBytes();
+            pack.add(f);
+            bytes += f.bytes();
         }
-        if (!pack.isEmpty()) packs.add(pack);
-        return packs;
+        if (!pack.isEmpty()) units.add(new PassUnit.WholeFiles(pack, bytes));
+        return units;
     }
 
-    /** The packs as an RDD, one partition each, placed near their bytes. */
-    public static JavaRDD<List<PlaneTask>> place(JavaSparkContext sc, List<List<PlaneTask>> packs,
-                                                 Map<String, ImageIndex> images, Configuration conf) {
-        List<Tuple2<List<PlaneTask>, scala.collection.Seq<String>>> placed = new ArrayList<>();
+    /** The units as an RDD, one partition each, placed near their bytes. */
+    static JavaRDD<PassUnit> place(JavaSparkContext sc, List<PassUnit> units, Map<String, ImageIndex> largeImages,
+                                   Configuration conf) {
+        List<Tuple2<PassUnit, scala.collection.Seq<String>>> placed = new ArrayList<>();
         Map<String, BlockLocation[]> blocks = new HashMap<>();
-        for (List<PlaneTask> pack : packs) {
+        for (PassUnit unit : units) {
             Set<String> hosts = new LinkedHashSet<>();
-            for (PlaneTask task : pack) {
-                ImageIndex image = images.get(task.imageId());
+            if (unit instanceof PassUnit.Stacks s) {
+                ImageIndex image = largeImages.get(s.task().imageId());
                 BlockLocation[] fileBlocks = blocks.computeIfAbsent(image.uri(), uri -> blockLocations(uri, conf));
-                hosts.addAll(hosts(fileBlocks, range(image, task)));
+                hosts.addAll(hosts(fileBlocks, range(image, s.task())));
+            } else {
+                for (InputListing.ListedFile f : ((PassUnit.WholeFiles) unit).files()) {
+                    hosts.addAll(hosts(blockLocations(f.uri(), conf), new long[] {0, f.bytes()}));
+                }
             }
-            placed.add(new Tuple2<>(pack, JavaConverters.asScalaBuffer(new ArrayList<>(hosts)).toSeq()));
+            placed.add(new Tuple2<>(unit, JavaConverters.asScalaBuffer(new ArrayList<>(hosts)).toSeq()));
         }
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        ClassTag<List<PlaneTask>> tag = (ClassTag) ClassTag$.MODULE$.apply(List.class);
-        RDD<List<PlaneTask>> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag);
+        ClassTag<PassUnit> tag = ClassTag$.MODULE$.apply(PassUnit.class);
+        RDD<PassUnit> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag);
         return new JavaRDD<>(rdd, tag);
     }
 
@@ -133,7 +147,14 @@ public final class TaskPlanner {
         return hosts;
     }
 
+    /** Filesystems with no hosts to tell: asking would cost a metadata request per file (a HEAD per S3 object). */
+    private static final Set<String> NO_LOCALITY = Set.of("file", "s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb",
+            "wasbs", "oss", "cos", "http", "https");
+
+    /** The file's blocks where its filesystem can tell their hosts (HDFS and the like). */
     private static BlockLocation[] blockLocations(String uri, Configuration conf) {
+        String scheme = new Path(uri).toUri().getScheme();
+        if (scheme == null || NO_LOCALITY.contains(scheme)) return new BlockLocation[0];
         try {
             Path path = new Path(uri);
             FileSystem fs = path.getFileSystem(conf);

@@ -1,12 +1,16 @@
 package io.highdim.jobs.spark;
 
-import com.holdenkarau.spark.testing.JavaRDDComparisons;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.testkit.SharedSpark;
+import io.highdim.model.ChannelSummary;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageResults;
 import io.highdim.model.Part;
+import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneSummary;
-import io.highdim.stats.ChannelMoments;
-import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.ReaderOptions;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,56 +18,60 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.junit.jupiter.api.Test;
-import scala.Tuple2;
 
 /**
- * The per-image merge in the cluster (tasks in parallel, partial results shuffled and merged in whatever order
- * they arrive) gives, bit for bit, what folding the same tasks' results one after another in task order gives:
- * which is what makes a cluster run equal a local one. Float and integer images, many small tasks each.
+ * The per-image merge on the driver (tasks in parallel, their partial results merged in whatever order they arrive)
+ * gives, bit for bit, what folding the same tasks' results one after another in task order gives: which is what
+ * makes a cluster run equal a local one. Float and integer images, many small tasks each, beside a small file that
+ * is finished inside one task.
  */
 class PerImageMergeTest {
 
     @Test
-    void mergingInTheClusterEqualsTheSequentialFoldBitForBit() throws Exception {
+    void mergingOnTheDriverEqualsTheSequentialFoldBitForBit() throws Exception {
         JavaSparkContext sc = SharedSpark.context();
         Path samples = Paths.get("..", "sample-data").toAbsolutePath().normalize();
-        List<String> inputs = List.of(samples.resolve("timelapse_tcyx_f32_ome.tif").toString(),
+        List<String> inputs = List.of(samples.resolve("timelapse_tcyx_f32_ome.ome.tif").toString(),
                 samples.resolve("cells_ztcyx_u16.tif").toString(),
                 samples.resolve("tissue_ztcyx_u16_zlib_bigtiff.tif").toString());
+        long partitionBytes = 32 * 1024;
         PassSpec spec = new PassSpec("stats", inputs, Set.of(Part.CHANNEL_STATS, Part.PLANE_STATS, Part.PCA), null,
-                ReaderOptions.defaults().maxPlaneBytes(), 2, 32 * 1024, null);
+                ReaderOptions.defaults().maxPlaneBytes(), 2, partitionBytes, null);
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         List<IndexedImage> images = Ingest.run(sc, hadoop, inputs, spec.readerOptions()).images();
-        Map<String, ImageIndex> indexes = ImagePass.indexes(images);
-        List<PlaneTask> tasks = new ArrayList<>();
-        for (IndexedImage i : images) tasks.addAll(TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes()));
-
-        List<Tuple2<String, List<Double>>> sequential = new ArrayList<>();
+        assertEquals(3, images.size(), "all three samples indexed");
         PlanePass pass = ImagePass.planePass(hadoop, spec);
+        Map<String, List<Double>> sequential = new TreeMap<>();
+        int tasks = 0;
         for (IndexedImage i : images) {
             ImageAggregate folded = new ImageAggregate();
-            for (PlaneTask t : tasks) if (t.imageId().equals(i.imageId())) folded.merge(pass.run(t, indexes));
-            sequential.add(new Tuple2<>(i.imageId(), summary(folded.finish())));
+            for (PlaneTask t : TaskPlanner.split(i.imageId(), i.index(), partitionBytes)) {
+                folded.merge(pass.run(t, i.index()));
+                tasks++;
+            }
+            sequential.put(i.imageId(), summary(ImagePass.assemble(i, folded.finish(), spec)));
         }
-        Broadcast<Map<String, ImageIndex>> shared = sc.broadcast(indexes);
-        JavaRDD<Tuple2<String, List<Double>>> merged = ImagePass.perImage(sc, hadoop, shared, tasks, spec)
-                .map(e -> new Tuple2<>(e._1(), summary(e._2())));
-        JavaRDDComparisons.assertRDDEquals(sc.parallelize(sequential, 1), merged);
+        assertTrue(tasks > 3 * images.size(), tasks + " tasks");
+        Map<String, List<Double>> merged = new TreeMap<>();
+        for (ImageOutcome o : ImagePass.run(sc, spec)) merged.put(o.imageId(), summary(o));
+        assertEquals(sequential, merged);
     }
 
-    /** Every number the catalogue would get from the aggregate, as boxed doubles (equal only when bit-equal). */
-    private static List<Double> summary(ImageAggregate a) {
+    /** Every number the catalogue would get from the outcome, as boxed doubles (equal only when bit-equal). */
+    private static List<Double> summary(ImageOutcome outcome) {
+        if (!(outcome instanceof ImageOutcome.Processed processed)) throw new AssertionError(outcome.toString());
+        ImageResults r = processed.results();
         List<Double> out = new ArrayList<>();
-        ChannelMoments m = a.moments().orElseThrow();
-        for (int c = 0; c < m.channels(); c++) {
-            out.addAll(List.of((double) m.count(c), m.mean(c), m.std(c), m.min(c), m.max(c), (double) m.nanCount(c)));
-            for (double v : m.covariance()[c]) out.add(v);
+        for (ChannelSummary c : r.channels()) {
+            out.addAll(List.of((double) c.count(), c.mean(), c.std(), c.min(), c.max(), (double) c.nanCount()));
         }
-        for (PlaneSummary p : a.planeStats()) {
+        PcaResult pca = r.pca().orElseThrow();
+        for (double v : pca.explainedVariance()) out.add(v);
+        for (double[] row : pca.components()) for (double v : row) out.add(v);
+        for (PlaneSummary p : r.planeStats()) {
             out.addAll(List.of((double) p.z(), (double) p.t(), (double) p.c(), p.mean(), p.std(), p.min(), p.max()));
         }
         return out;

@@ -72,13 +72,18 @@ class PlaneTasksPreferBlockHostsTest {
         for (PlaneTask t : tasks.subList(0, tasks.size() - 1)) {
             assertTrue(t.storedBytes() >= 256 * 1024 && t.storedBytes() < 256 * 1024 + 3 * image.planeBytes(), t.toString());
         }
-        JavaRDD<List<PlaneTask>> rdd = TaskPlanner.place(sc, TaskPlanner.pack(tasks, 256 * 1024), Map.of("cells", image),
-                conf);
-        assertEquals(tasks.size(), rdd.getNumPartitions());
+        List<PassUnit> units = new java.util.ArrayList<>(tasks.stream().map(PassUnit.Stacks::new).toList());
+        // a whole small file as a unit of its own: the hosts of all its blocks
+        units.add(new PassUnit.WholeFiles(List.of(new InputListing.ListedFile(uri, 2 << 20, "cells")), 2 << 20));
+        JavaRDD<PassUnit> rdd = TaskPlanner.place(sc, units, Map.of("cells", image), conf);
+        assertEquals(units.size(), rdd.getNumPartitions());
         Partition[] parts = rdd.rdd().partitions();
         List<String> first = scala.collection.JavaConverters.seqAsJavaList(rdd.rdd().preferredLocations(parts[0]));
         List<String> last = scala.collection.JavaConverters.seqAsJavaList(rdd.rdd().preferredLocations(parts[parts.length - 1]));
         assertEquals(List.of("host-a"), first);
-        assertEquals(List.of("host-b"), last);
+        assertEquals(List.of("host-a", "host-b"), last);
+        List<String> lastStacks = scala.collection.JavaConverters.seqAsJavaList(
+                rdd.rdd().preferredLocations(parts[parts.length - 2]));
+        assertEquals(List.of("host-b"), lastStacks);
     }
 }

@@ -6,18 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Small images' tasks share a partition up to the target bytes; a large task is a partition of its own. */
+/** Small files share a unit of work up to the target bytes; a larger file is a unit of its own. */
 class TaskPackingTest {
     @Test
-    void consecutiveTasksArePackedUpToTheTarget() {
-        List<PlaneTask> tasks = new ArrayList<>();
-        for (int i = 0; i < 10; i++) tasks.add(new PlaneTask("small" + i, 0, 0, 8, 30));
-        tasks.add(new PlaneTask("big", 0, 0, 100, 500));
-        tasks.add(new PlaneTask("big", 1, 100, 150, 250));
-        tasks.add(new PlaneTask("last", 0, 0, 1, 10));
-        List<List<PlaneTask>> packs = TaskPlanner.pack(tasks, 100);
-        assertEquals(List.of(3, 3, 3, 1, 1, 1, 1), packs.stream().map(List::size).toList());
-        assertEquals(tasks, packs.stream().flatMap(List::stream).toList(), "every task once, in order");
-        assertEquals("big", packs.get(4).get(0).imageId());
+    void consecutiveFilesArePackedUpToTheTarget() {
+        List<InputListing.ListedFile> files = new ArrayList<>();
+        for (int i = 0; i < 10; i++) files.add(new InputListing.ListedFile("file:/d/small" + i + ".tif", 30, "small" + i));
+        files.add(new InputListing.ListedFile("file:/d/big.tif", 500, "big"));
+        files.add(new InputListing.ListedFile("file:/d/last.tif", 10, "last"));
+        List<PassUnit> units = TaskPlanner.packFiles(files, 100);
+        List<List<InputListing.ListedFile>> packs = units.stream().map(u -> ((PassUnit.WholeFiles) u).files()).toList();
+        assertEquals(List.of(3, 3, 3, 1, 1, 1), packs.stream().map(List::size).toList());
+        assertEquals(files, packs.stream().flatMap(List::stream).toList(), "every file once, in order");
+        assertEquals("big", packs.get(4).get(0).baseId());
+        assertEquals(List.of(90L, 90L, 90L, 30L, 500L, 10L), units.stream().map(PassUnit::bytes).toList());
     }
 }

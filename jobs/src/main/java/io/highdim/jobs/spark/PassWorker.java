@@ -1,0 +1,61 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.Rejection;
+import io.highdim.tiff.HadoopRangeReader;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.TiffFormatReader;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.broadcast.Broadcast;
+
+/** The executors' side of the pixel pass: runs one {@link PassUnit}. */
+final class PassWorker implements Serializable {
+    private final PassSpec spec;
+    private final HadoopSettings hadoop;
+    private final PlanePass pass;
+    private final Broadcast<Map<String, ImageIndex>> largeImages; // null when there are none
+
+    PassWorker(PassSpec spec, HadoopSettings hadoop, PlanePass pass, Broadcast<Map<String, ImageIndex>> largeImages) {
+        this.spec = spec;
+        this.hadoop = hadoop;
+        this.pass = pass;
+        this.largeImages = largeImages;
+    }
+
+    UnitResult run(PassUnit unit) {
+        if (unit instanceof PassUnit.Stacks s) {
+            ImageAggregate partial = pass.run(s.task(), largeImages.value().get(s.task().imageId()));
+            return new UnitResult(List.of(), s.task(), partial, partial.bytesDecoded());
+        }
+        List<ImageOutcome> finished = new ArrayList<>();
+        long decoded = 0;
+        for (InputListing.ListedFile file : ((PassUnit.WholeFiles) unit).files()) {
+            // one open per file: its header and its planes read through the same reader
+            try (RangeReader in = HadoopRangeReader.open(file.uri(), hadoop.get())) {
+                List<ImageIndex> images;
+                try {
+                    images = new TiffFormatReader().index(in, spec.readerOptions());
+                } catch (IOException e) {
+                    finished.add(Ingest.rejected(file.imageId(0, 1), file, Rejection.of(e)));
+                    continue;
+                }
+                for (ImageIndex index : images) {
+                    IndexedImage image = IndexedImage.of(file, index);
+                    ImageAggregate all = pass.run(TaskPlanner.whole(image.imageId(), index), index, in);
+                    decoded += all.bytesDecoded();
+                    finished.add(ImagePass.assemble(image, all.finish(), spec));
+                }
+            } catch (IOException e) { // opening (or closing) the file
+                finished.removeIf(o -> o.image().uri().equals(file.uri()));
+                finished.add(Ingest.rejected(file.imageId(0, 1), file, Rejection.of(e)));
+            }
+        }
+        return new UnitResult(finished, null, null, decoded);
+    }
+}

@@ -1,0 +1,57 @@
+package io.highdim.jobs.spark;
+
+import java.io.Serializable;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
+
+/** Spark's streaming form of a job from Java: each partition's result handed to the driver as its task ends. */
+final class SparkJobs {
+    private SparkJobs() {}
+
+    /**
+     * Runs {@code perPartition} on the first element of every partition (one unit each) and gives each result to
+     * {@code onResult} on the driver as its task finishes, not after the last one: {@code collect} would hold every
+     * result until the job ends. {@code onResult} runs on Spark's scheduler thread: keep it short; an exception
+     * thrown there fails the job.
+     */
+    static <T, U> void runEach(JavaRDD<T> rdd, Function<T, U> perPartition, Class<U> type, Consumer<U> onResult) {
+        ClassTag<U> tag = ClassTag$.MODULE$.apply(type);
+        rdd.context().runJob(rdd.rdd(), new FirstElement<>(perPartition), new Handler<>(onResult), tag);
+    }
+
+    private static final class FirstElement<T, U> extends AbstractFunction1<Iterator<T>, U> implements Serializable {
+        private final Function<T, U> f;
+
+        FirstElement(Function<T, U> f) { this.f = f; }
+
+        @Override
+        public U apply(Iterator<T> partition) {
+            try {
+                return f.call(partition.next());
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final class Handler<U> extends AbstractFunction2<Object, U, BoxedUnit> {
+        private final Consumer<U> onResult;
+
+        Handler(Consumer<U> onResult) { this.onResult = onResult; }
+
+        @Override
+        public BoxedUnit apply(Object partition, U result) {
+            onResult.accept(result);
+            return BoxedUnit.UNIT;
+        }
+    }
+}

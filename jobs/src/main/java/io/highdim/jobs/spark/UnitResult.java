@@ -1,0 +1,12 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.model.ImageOutcome;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What a task of the pixel pass sends to the driver: the finished outcomes of whole files, or one large image's
+ * partial aggregate ({@code task} and {@code partial} null for whole files).
+ */
+record UnitResult(List<ImageOutcome> finished, PlaneTask task, ImageAggregate partial, long bytesDecoded)
+        implements Serializable {}
