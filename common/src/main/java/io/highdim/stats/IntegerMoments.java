@@ -157,17 +157,36 @@ final class IntegerMoments implements Serializable {
     long[] histogram(int c) { return types == null ? new long[0] : hist[c].clone(); }
 
     static double meanOf(long n, long indexSum, PixelType t) {
-        return ratio(BigInteger.valueOf(indexSum).add(BigInteger.valueOf(origin(t)).multiply(BigInteger.valueOf(n))),
-                BigInteger.valueOf(n));
+        try {
+            return ratio(Math.addExact(indexSum, Math.multiplyExact(origin(t), n)), n);
+        } catch (ArithmeticException beyondLong) {
+            return ratio(BigInteger.valueOf(indexSum).add(BigInteger.valueOf(origin(t)).multiply(BigInteger.valueOf(n))),
+                    BigInteger.valueOf(n));
+        }
     }
 
     /** Statistics of one plane from its exact sums (indices), each rounded once. */
     static PlaneStats planeStats(long n, long s, long q, int lo, int hi, PixelType t) {
-        BigInteger bn = BigInteger.valueOf(n);
-        BigInteger centred = bn.multiply(BigInteger.valueOf(q)).subtract(BigInteger.valueOf(s).pow(2));
-        return new PlaneStats(n, meanOf(n, s, t), Math.sqrt(ratio(centred, bn.multiply(bn))),
-                lo + origin(t), hi + origin(t), 0);
+        double variance;
+        try { // small planes: the exact numerator fits a long
+            variance = ratio(Math.subtractExact(Math.multiplyExact(n, q), Math.multiplyExact(s, s)),
+                    Math.multiplyExact(n, n));
+        } catch (ArithmeticException beyondLong) {
+            BigInteger bn = BigInteger.valueOf(n);
+            BigInteger centred = bn.multiply(BigInteger.valueOf(q)).subtract(BigInteger.valueOf(s).pow(2));
+            variance = ratio(centred, bn.multiply(bn));
+        }
+        return new PlaneStats(n, meanOf(n, s, t), Math.sqrt(variance), lo + origin(t), hi + origin(t), 0);
     }
+
+    /** num / den (den > 0) rounded to the nearest double: one division when both are exact doubles. */
+    static double ratio(long num, long den) {
+        if (num >= -EXACT_DOUBLE && num <= EXACT_DOUBLE && den <= EXACT_DOUBLE) return (double) num / (double) den;
+        return ratio(BigInteger.valueOf(num), BigInteger.valueOf(den));
+    }
+
+    /** Integers up to 2^53 are doubles exactly, and IEEE division of two exact doubles is correctly rounded. */
+    private static final long EXACT_DOUBLE = 1L << 53;
 
     /**
      * num / den rounded to the nearest double (den > 0): the quotient is taken to at least 55 bits and a sticky bit
@@ -175,6 +194,7 @@ final class IntegerMoments implements Serializable {
      */
     static double ratio(BigInteger num, BigInteger den) {
         if (num.signum() == 0) return 0.0;
+        if (num.bitLength() <= 53 && den.bitLength() <= 53) return num.doubleValue() / den.doubleValue();
         BigInteger a = num.abs();
         int shift = 55 + den.bitLength() - a.bitLength();
         BigInteger[] qr = shift >= 0 ? a.shiftLeft(shift).divideAndRemainder(den)

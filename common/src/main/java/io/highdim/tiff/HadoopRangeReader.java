@@ -26,6 +26,12 @@ public final class HadoopRangeReader implements RangeReader {
         return new HadoopRangeReader(uri, fs.open(path), length);
     }
 
+    /** Opens a file whose length is known already (from a listing): no metadata request before the first read. */
+    public static HadoopRangeReader open(String uri, long length, Configuration conf) throws IOException {
+        Path path = new Path(uri);
+        return new HadoopRangeReader(uri, HadoopFileSystems.of(path, conf).open(path), length);
+    }
+
     @Override public String name() { return name; }
 
     @Override public long length() { return length; }

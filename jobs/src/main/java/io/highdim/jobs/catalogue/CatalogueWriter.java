@@ -134,7 +134,7 @@ public final class CatalogueWriter {
             throw new CatalogueException("writing the results of run " + runId + " for " + outcomes.size()
                     + " image(s) failed; nothing was written", e);
         }
-        LOG.info("catalogue: wrote results of run {} for {} image(s) in {} ms", runId, outcomes.size(),
+        LOG.debug("catalogue: wrote results of run {} for {} image(s) in {} ms", runId, outcomes.size(),
                 (System.nanoTime() - start) / 1_000_000);
     }
 

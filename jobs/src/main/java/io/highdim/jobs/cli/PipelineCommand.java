@@ -3,29 +3,32 @@ package io.highdim.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
-import io.highdim.jobs.catalogue.CatalogueWriter;
+import io.highdim.jobs.catalogue.CommitQueue;
 import io.highdim.jobs.spark.ImagePass;
 import io.highdim.jobs.spark.SparkSessions;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.ImageOutcome;
+import io.highdim.model.Part;
 import io.highdim.model.RunStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import io.highdim.model.Part;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 
 /**
- * What every pipeline subcommand does: run the image pass its spec asks for, replace the images' rows in the
- * catalogue, print one JSON line per image. A rejected file is data (a row, exit 0); any other failure is ours
- * or the environment's: the run is marked failed, nothing of it is written, exit 1.
+ * What every pipeline subcommand does: run the image pass its spec asks for, replace each image's rows in the
+ * catalogue as soon as the image is complete (one transaction per commit, so an image's rows are always whole),
+ * print one JSON line per image. A rejected file is data (a row, exit 0); any other failure is ours or the
+ * environment's: the run is marked failed, exit 1; images committed before it keep their (correct, whole) rows.
  */
 abstract class PipelineCommand implements Callable<Integer> {
     @Mixin InputOptions input;
@@ -66,31 +69,24 @@ abstract class PipelineCommand implements Callable<Integer> {
                 ? CompletableFuture.completedFuture(catalogue.open()) : CompletableFuture.supplyAsync(catalogue::openUnchecked);
         CompletableFuture<SparkSession> starting = CompletableFuture.supplyAsync(
                 () -> SparkSessions.create("highdim " + name()));
+        // each image is committed as soon as it is complete, while the pass goes on
+        CommitQueue commits = new CommitQueue(database, runId, name(), spec.inputs(), spec, startedAt);
+        List<ImageOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         try {
-            List<ImageOutcome> outcomes;
             try {
                 JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(starting).sparkContext());
-                outcomes = ImagePass.run(sc, spec);
+                ImagePass.run(sc, spec, outcome -> {
+                    commits.accept(outcome);
+                    outcomes.add(outcome);
+                });
             } catch (Exception | Error e) {
-                try {
-                    CatalogueWriter writer = new CatalogueWriter(started(database));
-                    writer.startRun(runId, name(), spec.inputs(), spec, startedAt);
-                    writer.finishRun(runId, RunStatus.FAILED);
-                } catch (Exception recording) {
-                    e.addSuppressed(recording);
-                }
+                commits.abort(e);
                 throw e;
             }
-            CatalogueWriter writer = new CatalogueWriter(started(database));
-            writer.startRun(runId, name(), spec.inputs(), spec, startedAt);
-            try {
-                writer.replace(runId, outcomes);
-                writer.finishRun(runId, RunStatus.SUCCEEDED);
-            } catch (Exception | Error e) {
-                writer.finishRun(runId, RunStatus.FAILED);
-                throw e;
-            }
-            print(outcomes);
+            commits.finish(RunStatus.SUCCEEDED);
+            List<ImageOutcome> report = new ArrayList<>(outcomes);
+            report.sort(ImagePass.REPORT_ORDER);
+            print(report);
         } finally {
             // both take a moment to stop: side by side
             CompletableFuture<Void> sparkStopped = ownSession

@@ -37,9 +37,13 @@ public final class ImagePass {
     public static List<ImageOutcome> run(JavaSparkContext sc, PassSpec spec) {
         List<ImageOutcome> outcomes = new ArrayList<>();
         run(sc, spec, outcomes::add);
-        outcomes.sort(Comparator.comparing((ImageOutcome o) -> o instanceof ImageOutcome.Rejected));
+        outcomes.sort(REPORT_ORDER);
         return outcomes;
     }
+
+    /** Accepted images first, each group by id: a stable order for reports whatever order tasks finish in. */
+    public static final Comparator<ImageOutcome> REPORT_ORDER = Comparator
+            .comparing((ImageOutcome o) -> o instanceof ImageOutcome.Rejected).thenComparing(ImageOutcome::imageId);
 
     /**
      * As {@link #run(JavaSparkContext, PassSpec)}, handing each image's outcome to {@code sink} as soon as the image

@@ -37,7 +37,7 @@ final class PassWorker implements Serializable {
         long decoded = 0;
         for (InputListing.ListedFile file : ((PassUnit.WholeFiles) unit).files()) {
             // one open per file: its header and its planes read through the same reader
-            try (RangeReader in = HadoopRangeReader.open(file.uri(), hadoop.get())) {
+            try (RangeReader in = HadoopRangeReader.open(file.uri(), file.bytes(), hadoop.get())) {
                 List<ImageIndex> images;
                 try {
                     images = new TiffFormatReader().index(in, spec.readerOptions());
