@@ -249,8 +249,11 @@ class Run:
         out = []
         for pat, label, scale in ((r'PostgreSQL on port \d+ .*? started in (\d+) ms', 'postgres start', 1e-3),
                                   (r'ingest: .*? in ([\d.]+) s', 'ingest', 1),
+                                  (r'index: .*? in ([\d.]+) s', 'index of large files', 1),
                                   (r'pixels: .*? in ([\d.]+) s', 'pixel pass', 1),
-                                  (r'catalogue: wrote .*? in (\d+) ms', 'catalogue write', 1e-3)):
+                                  (r'catalogue: wrote .*? in (\d+) ms', 'catalogue write', 1e-3),
+                                  (r'catalogue: .*? the last done (\d+) ms after the pass', 'catalogue after pass',
+                                   1e-3)):
             mm = re.search(pat, self.err)
             if mm:
                 out.append((label, float(mm.group(1)) * scale))

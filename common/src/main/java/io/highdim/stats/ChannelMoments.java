@@ -38,7 +38,8 @@ import java.util.Arrays;
  * <p><b>Cost and memory.</b> Integer blocks: per voxel and channel one histogram increment, per channel pair one
  * integer multiply-add ({@link IntegerSweep}); the state holds 256 or 65536 long bins per channel (512 KiB for
  * 16-bit, serialized sparsely) plus 256 KiB of scratch per 16-bit channel while adding. Floating blocks: O(C) per
- * voxel plus C(C+1)/2 multiply-adds ({@link FloatSweep}).
+ * voxel (one histogram increment among them) plus C(C+1)/2 multiply-adds ({@link FloatSweep}); 32 KiB of fine bins
+ * per channel ({@link FloatHistogram}, serialized over the used range only) plus 16 KiB of scratch while adding.
  *
  * <p>Not thread safe. Serializable (the scratch is transient).
  */
@@ -149,6 +150,15 @@ public final class ChannelMoments implements Serializable {
      */
     public long[] histogram(int c) {
         return exact == null ? new long[0] : exact.histogram(c);
+    }
+
+    /**
+     * Channel c's histogram as kept, for every type: exact bins of width 1 while {@link #mergesExactly()}, otherwise
+     * the fine bins of {@link FloatHistogram} (width 2^k, 2048 to 4096 of them between the finite min and max, the
+     * same whatever the order of blocks and merges), with NaN and infinities counted apart.
+     */
+    public SparseHistogram sparseHistogram(int c) {
+        return exact != null ? exact.sparse(c) : approx.histogram.sparse(c, approx.nanCount[c]);
     }
 
     public int channels() { return channels; }

@@ -6,12 +6,13 @@ import java.util.Arrays;
 /**
  * Floating-point moments (data that is not 8/16-bit integer, see {@link ChannelMoments}): per channel count, mean,
  * M2, min, max and NaN count, the means of the complete voxels and their co-moments, combined with Chan, Golub
- * and LeVeque's pairwise update. Means are an unevaluated sum of two doubles, so that the differences of means in
+ * and LeVeque's pairwise update; per channel the histogram of the finite values ({@link FloatHistogram}, merged
+ * exactly, in any order). Means are an unevaluated sum of two doubles, so that the differences of means in
  * the merge stay exact for data with a large offset (a plain double mean of 1e9 + noise is only good to ~1e-7
  * absolute, which costs ~1e-9 relative in the merged co-moments).
  */
 final class FloatMoments implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     final int channels;
     /** All voxels added, NaN or not. */
@@ -31,6 +32,8 @@ final class FloatMoments implements Serializable {
     final double[] covMeanLo;
     /** Co-moments over the complete voxels, C×C row-major; only the upper triangle (j >= i) is kept. */
     final double[] comoment;
+    /** Per channel the fine bins of the finite values, merged exactly (independent of the merge order). */
+    final FloatHistogram histogram;
 
     FloatMoments(int channels) {
         this.channels = channels;
@@ -44,6 +47,7 @@ final class FloatMoments implements Serializable {
         covMean = new double[channels];
         covMeanLo = new double[channels];
         comoment = new double[channels * channels];
+        histogram = new FloatHistogram(channels);
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
     }
@@ -55,6 +59,7 @@ final class FloatMoments implements Serializable {
     void merge(FloatMoments other) {
         FloatMoments o = other == this ? other.copy() : other;
         final int C = channels;
+        histogram.merge(o.histogram);
         voxels += o.voxels;
         for (int c = 0; c < C; c++) {
             nanCount[c] += o.nanCount[c];
@@ -109,6 +114,7 @@ final class FloatMoments implements Serializable {
 
     FloatMoments copy() {
         FloatMoments c = new FloatMoments(channels);
+        c.histogram.merge(histogram);
         c.voxels = voxels;
         c.n = n;
         System.arraycopy(count, 0, c.count, 0, channels);

@@ -9,9 +9,9 @@ import java.util.Arrays;
  * pass over the file: a first sweep gives the block's sums, min, max and NaN counts, a second the deviations around
  * the block mean (the corrected two-pass algorithm of Chan, Golub and LeVeque: M2 = Σd² - (Σd)²/n, the mean refined
  * by Σd/n); the block is then merged. A naive Σx² - (Σx)²/n is never used: it fails for data like 1e9 + small
- * noise. Each channel's pixels are widened to a reused double scratch a chunk of {@value #CHUNK} voxels at a time
- * (the switch on the pixel type per chunk, outside the loops; C × 32 KiB of scratch, cache resident). Not thread
- * safe.
+ * noise. The second sweep also counts the block's histogram bins ({@link FloatBlockBins}). Each channel's pixels
+ * are widened to a reused double scratch a chunk of {@value #CHUNK} voxels at a time (the switch on the pixel type
+ * per chunk, outside the loops; C × 32 KiB of scratch, cache resident). Not thread safe.
  */
 final class FloatSweep {
     /** Voxels widened at a time. */
@@ -19,6 +19,7 @@ final class FloatSweep {
 
     private double[][] scratch = new double[0][];
     private final boolean[] incomplete = new boolean[CHUNK];
+    private final FloatBlockBins blockBins = new FloatBlockBins();
 
     /** Adds the block (planes of equal size > 0) to m; returns each plane's statistics. */
     PlaneStats[] addBlock(Plane[] planes, FloatMoments m) {
@@ -59,6 +60,8 @@ final class FloatSweep {
                 bCount[c] += len - nan;
             }
         }
+        // the histogram's bins of this block, counted in sweep 2 while the values are widened anyway
+        blockBins.begin(planes, bMin, bMax, bNan, buf[0]);
         boolean anyNan = false;
         double[] bMean = new double[C];
         for (int c = 0; c < C; c++) {
@@ -101,18 +104,13 @@ final class FloatSweep {
                 for (int c = 0; c < C; c++) {
                     double[] x = buf[c];
                     PixelWidening.toDouble(planes[c], off, len, x);
-                    double mc = bMean[c], s = 0;
-                    for (int k = 0; k < len; k++) {
-                        double d = x[k] - mc;
-                        x[k] = d;
-                        s += d;
-                    }
-                    cDevSum[c] += s;
+                    cDevSum[c] += blockBins.subtractAndCount(c, x, len, bMean[c]);   // x[k] -= mean
                 }
             } else {
                 widenAndMarkIncomplete(planes, off, len, buf, bad);
                 for (int c = 0; c < C; c++) {
                     double[] x = buf[c];
+                    blockBins.count(c, x, len);
                     double mc = bMean[c], s = 0, q = 0;
                     for (int k = 0; k < len; k++) {
                         double v = x[k];
@@ -170,6 +168,7 @@ final class FloatSweep {
             }
         }
         m.merge(blk);
+        blockBins.finish(m.histogram);
         PlaneStats[] stats = new PlaneStats[C];
         for (int c = 0; c < C; c++) stats[c] = blk.planeStats(c);
         return stats;

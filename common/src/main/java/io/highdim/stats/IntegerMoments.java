@@ -223,8 +223,27 @@ final class IntegerMoments implements Serializable {
             f.min[c] = min(c);
             f.max[c] = max(c);
             for (int j = c; j < channels; j++) f.comoment[c * channels + j] = comoment(c, j);
+            f.histogram.addExact(c, hist[c], origin(types[c]), lo[c], hi[c]);
         }
         return f;
+    }
+
+    /** Channel c's exact histogram as sparse bins of width 1, bin index = value (empty without data). */
+    SparseHistogram sparse(int c) {
+        if (voxels == 0) {
+            return new SparseHistogram(true, 1, new long[0], new long[0], Double.NaN, Double.NaN, 0, 0, 0);
+        }
+        long[] h = hist[c];
+        int nonZero = 0;
+        for (int v = lo[c]; v <= hi[c]; v++) if (h[v] != 0) nonZero++;
+        long[] values = new long[nonZero], counts = new long[nonZero];
+        int origin = origin(types[c]);
+        for (int v = lo[c], j = 0; v <= hi[c]; v++) {
+            if (h[v] == 0) continue;
+            values[j] = v + origin;
+            counts[j++] = h[v];
+        }
+        return new SparseHistogram(true, 1, values, counts, min(c), max(c), 0, 0, 0);
     }
 
     /** The histograms as (gap, count) varint pairs of their non-zero bins: 12-bit data in 16-bit bins stays small. */
@@ -238,8 +257,8 @@ final class IntegerMoments implements Serializable {
             int prev = -1;
             for (int v = 0; v < h.length; v++) {
                 if (h[v] == 0) continue;
-                writeVarLong(out, v - prev - 1);
-                writeVarLong(out, h[v]);
+                VarLongs.write(out, v - prev - 1);
+                VarLongs.write(out, h[v]);
                 prev = v;
             }
         }
@@ -253,26 +272,9 @@ final class IntegerMoments implements Serializable {
             long[] h = hist[c] = new long[bins(types[c])];
             int prev = -1;
             for (int k = in.readInt(); k > 0; k--) {
-                prev += (int) readVarLong(in) + 1;
-                h[prev] = readVarLong(in);
+                prev += (int) VarLongs.read(in) + 1;
+                h[prev] = VarLongs.read(in);
             }
-        }
-    }
-
-    private static void writeVarLong(ObjectOutputStream out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static long readVarLong(ObjectInputStream in) throws IOException {
-        long v = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = in.readUnsignedByte();
-            v |= (long) (b & 0x7F) << shift;
-            if (b < 0x80) return v;
         }
     }
 }

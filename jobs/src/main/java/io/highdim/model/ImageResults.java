@@ -11,34 +11,40 @@ import java.util.Set;
  * and stays as an earlier run left it in the catalogue. PCA is absent when computed for fewer than two channels.
  */
 public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
-                           List<PlaneSummary> planeStats, Optional<PcaResult> pca, List<SliceFile> slices)
-        implements Serializable {
+                           List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, Optional<PcaResult> pca,
+                           List<SliceFile> slices) implements Serializable {
     public ImageResults {
         parts = parts.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(parts));
         planes = List.copyOf(planes);
         channels = List.copyOf(channels);
+        histograms = List.copyOf(histograms);
         planeStats = List.copyOf(planeStats);
         slices = List.copyOf(slices);
         requireOnlyComputed(parts, Part.PLANES, planes.isEmpty());
         requireOnlyComputed(parts, Part.CHANNEL_STATS, channels.isEmpty());
+        requireOnlyComputed(parts, Part.HISTOGRAMS, histograms.isEmpty());
         requireOnlyComputed(parts, Part.PLANE_STATS, planeStats.isEmpty());
         requireOnlyComputed(parts, Part.PCA, pca.isEmpty());
         requireOnlyComputed(parts, Part.SLICES, slices.isEmpty());
     }
 
     /** Optional is not serializable: the PCA travels as a nullable field. */
-    private Object writeReplace() { return new Wire(parts, planes, channels, planeStats, pca.orElse(null), slices); }
+    private Object writeReplace() {
+        return new Wire(parts, planes, channels, histograms, planeStats, pca.orElse(null), slices);
+    }
 
     private record Wire(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
-                        List<PlaneSummary> planeStats, PcaResult pca, List<SliceFile> slices) implements Serializable {
+                        List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, PcaResult pca,
+                        List<SliceFile> slices) implements Serializable {
         private Object readResolve() {
-            return new ImageResults(parts, planes, channels, planeStats, Optional.ofNullable(pca), slices);
+            return new ImageResults(parts, planes, channels, histograms, planeStats, Optional.ofNullable(pca), slices);
         }
     }
 
     /** Only the plane index (what ingest computes). */
     public static ImageResults planesOnly(List<PlaneLocation> planes) {
-        return new ImageResults(Set.of(Part.PLANES), planes, List.of(), List.of(), Optional.empty(), List.of());
+        return new ImageResults(Set.of(Part.PLANES), planes, List.of(), List.of(), List.of(), Optional.empty(),
+                List.of());
     }
 
     public boolean has(Part part) { return parts.contains(part); }

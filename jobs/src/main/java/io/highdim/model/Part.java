@@ -8,6 +8,8 @@ public enum Part {
     /** Where each (z, t, c) plane lies in the file: every run that indexes the file has it. */
     PLANES,
     CHANNEL_STATS,
+    /** Per channel histogram: exact for 8/16-bit integers, fine bins of width 2^k otherwise. */
+    HISTOGRAMS,
     PLANE_STATS,
     /** PCA over channels; an image with fewer than two channels has none (computed, nothing to store). */
     PCA,

@@ -3,6 +3,7 @@ package io.highdim.jobs.catalogue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageRef;
@@ -11,6 +12,7 @@ import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
 import io.highdim.model.SliceFile;
+import io.highdim.stats.SparseHistogram;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,6 +71,31 @@ public final class CatalogueReader {
     /** Channel statistics in channel order; empty if none were computed. */
     public List<ChannelSummary> channelStatistics(String imageId) {
         return query("reading the statistics of " + imageId, connection -> channelStatistics(connection, imageId));
+    }
+
+    /** Channel histograms in channel order (the kept bins; equal bins derive from them); empty if none. */
+    public List<ChannelHistogram> histograms(String imageId) {
+        return query("reading the histograms of " + imageId, connection -> histograms(connection, imageId));
+    }
+
+    /**
+     * {@link ServiceJson#histogram} of each channel with {@code bins} equal bins, one JSON document per line; empty
+     * if the catalogue has no histograms for the image.
+     */
+    public Optional<String> histogramJson(String imageId, int bins) {
+        return query("reading the histograms of " + imageId, connection -> {
+            List<ChannelHistogram> channels = histograms(connection, imageId);
+            if (channels.isEmpty()) {
+                return Optional.<String>empty();
+            }
+            String dtype = image(connection, imageId).flatMap(CataloguedImage::geometry)
+                    .map(ImageGeometry::dtype).orElse(null);
+            List<String> lines = new ArrayList<>();
+            for (ChannelHistogram h : channels) {
+                lines.add(ServiceJson.render(ServiceJson.histogram(dtype, h, bins)));
+            }
+            return Optional.of(String.join("\n", lines));
+        });
     }
 
     /** Plane statistics in (z, t, c) order; empty if none were computed. */
@@ -166,6 +193,15 @@ public final class CatalogueReader {
                         float8(rows, 5), float8(rows, 6), rows.getLong(7)));
     }
 
+    private static List<ChannelHistogram> histograms(Connection connection, String imageId) throws SQLException {
+        return list(connection, "select channel, exact, nan_count, neg_inf_count, pos_inf_count, min, max, "
+                        + "bin_width, bin_indices, bin_counts from channel_histograms where image_id = ? "
+                        + "order by channel", imageId,
+                rows -> new ChannelHistogram(rows.getInt(1), new SparseHistogram(rows.getBoolean(2), float8(rows, 8),
+                        int8s(rows.getArray(9)), int8s(rows.getArray(10)), float8(rows, 6), float8(rows, 7),
+                        rows.getLong(3), rows.getLong(4), rows.getLong(5))));
+    }
+
     private static Optional<PcaResult> pca(Connection connection, String imageId) throws SQLException {
         List<double[]> loadings = list(connection,
                 "select loadings from pca_components where image_id = ? order by component", imageId,
@@ -206,6 +242,15 @@ public final class CatalogueReader {
     private static double float8(ResultSet rows, int column) throws SQLException {
         double value = rows.getDouble(column);
         return rows.wasNull() ? Double.NaN : value;
+    }
+
+    private static long[] int8s(Array sqlArray) throws SQLException {
+        Object[] values = (Object[]) sqlArray.getArray();
+        long[] longs = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            longs[i] = ((Number) values[i]).longValue();
+        }
+        return longs;
     }
 
     private static double[] float8s(Array sqlArray) throws SQLException {

@@ -64,6 +64,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
 
     /** Waits for every queued image to be committed, then records the run's end; throws if a commit failed. */
     public void finish(RunStatus status) {
+        long t0 = System.nanoTime();
         queue.add(End.OF_RUN);
         join();
         if (failure != null) {
@@ -71,7 +72,8 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
             throw failure;
         }
         writer().finishRun(runId, status);
-        LOG.info("catalogue: {} image(s) of run {} committed in {} transaction(s)", committed, runId, transactions);
+        LOG.info("catalogue: {} image(s) of run {} committed in {} transaction(s); the last done {} ms after the pass",
+                committed, runId, transactions, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** The run failed: commits what is queued (whole images, correct), then records the run as failed. */

@@ -101,6 +101,7 @@ final class ImageRowsWriter implements AutoCloseable {
         switch (part) {
             case PLANES -> results.planes.replace(id, computed.planes());
             case CHANNEL_STATS -> results.channelStats.replace(id, computed.channels());
+            case HISTOGRAMS -> results.channelHistograms.replace(id, computed.histograms());
             case PLANE_STATS -> results.planeStats.replace(id, computed.planeStats());
             case PCA -> {
                 // absent (fewer than two channels): the old PCA goes and none comes

@@ -1,6 +1,8 @@
 package io.highdim.jobs.catalogue;
 
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
+import io.highdim.stats.SparseHistogram;
 import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
@@ -14,6 +16,7 @@ final class ResultTables implements AutoCloseable {
 
     final TableWriter<PlaneLocation> planes;
     final TableWriter<ChannelSummary> channelStats;
+    final TableWriter<ChannelHistogram> channelHistograms;
     final TableWriter<PlaneSummary> planeStats;
     /** Deleting a pca_results row deletes its components (on delete cascade). */
     final TableWriter<PcaResult> pcaResults;
@@ -28,6 +31,16 @@ final class ResultTables implements AutoCloseable {
                 "channel, count, mean, std, min, max, nan_count",
                 (row, s) -> row.integer(s.channel()).bigint(s.count()).float8(s.mean()).float8(s.std())
                         .float8(s.min()).float8(s.max()).bigint(s.nanCount()));
+        channelHistograms = TableWriter.<ChannelHistogram>forTable(connection, "channel_histograms",
+                "channel, exact, count, nan_count, neg_inf_count, pos_inf_count, min, max, equal_bins, bin_width, "
+                        + "bin_indices, bin_counts",
+                (row, h) -> {
+                    SparseHistogram s = h.histogram();
+                    row.integer(h.channel()).bool(s.exact()).bigint(s.count()).bigint(s.nanCount())
+                            .bigint(s.negInfCount()).bigint(s.posInfCount()).float8(s.min()).float8(s.max())
+                            .bigintArray(s.equalBins(ChannelHistogram.EQUAL_BINS)).float8(s.binWidth())
+                            .bigintArray(s.indices()).bigintArray(s.counts());
+                }).weighing(h -> 1 + h.histogram().indices().length / 256);   // a 16-bit histogram: ~257 rows
         planeStats = TableWriter.forTable(connection, "plane_stats", "z, t, c, count, mean, std, min, max, nan_count",
                 (row, s) -> row.integer(s.z()).integer(s.t()).integer(s.c()).bigint(s.count()).float8(s.mean())
                         .float8(s.std()).float8(s.min()).float8(s.max()).bigint(s.nanCount()));
@@ -44,13 +57,14 @@ final class ResultTables implements AutoCloseable {
 
     /** All of them, parents before children (pca_results before pca_components): the order to insert in. */
     TableWriter<?>[] all() {
-        return new TableWriter<?>[] {planes, channelStats, planeStats, pcaResults, pcaComponents, slices};
+        return new TableWriter<?>[] {planes, channelStats, channelHistograms, planeStats, pcaResults, pcaComponents,
+            slices};
     }
 
     @Override
     public void close() throws java.sql.SQLException {
-        try (var a = planes; var b = channelStats; var c = planeStats; var d = pcaResults; var e = pcaComponents;
-             var f = slices) {
+        try (var a = planes; var b = channelStats; var h = channelHistograms; var c = planeStats; var d = pcaResults;
+             var e = pcaComponents; var f = slices) {
             // closes every statement, even if one fails
         }
     }

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.PcaResult;
+import io.highdim.png.DisplayScaling;
+import io.highdim.stats.SparseHistogram;
 import java.util.Comparator;
 import java.util.List;
 
@@ -90,6 +93,38 @@ public final class ServiceJson {
         return render(pca(imageId, pca));
     }
 
+    /**
+     * One channel's histogram for {@code show histogram}: {@code {"channel", "exact", "count", "nan_count",
+     * "neg_inf_count", "pos_inf_count", "min", "max", "bin_width", "edges":[bins + 1], "counts":[bins],
+     * "window":[low, high], "window_percentiles":[0.1, 99.9]}}: {@code bins} equal bins from min to max as
+     * np.histogram, and the display window the slices use (the 0.1 and 99.9 percentiles, numpy's linear method) of
+     * the whole channel. Exact for 8/16-bit integer data; otherwise derived from the fine bins of width
+     * {@code bin_width}: a value within one fine bin above an edge may count one bin low, and the percentiles are
+     * at most one {@code bin_width} low. Integral min, max and window of an integer {@code dtype} are integers.
+     */
+    public static ObjectNode histogram(String dtype, ChannelHistogram channel, int bins) {
+        boolean integral = isIntegerDtype(dtype);
+        SparseHistogram h = channel.histogram();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("channel", channel.channel());
+        root.put("exact", h.exact());
+        root.put("count", h.count());
+        root.put("nan_count", h.nanCount());
+        root.put("neg_inf_count", h.negInfCount());
+        root.put("pos_inf_count", h.posInfCount());
+        root.set("min", extreme(h.min(), integral));
+        root.set("max", extreme(h.max(), integral));
+        root.set("bin_width", extreme(h.binWidth(), false));
+        addDoubles(root.putArray("edges"), h.edges(bins));
+        ArrayNode counts = root.putArray("counts");
+        for (long n : h.equalBins(bins)) counts.add(n);
+        double[] pcts = {DisplayScaling.DEFAULT_LOW_PERCENTILE, DisplayScaling.DEFAULT_HIGH_PERCENTILE};
+        ArrayNode window = root.putArray("window");
+        for (double p : h.percentiles(pcts)) addExtreme(window, p, integral);
+        addDoubles(root.putArray("window_percentiles"), pcts);
+        return root;
+    }
+
     /** Compact JSON, as the service sent it. */
     public static String render(JsonNode node) {
         try {
@@ -110,6 +145,13 @@ public final class ServiceJson {
         } else {
             array.addNull();
         }
+    }
+
+    /** An integral value of integer data as an integer, other finite values as floats, others as null. */
+    private static JsonNode extreme(double value, boolean integral) {
+        ArrayNode one = JSON.createArrayNode();
+        addExtreme(one, value, integral);
+        return one.get(0);
     }
 
     private static void addExtreme(ArrayNode array, double value, boolean integral) {

@@ -1,6 +1,7 @@
 package io.highdim.jobs.catalogue;
 
 import java.sql.PreparedStatement;
+import org.postgresql.PGConnection;
 import java.sql.SQLException;
 import java.sql.Types;
 
@@ -44,6 +45,11 @@ final class StatementParameters {
         return this;
     }
 
+    StatementParameters bool(boolean value) throws SQLException {
+        statement.setBoolean(next++, value);
+        return this;
+    }
+
     StatementParameters bigint(long value) throws SQLException {
         statement.setLong(next++, value);
         return this;
@@ -52,6 +58,13 @@ final class StatementParameters {
     /** NaN and ±Infinity are stored as such (PostgreSQL's double precision holds them). */
     StatementParameters float8(double value) throws SQLException {
         statement.setDouble(next++, value);
+        return this;
+    }
+
+    /** A {@code bigint[]}, from the primitive array (the driver's own createArrayOf: no boxing per bin). */
+    StatementParameters bigintArray(long[] values) throws SQLException {
+        PGConnection pg = statement.getConnection().unwrap(PGConnection.class);
+        statement.setArray(next++, pg.createArrayOf("int8", values));
         return this;
     }
 

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * Queued deletes and inserts of one table on one connection: an image's rows are deleted by its id, and a value
@@ -18,6 +19,8 @@ final class TableWriter<T> implements AutoCloseable {
     private final String insertSql;
     private final String deleteSql;
     private final RowBinder<? super T> binder;
+    /** How many ordinary rows a value's row weighs in {@link #pendingRows()}: large array rows flush sooner. */
+    private ToIntFunction<? super T> weight = value -> 1;
     private PreparedStatement inserts;
     private StatementParameters insertRow;
     private final List<String> pendingDeletes = new ArrayList<>();
@@ -41,6 +44,12 @@ final class TableWriter<T> implements AutoCloseable {
         this.binder = binder;
     }
 
+    /** Weighs rows for {@link #pendingRows()} (default 1 each); returns this. */
+    TableWriter<T> weighing(ToIntFunction<? super T> rowWeight) {
+        this.weight = rowWeight;
+        return this;
+    }
+
     /** Queues deleting the image's rows, then inserting {@code rows} (none: it has no rows left here). */
     void replace(String imageId, List<? extends T> rows) throws SQLException {
         delete(imageId);
@@ -62,11 +71,11 @@ final class TableWriter<T> implements AutoCloseable {
         for (T value : rows) {
             binder.bind(insertRow.reset().text(imageId), value);
             inserts.addBatch();
-            pendingInserts++;
+            pendingInserts += weight.applyAsInt(value);
         }
     }
 
-    /** Rows queued for insertion. */
+    /** Rows queued for insertion, weighted. */
     int pendingRows() {
         return pendingInserts;
     }

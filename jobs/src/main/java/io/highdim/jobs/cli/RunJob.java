@@ -22,7 +22,7 @@ public class RunJob extends PipelineCommand {
     @Override String name() { return "run"; }
 
     @Override Set<Part> parts() {
-        Set<Part> parts = EnumSet.of(Part.CHANNEL_STATS, Part.PLANE_STATS, Part.PCA);
+        Set<Part> parts = EnumSet.of(Part.CHANNEL_STATS, Part.HISTOGRAMS, Part.PLANE_STATS, Part.PCA);
         if (!noSlices) parts.add(Part.SLICES);
         return parts;
     }

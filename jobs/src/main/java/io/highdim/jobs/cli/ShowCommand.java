@@ -11,16 +11,21 @@ import picocli.CommandLine.Parameters;
 
 /** Prints from the catalogue the JSON the Python service returned. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Print an image's metadata, statistics or PCA from the catalogue, as the service's JSON.")
+        description = "Print an image's metadata, statistics or PCA from the catalogue, as the service's JSON, "
+                + "or its channels' histograms, one JSON line per channel.")
 public class ShowCommand implements Callable<Integer> {
-    enum What { metadata, statistics, pca }
+    enum What { metadata, statistics, pca, histogram }
 
-    @Parameters(index = "0", description = "metadata, statistics or pca")
+    @Parameters(index = "0", description = "metadata, statistics, pca or histogram")
     What what;
 
     @Option(names = "--image-id", required = true, description = "The image: its file name without extension, "
             + "#N appended for images of multi-image files, a/x for same-named files in different folders.")
     String imageId;
+
+    @Option(names = "--bins", defaultValue = "256", converter = OptionConverters.PositiveInt.class,
+            description = "histogram: equal bins from min to max (default: ${DEFAULT-VALUE}).")
+    int bins;
 
     @Mixin CatalogueOptions catalogue;
 
@@ -32,6 +37,7 @@ public class ShowCommand implements Callable<Integer> {
                 case metadata -> reader.metadataJson(imageId);
                 case statistics -> reader.statisticsJson(imageId);
                 case pca -> reader.pcaJson(imageId);
+                case histogram -> reader.histogramJson(imageId, bins);
             };
             if (json.isEmpty()) {
                 System.err.println("no " + what + " for image " + imageId + " in the catalogue");

@@ -7,12 +7,12 @@ import picocli.CommandLine.Mixin;
 
 /** Per-channel and per-plane statistics in one pass. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Per-channel count, mean, std, min, max, NaN count; per-plane statistics.")
+        description = "Per-channel count, mean, std, min, max, NaN count and histogram; per-plane statistics.")
 public class StatsJob extends PipelineCommand {
     @Mixin PartitionOptions partition;
 
     @Override String name() { return "stats"; }
-    @Override Set<Part> parts() { return Set.of(Part.CHANNEL_STATS, Part.PLANE_STATS); }
+    @Override Set<Part> parts() { return Set.of(Part.CHANNEL_STATS, Part.HISTOGRAMS, Part.PLANE_STATS); }
 
     @Override long partitionBytes() { return partition.partitionBytes; }
 }

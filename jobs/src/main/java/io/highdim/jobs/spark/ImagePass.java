@@ -1,6 +1,7 @@
 package io.highdim.jobs.spark;
 
 import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.ImageResults;
@@ -143,6 +144,11 @@ public final class ImagePass {
                         m.nanCount(c)));
             }
         }
+        List<ChannelHistogram> histograms = new ArrayList<>();
+        if (parts.contains(Part.HISTOGRAMS)) {
+            ChannelMoments m = moments.orElseThrow();
+            for (int c = 0; c < m.channels(); c++) histograms.add(new ChannelHistogram(c, m.sparseHistogram(c)));
+        }
         Optional<PcaResult> pca = Optional.empty();
         if (parts.contains(Part.PCA)) {
             int c = image.index().sizeC();
@@ -156,7 +162,7 @@ public final class ImagePass {
                 }
             }
         }
-        ImageResults results = new ImageResults(parts, image.planeLocations(), channels,
+        ImageResults results = new ImageResults(parts, image.planeLocations(), channels, histograms,
                 aggregate == null ? List.of() : aggregate.planeStats(), pca,
                 aggregate == null ? List.of() : aggregate.slices());
         return new ImageOutcome.Processed(image.ref(), image.geometry(), warnings, results);

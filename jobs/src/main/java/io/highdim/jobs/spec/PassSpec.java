@@ -38,7 +38,8 @@ public record PassSpec(String command, List<String> inputs, Set<Part> parts, Str
 
     /** Whether the pass sweeps the channel moments (statistics and the PCA covariance come from them). */
     public boolean needsMoments() {
-        return computes(Part.CHANNEL_STATS) || computes(Part.PLANE_STATS) || computes(Part.PCA);
+        return computes(Part.CHANNEL_STATS) || computes(Part.HISTOGRAMS) || computes(Part.PLANE_STATS)
+                || computes(Part.PCA);
     }
 
     /** Whether the pixels are read at all (ingest reads headers only). */

@@ -11,12 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageResults;
 import io.highdim.model.ImageStatus;
 import io.highdim.model.Part;
 import io.highdim.model.PcaResult;
 import io.highdim.model.RejectReason;
+import io.highdim.stats.SparseHistogram;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -50,11 +52,18 @@ class CatalogueReaderTest {
                 new ChannelSummary(0, 120, Double.NaN, 1.25, 3, 65535, 4));
         PcaResult pca = new PcaResult(2, new double[] {4.0, 1.0}, new double[] {0.8, 0.2},
                 new double[][] {{0.6, 0.8}, {-0.8, 0.6}}, new double[] {10.5, 20.25}, 240);
-        ImageResults cells = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.PCA), List.of(), channels, List.of(),
-                Optional.of(pca), List.of());
+        // channel 0 exact (uint16), channel 1 as the fine bins of floating data would be kept
+        List<ChannelHistogram> histograms = List.of(
+                new ChannelHistogram(0, new SparseHistogram(true, 1, new long[] {3, 7, 65535}, new long[] {100, 16, 4},
+                        3, 65535, 0, 0, 0)),
+                new ChannelHistogram(1, new SparseHistogram(false, 0.25, new long[] {2, 29}, new long[] {119, 1},
+                        0.5, 7.5, 4, 1, 2)));
+        ImageResults cells = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.HISTOGRAMS, Part.PCA), List.of(),
+                channels, histograms, List.of(), Optional.of(pca), List.of());
         // one channel: PCA computed, none to keep
         ImageResults floats = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.PCA), List.of(),
-                fullResults("floats", 1, 1, 1, 0).results().channels(), List.of(), Optional.empty(), List.of());
+                fullResults("floats", 1, 1, 1, 0).results().channels(), List.of(), List.of(), Optional.empty(),
+                List.of());
         writer.replace("run-show", List.of(
                 processed("cells", geometry("uint16", 3, 2, 2, 4, 5), cells),
                 processed("floats", geometry("float32", 1, 1, 1, 4, 5), floats),
@@ -126,6 +135,38 @@ class CatalogueReaderTest {
         assertEquals("{\"image_id\":\"cells\",\"n_components\":2,\"explained_variance\":[4.0,1.0],"
                 + "\"explained_variance_ratio\":[0.8,0.2],\"components\":[[0.6,0.8],[-0.8,0.6]],"
                 + "\"mean\":[10.5,20.25]}", reader().pcaJson("cells").orElseThrow());
+    }
+
+    @Test
+    void histogramsReadBackAsWrittenAndShowAsOneLinePerChannel() throws Exception {
+        List<ChannelHistogram> read = reader().histograms("cells");
+        assertEquals(2, read.size());
+        assertEquals(new SparseHistogram(true, 1, new long[] {3, 7, 65535}, new long[] {100, 16, 4}, 3, 65535, 0, 0, 0),
+                read.get(0).histogram());
+        assertEquals(new SparseHistogram(false, 0.25, new long[] {2, 29}, new long[] {119, 1}, 0.5, 7.5, 4, 1, 2),
+                read.get(1).histogram());
+        long[] equalBins = new long[256];
+        equalBins[0] = 116;   // 3 and 7
+        equalBins[255] = 4;   // 65535, in the closed last bin
+        assertEquals(java.util.Arrays.toString(equalBins).replace('[', '{').replace(']', '}').replace(" ", ""),
+                CatalogueTestData.scalar(db, "select equal_bins::text from channel_histograms where image_id = ? "
+                        + "and channel = 0", "cells"));
+        List<String> lines = reader().histogramJson("cells", 4).orElseThrow().lines().toList();
+        assertEquals(2, lines.size());
+        JsonNode c0 = JSON.readTree(lines.get(0));
+        assertEquals(List.of("channel", "exact", "count", "nan_count", "neg_inf_count", "pos_inf_count", "min", "max",
+                "bin_width", "edges", "counts", "window", "window_percentiles"), keys(c0));
+        assertEquals("{\"channel\":0,\"exact\":true,\"count\":120,\"nan_count\":0,\"neg_inf_count\":0,"
+                + "\"pos_inf_count\":0,\"min\":3,\"max\":65535,\"bin_width\":1.0,"
+                + "\"edges\":[3.0,16386.0,32769.0,49152.0,65535.0],\"counts\":[116,0,0,4],\"window\":[3,65535],"
+                + "\"window_percentiles\":[0.1,99.9]}", lines.get(0));
+        JsonNode c1 = JSON.readTree(lines.get(1));
+        assertEquals(120, c1.get("count").longValue());
+        assertEquals(List.of(4L, 1L, 2L), List.of(c1.get("nan_count").longValue(), c1.get("neg_inf_count").longValue(),
+                c1.get("pos_inf_count").longValue()));
+        assertEquals(List.of(119.0, 0.0, 0.0, 1.0), doubles(c1.get("counts")));
+        assertEquals(0.5, c1.get("window").get(0).doubleValue(), "the lowest values' bin starts at 0.5 = min");
+        assertFalse(reader().histogramJson("floats", 4).isPresent(), "no histograms computed");
     }
 
     @Test

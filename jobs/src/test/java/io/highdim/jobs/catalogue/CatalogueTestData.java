@@ -1,5 +1,6 @@
 package io.highdim.jobs.catalogue;
 
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageOutcome;
@@ -13,6 +14,7 @@ import io.highdim.model.PlaneSummary;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.model.SliceFile;
+import io.highdim.stats.SparseHistogram;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,8 +26,8 @@ import java.util.Optional;
 
 /** Sample outcomes and SQL helpers shared by the catalogue tests. */
 final class CatalogueTestData {
-    static final String[] RESULT_TABLES = {"planes", "channel_stats", "plane_stats", "pca_results", "pca_components",
-            "slices"};
+    static final String[] RESULT_TABLES = {"planes", "channel_stats", "channel_histograms", "plane_stats",
+        "pca_results", "pca_components", "slices"};
     static final List<String> WARNINGS = List.of("a warning");
 
     private CatalogueTestData() {}
@@ -60,10 +62,13 @@ final class CatalogueTestData {
     static ImageOutcome.Processed fullResults(String id, int z, int t, int c, double offset) {
         List<PlaneLocation> planes = new ArrayList<>();
         List<ChannelSummary> channels = new ArrayList<>();
+        List<ChannelHistogram> histograms = new ArrayList<>();
         List<PlaneSummary> planeStats = new ArrayList<>();
         List<SliceFile> slices = new ArrayList<>();
         for (int ch = 0; ch < c; ch++) {
             channels.add(new ChannelSummary(ch, (long) z * t * 20, offset + ch, 1.5 + ch, ch, 1000 + ch, 0));
+            histograms.add(new ChannelHistogram(ch, new SparseHistogram(true, 1, new long[] {ch, 1000 + ch},
+                    new long[] {(long) z * t * 20 - 1, 1}, ch, 1000 + ch, 0, 0, 0)));
         }
         long planeBytes = 4 * 5 * 2;
         for (int zi = 0; zi < z; zi++) {
@@ -77,7 +82,7 @@ final class CatalogueTestData {
                 }
             }
         }
-        ImageResults results = new ImageResults(EnumSet.allOf(Part.class), planes, channels, planeStats,
+        ImageResults results = new ImageResults(EnumSet.allOf(Part.class), planes, channels, histograms, planeStats,
                 c >= 2 ? Optional.of(pca(c, offset)) : Optional.empty(), slices);
         return processed(id, geometry("uint16", z, t, c, 4, 5), results);
     }

@@ -92,7 +92,8 @@ class CatalogueWriterTest {
         channels.add(channels.get(0)); // (image_id, channel) primary key violation
         ImageOutcome failing = new ImageOutcome.Processed(duplicateChannel.image(), duplicateChannel.geometry(),
                 duplicateChannel.warnings(),
-                new ImageResults(r.parts(), r.planes(), channels, r.planeStats(), r.pca(), r.slices()));
+                new ImageResults(r.parts(), r.planes(), channels, r.histograms(), r.planeStats(), r.pca(),
+                        r.slices()));
         List<ImageOutcome> call = List.of(fullResults("rb-a", 1, 2, 2, 50), fullResults("rb-new", 1, 1, 1, 50),
                 failing);
 
@@ -125,7 +126,7 @@ class CatalogueWriterTest {
         ImageResults r = second.results();
         // channel statistics again, slices computed but none written; planes, plane statistics and PCA not computed
         ImageResults channelsAndNoSlices = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.SLICES), List.of(),
-                r.channels(), List.of(), Optional.empty(), List.of());
+                r.channels(), List.of(), List.of(), Optional.empty(), List.of());
         writer.replace("run-parts-2", List.of(new ImageOutcome.Processed(second.image(), second.geometry(),
                 second.warnings(), channelsAndNoSlices)));
 
@@ -141,7 +142,7 @@ class CatalogueWriterTest {
         // PCA computed but absent (as for fewer than two channels): the old PCA goes, the rest stays
         ImageOutcome.Processed pcaAbsent = new ImageOutcome.Processed(second.image(), second.geometry(),
                 second.warnings(), new ImageResults(Set.of(Part.PCA), List.of(), List.of(), List.of(),
-                        Optional.empty(), List.of()));
+                        List.of(), Optional.empty(), List.of()));
         writer.replace("run-parts-3", List.of(pcaAbsent));
         assertEquals(0, count(db, "pca_results", "parts"));
         assertEquals(0, count(db, "pca_components", "parts"));

@@ -78,11 +78,13 @@ class RunCommandTest {
         Map<String, Long> rowsAfterFirst = rowCounts();
         assertEquals(8L * 3 * 3, rowsAfterFirst.get("plane_stats:cells_ztcyx_u16"));
         assertEquals(3L, rowsAfterFirst.get("channel_stats:cells_ztcyx_u16"));
+        assertEquals(3L, rowsAfterFirst.get("channel_histograms:cells_ztcyx_u16"));
         assertEquals(2L, rowsAfterFirst.get("pca_components:cells_ztcyx_u16"));
         assertEquals(8L * 3 * 3, rowsAfterFirst.get("slices:cells_ztcyx_u16"));
         assertEquals(8L * 3 * 3, rowsAfterFirst.get("planes:cells_ztcyx_u16"));
         assertEquals(0L, rowsAfterFirst.getOrDefault("plane_stats:corrupt_strips", 0L), "no partial rows");
         assertEquals(0L, rowsAfterFirst.getOrDefault("channel_stats:corrupt_strips", 0L), "no partial rows");
+        assertEquals(0L, rowsAfterFirst.getOrDefault("channel_histograms:corrupt_strips", 0L), "no partial rows");
 
         Cli.Result second = Cli.run(args.toArray(new String[0]));
         assertEquals(0, second.exitCode(), second.stdout());
@@ -115,6 +117,27 @@ class RunCommandTest {
         assertEquals(List.of("image_id", "n_components", "explained_variance", "explained_variance_ratio",
                 "components", "mean"), fieldNames(pca));
         assertEquals(2, pca.get("components").size());
+
+        show.set(1, "histogram");
+        show.addAll(List.of("--bins", "16"));
+        List<String> histogram = Cli.run(show.toArray(new String[0])).lines();
+        assertEquals(2, histogram.size(), "one line per channel");
+        for (int c = 0; c < 2; c++) {
+            JsonNode h = JSON.readTree(histogram.get(c));
+            assertEquals(c, h.get("channel").intValue());
+            assertTrue(h.get("exact").booleanValue(), "uint8 histograms are exact");
+            assertEquals(16, h.get("counts").size());
+            assertEquals(17, h.get("edges").size());
+            long sum = 0;
+            for (JsonNode n : h.get("counts")) sum += n.longValue();
+            assertEquals(5L * 2 * 96 * 120, sum, "every voxel of the channel counted once");
+            assertEquals(stats.get("min").get(c).intValue(), h.get("min").intValue());
+            assertEquals(stats.get("max").get(c).intValue(), h.get("max").intValue());
+            double low = h.get("window").get(0).doubleValue(), high = h.get("window").get(1).doubleValue();
+            assertTrue(h.get("min").intValue() <= low && low <= high && high <= h.get("max").intValue(), h.toString());
+        }
+        show.set(show.size() - 1, "0");
+        assertEquals(2, Cli.run(show.toArray(new String[0])).exitCode(), "--bins 0 is a usage error");
     }
 
     private static List<String> fieldNames(JsonNode n) {
@@ -142,7 +165,8 @@ class RunCommandTest {
     private static Map<String, Long> rowCounts() throws Exception {
         Map<String, Long> counts = new HashMap<>();
         try (Connection c = SharedCatalogue.database().connect(); Statement s = c.createStatement()) {
-            for (String table : List.of("images", "planes", "channel_stats", "plane_stats", "pca_results", "pca_components", "slices")) {
+            for (String table : List.of("images", "planes", "channel_stats", "channel_histograms", "plane_stats",
+                    "pca_results", "pca_components", "slices")) {
                 try (ResultSet rs = s.executeQuery("select image_id, count(*) from " + table + " group by image_id")) {
                     while (rs.next()) counts.put(table + ":" + rs.getString(1), rs.getLong(2));
                 }

@@ -54,6 +54,7 @@ class StandaloneClusterIT {
     static {
         TABLES.put("images", "image_id");
         TABLES.put("channel_stats", "image_id, channel");
+        TABLES.put("channel_histograms", "image_id, channel");   // bins merged exactly: equal whatever the order
         TABLES.put("plane_stats", "image_id, z, t, c");
         TABLES.put("pca_results", "image_id");
         TABLES.put("pca_components", "image_id, component");

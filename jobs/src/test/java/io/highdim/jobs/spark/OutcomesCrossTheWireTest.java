@@ -3,6 +3,7 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageOutcome;
@@ -15,6 +16,7 @@ import io.highdim.model.PlaneSummary;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.model.SliceFile;
+import io.highdim.stats.SparseHistogram;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -38,9 +40,10 @@ class OutcomesCrossTheWireTest {
     void aProcessedImageKeepsEveryResult() {
         PcaResult pca = new PcaResult(2, new double[] {4.0, 1.0}, new double[] {0.8, 0.2},
                 new double[][] {{0.6, 0.8}, {-0.8, 0.6}}, new double[] {10.5, 20.25}, 40);
-        ImageResults results = new ImageResults(Set.of(Part.PLANES, Part.CHANNEL_STATS, Part.PLANE_STATS, Part.PCA,
-                Part.SLICES), List.of(new PlaneLocation(0, 0, 0, 0, 0, 8, 40)),
-                List.of(new ChannelSummary(0, 20, 10.5, 2.0, 1.0, 30.0, 0)),
+        SparseHistogram bins = new SparseHistogram(true, 1, new long[] {1, 30}, new long[] {12, 8}, 1, 30, 0, 0, 0);
+        ImageResults results = new ImageResults(Set.of(Part.PLANES, Part.CHANNEL_STATS, Part.HISTOGRAMS,
+                Part.PLANE_STATS, Part.PCA, Part.SLICES), List.of(new PlaneLocation(0, 0, 0, 0, 0, 8, 40)),
+                List.of(new ChannelSummary(0, 20, 10.5, 2.0, 1.0, 30.0, 0)), List.of(new ChannelHistogram(0, bins)),
                 List.of(new PlaneSummary(0, 0, 0, 20, 10.5, 2.0, 1.0, 30.0, 0)), Optional.of(pca),
                 List.of(new SliceFile(0, 0, 0, 8, "file:/o/cells/z0.png", 1.0, 30.0)));
         ImageOutcome.Processed sent = new ImageOutcome.Processed(REF, GEOMETRY, List.of("a warning"), results);
@@ -53,6 +56,7 @@ class OutcomesCrossTheWireTest {
         assertEquals(results.parts(), r.parts());
         assertEquals(results.planes(), r.planes());
         assertEquals(results.channels(), r.channels());
+        assertEquals(results.histograms(), r.histograms());
         assertEquals(results.planeStats(), r.planeStats());
         assertEquals(results.slices(), r.slices());
         PcaResult p = r.pca().orElseThrow();
