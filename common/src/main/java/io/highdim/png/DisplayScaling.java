@@ -108,27 +108,24 @@ public final class DisplayScaling {
     public static byte[] toU8(Plane plane, Window w) {
         final int size = plane.size();
         final byte[] out = new byte[size];
-        final double low = w.low(), high = w.high();
-        final double scale = high > low ? 255.0 / (high - low) : 0;
         Object px = plane.pixels();
         switch (plane.type()) {
             case U8: case I8: {
                 byte[] lut = new byte[256];
-                boolean unsigned = plane.type() == PixelType.U8;
-                for (int i = 0; i < 256; i++) lut[i] = map(unsigned ? i : (byte) i, low, high, scale);
+                fillLut(plane.type(), w, lut);
                 byte[] a = (byte[]) px;
                 for (int i = 0; i < size; i++) out[i] = lut[a[i] & 0xFF];
                 break;
             }
             case U16: case I16: {
                 byte[] lut = new byte[65536];
-                boolean unsigned = plane.type() == PixelType.U16;
-                for (int i = 0; i < 65536; i++) lut[i] = map(unsigned ? i : (short) i, low, high, scale);
+                fillLut(plane.type(), w, lut);
                 short[] a = (short[]) px;
                 for (int i = 0; i < size; i++) out[i] = lut[a[i] & 0xFFFF];
                 break;
             }
             default: {
+                final double low = w.low(), high = w.high(), scale = scale(w);
                 double[] x = new double[Math.min(4096, Math.max(1, size))];
                 for (int off = 0; off < size; off += x.length) {
                     int len = Math.min(x.length, size - off);
@@ -140,7 +137,29 @@ public final class DisplayScaling {
         return out;
     }
 
-    private static byte map(double v, double low, double high, double scale) {
+    /**
+     * The display value of every 8/16-bit integer of the type, indexed by the value's bits as unsigned
+     * ({@code b & 0xFF}, {@code s & 0xFFFF}): lut needs 256 entries for U8/I8, 65536 for U16/I16. Mapping by table is
+     * the same arithmetic as {@link #map}, done once per value instead of once per pixel.
+     */
+    static void fillLut(PixelType type, Window w, byte[] lut) {
+        final double low = w.low(), high = w.high(), scale = scale(w);
+        switch (type) {
+            case U8: for (int i = 0; i < 256; i++) lut[i] = map(i, low, high, scale); break;
+            case I8: for (int i = 0; i < 256; i++) lut[i] = map((byte) i, low, high, scale); break;
+            case U16: for (int i = 0; i < 65536; i++) lut[i] = map(i, low, high, scale); break;
+            case I16: for (int i = 0; i < 65536; i++) lut[i] = map((short) i, low, high, scale); break;
+            default: throw new IllegalArgumentException("no display table for " + type);
+        }
+    }
+
+    /** The factor of {@link #map}: 255 / (high - low), 0 for a degenerate window. */
+    static double scale(Window w) {
+        return w.high() > w.low() ? 255.0 / (w.high() - w.low()) : 0;
+    }
+
+    /** One value in 8 bits for display; scale is {@link #scale}(window). */
+    static byte map(double v, double low, double high, double scale) {
         if (!(high > low)) return v > low ? (byte) 255 : 0;
         double t = (v - low) * scale;
         if (!(t > 0)) return 0;                 // also NaN

@@ -3,6 +3,7 @@ package io.highdim.jobs.spark;
 import io.highdim.model.PlaneSummary;
 import io.highdim.model.Rejection;
 import io.highdim.model.SliceFile;
+import io.highdim.png.PngEncoder;
 import io.highdim.stats.ChannelMoments;
 import io.highdim.stats.PlaneStats;
 import io.highdim.tiff.HadoopRangeReader;
@@ -63,6 +64,7 @@ public final class PlanePass implements Serializable {
         Plane[] stack = new Plane[channels];
         // a stack is consumed before the next is read: each channel decodes into the same array all task long
         PlaneBuffer[] buffers = PlaneBuffer.perChannel(channels);
+        PngEncoder png = slices != null ? new PngEncoder() : null;   // one per task: Deflater and buffers reused
         try {
             // statistics need every plane; slices alone only the selected ones
             boolean everyPlane = moments || planeStats;
@@ -81,11 +83,13 @@ public final class PlanePass implements Serializable {
                         planes.add(new PlaneSummary(s.z(), s.t(), c, p.count(), p.mean(), p.std(), p.min(), p.max(),
                                 p.nanCount()));
                     }
-                    if (slices != null) written.addAll(slices.render(task.imageId(), s.z(), s.t(), c, stack[c]));
+                    if (slices != null) written.addAll(slices.render(png, task.imageId(), s.z(), s.t(), c, stack[c]));
                 }
             }
         } catch (IOException e) {
             return ImageAggregate.failed(task.ordinal(), Rejection.of(e));
+        } finally {
+            if (png != null) png.close();
         }
         return ImageAggregate.ofTask(task.ordinal(), sums, planes, written, decoded);
     }

@@ -4,7 +4,7 @@ import io.highdim.jobs.spec.DisplayWindow;
 import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.SliceFile;
 import io.highdim.png.DisplayScaling;
-import io.highdim.png.PngWriter;
+import io.highdim.png.PngEncoder;
 import io.highdim.tiff.Plane;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * Renders the selected planes as PNGs into a {@link SliceSink}: 8-bit display-scaled in the chosen window and,
  * when asked, 16-bit raw values (8/16-bit integer planes; int16 offset by 32768). Writing is our output, not the
- * user's file: a failure to write fails the run instead of rejecting the image.
+ * user's file: a failure to write fails the run instead of rejecting the image. The caller passes the
+ * {@link PngEncoder} (one per task, so its Deflater and buffers serve all the task's slices); it is not part of the
+ * renderer, which is shipped to executors.
  */
 final class SliceRenderer implements Serializable {
     private final SliceSpec spec;
@@ -31,14 +33,14 @@ final class SliceRenderer implements Serializable {
         return spec.selects(z, t, c);
     }
 
-    List<SliceFile> render(String imageId, int z, int t, int c, Plane plane) {
+    List<SliceFile> render(PngEncoder png, String imageId, int z, int t, int c, Plane plane) {
         if (!spec.selects(z, t, c)) return List.of();
         List<SliceFile> out = new ArrayList<>(2);
         DisplayScaling.Window w = spec.window() == DisplayWindow.MINMAX ? DisplayScaling.minMax(plane)
                 : DisplayScaling.percentile(plane);
         String png8 = sink.uri(imageId, z, t, c, 8);
         try (OutputStream o = sink.create(png8)) {
-            PngWriter.writeDisplay8(o, plane, w);
+            png.writeDisplay8(o, plane, w);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + png8 + " failed", e);
         }
@@ -46,7 +48,7 @@ final class SliceRenderer implements Serializable {
         if (spec.raw16() && plane.type().bytes() <= 2 && !plane.type().isFloating()) {
             String png16 = sink.uri(imageId, z, t, c, 16);
             try (OutputStream o = sink.create(png16)) {
-                PngWriter.writeRaw16(o, plane);
+                png.writeRaw16(o, plane);
             } catch (IOException e) {
                 throw new UncheckedIOException("writing " + png16 + " failed", e);
             }
