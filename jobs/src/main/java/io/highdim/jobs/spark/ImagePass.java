@@ -85,9 +85,12 @@ public final class ImagePass {
         Map<String, IndexedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
         List<PassUnit> units = new ArrayList<>();
+        // statistics read every plane; slices alone only the selected ones, and tasks are sized by those
+        TaskPlanner.PlanesRead read = spec.needsMoments() || spec.computes(Part.PLANE_STATS)
+                ? TaskPlanner.PlanesRead.ALL : spec.slices()::selects;
         for (IndexedImage i : large) {
             largeById.put(i.imageId(), i);
-            List<PlaneTask> tasks = TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes());
+            List<PlaneTask> tasks = TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes(), read);
             tasksPerImage.put(i.imageId(), tasks.size());
             for (PlaneTask t : tasks) units.add(new PassUnit.Stacks(t));
         }

@@ -34,14 +34,32 @@ public final class TaskPlanner {
 
     private TaskPlanner() {}
 
+    /** Which planes a pass reads. */
+    @FunctionalInterface
+    public interface PlanesRead {
+        boolean reads(int z, int t, int c);
+
+        PlanesRead ALL = (z, t, c) -> true;
+    }
+
     public static List<PlaneTask> split(String imageId, ImageIndex image, long targetBytes) {
+        return split(imageId, image, targetBytes, PlanesRead.ALL);
+    }
+
+    /**
+     * Cuts the image into tasks of about {@code targetBytes} of the planes the pass reads: a pass that reads a few
+     * planes (slices of some z) still spreads them over the cores instead of one task holding them all.
+     */
+    public static List<PlaneTask> split(String imageId, ImageIndex image, long targetBytes, PlanesRead read) {
         List<PlaneTask> tasks = new ArrayList<>();
         int stacks = image.sizeZ() * image.sizeT();
         int start = 0;
         long bytes = 0;
         for (int g = 0; g < stacks; g++) {
             Stack s = stack(image, g);
-            for (int c = 0; c < image.sizeC(); c++) bytes += image.storedBytesOf(s.z(), s.t(), c);
+            for (int c = 0; c < image.sizeC(); c++) {
+                if (read.reads(s.z(), s.t(), c)) bytes += image.storedBytesOf(s.z(), s.t(), c);
+            }
             if (bytes >= targetBytes || g == stacks - 1) {
                 tasks.add(new PlaneTask(imageId, tasks.size(), start, g + 1, bytes));
                 start = g + 1;
