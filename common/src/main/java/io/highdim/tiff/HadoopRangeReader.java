@@ -1,21 +1,34 @@
 package io.highdim.tiff;
 
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Positioned reads through Hadoop FileSystem: one code path for file://, s3a://, hdfs://. */
+/**
+ * Positioned reads through Hadoop FileSystem: one code path for file://, s3a://, hdfs://. A local file's stream
+ * has a file descriptor: its channel also reads straight into direct buffers ({@link #readsDirect()}), which
+ * Hadoop's own positioned read does through a temporary direct buffer and a copy.
+ */
 public final class HadoopRangeReader implements RangeReader {
     private final String name;
     private final FSDataInputStream in;
     private final long length;
+    private final FileChannel channel; // null unless the stream has a file descriptor (file://)
 
-    private HadoopRangeReader(String name, FSDataInputStream in, long length) {
+    private HadoopRangeReader(String name, FSDataInputStream in, long length) throws IOException {
         this.name = name;
         this.in = in;
         this.length = length;
+        FileDescriptor fd = in.getFileDescriptor();
+        // closed with the stream, which owns the descriptor
+        this.channel = fd != null && fd.valid() ? new FileInputStream(fd).getChannel() : null;
     }
 
     /** Opens a path or URI (no scheme means the default filesystem, usually file://). */
@@ -39,6 +52,22 @@ public final class HadoopRangeReader implements RangeReader {
     @Override
     public void readFully(long position, byte[] buffer, int offset, int len) throws IOException {
         in.readFully(position, buffer, offset, len);
+    }
+
+    @Override public boolean readsDirect() { return channel != null; }
+
+    @Override
+    public void readFully(long position, ByteBuffer dst) throws IOException {
+        if (channel == null) {
+            RangeReader.super.readFully(position, dst);
+            return;
+        }
+        long p = position;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, p);
+            if (n < 0) throw new EOFException(name + ": end of file at " + p);
+            p += n;
+        }
     }
 
     @Override public void close() throws IOException { in.close(); }

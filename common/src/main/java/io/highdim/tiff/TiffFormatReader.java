@@ -28,6 +28,23 @@ public final class TiffFormatReader implements ImageFormatReader {
     private byte[] chunk;        // one decoded tile, or strip of an interleaved page
     private byte[] stored;       // one stored strip/tile, when the chunks lie too far apart for one request
 
+    /** Planes up to this size read through a direct buffer kept per thread (see {@link #directBuffer}). */
+    private static final int DIRECT_MAX = 16 << 20;
+    private static final ThreadLocal<ByteBuffer> DIRECT = new ThreadLocal<>();
+
+    /**
+     * A cleared direct buffer of {@code bytes} (≤ {@link #DIRECT_MAX}), one per thread: Spark's task threads are
+     * pooled, so tasks reuse it, and direct memory is never left to pile up until a GC frees it.
+     */
+    private static ByteBuffer directBuffer(int bytes) {
+        ByteBuffer b = DIRECT.get();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(bytes);
+            DIRECT.set(b);
+        }
+        return b.clear().limit(bytes);
+    }
+
     @Override
     public List<ImageIndex> index(RangeReader in, ReaderOptions options) throws IOException {
         TiffStructure tiff = TiffStructure.read(in, options.maxPlaneBytes());
@@ -65,6 +82,16 @@ public final class TiffFormatReader implements ImageFormatReader {
             pixels = buffer.pixels(type, count);
             if (type.bytes() == 1) {
                 decodePlanar(in, page, sample, bigEndian, (byte[]) pixels, bytes);   // the file's bytes are the pixels
+            } else if (in.readsDirect() && bytes <= DIRECT_MAX && storedAsIs(page, page.firstChunk(sample), bytes)) {
+                // file → direct buffer → pixels: one copy less than through a byte array
+                ByteBuffer direct = directBuffer(bytes);
+                try {
+                    in.readFully(page.offsets()[page.firstChunk(sample)], direct);
+                } catch (EOFException e) {
+                    throw new ImageReadException(in.name(), Reason.TRUNCATED, "plane bytes from "
+                            + page.offsets()[page.firstChunk(sample)] + " are past the end of the file", e);
+                }
+                convert(direct.flip(), type, bigEndian, pixels);
             } else {
                 if (planeBytes == null || planeBytes.length < bytes) planeBytes = new byte[bytes];
                 decodePlanar(in, page, sample, bigEndian, planeBytes, bytes);
@@ -240,9 +267,18 @@ public final class TiffFormatReader implements ImageFormatReader {
      * through a ByteBuffer view (swapping bytes if needed), no per-value work except float16 widening.
      */
     static void convert(byte[] raw, int len, PixelType type, boolean bigEndian, Object out) {
-        ByteBuffer b = ByteBuffer.wrap(raw, 0, len).order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        if (type.bytes() == 1) {
+            System.arraycopy(raw, 0, out, 0, len);
+            return;
+        }
+        convert(ByteBuffer.wrap(raw, 0, len), type, bigEndian, out);
+    }
+
+    /** As {@link #convert(byte[], int, PixelType, boolean, Object)} from a buffer's remaining bytes. */
+    static void convert(ByteBuffer raw, PixelType type, boolean bigEndian, Object out) {
+        ByteBuffer b = raw.order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         switch (type) {
-            case U8: case I8: System.arraycopy(raw, 0, out, 0, len); break;
+            case U8: case I8: b.get((byte[]) out); break;
             case U16: case I16: b.asShortBuffer().get((short[]) out); break;
             case U32: case I32: b.asIntBuffer().get((int[]) out); break;
             case F16: {

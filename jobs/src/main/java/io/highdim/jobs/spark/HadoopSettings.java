@@ -3,6 +3,7 @@ package io.highdim.jobs.spark;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 
 /** The driver's Hadoop settings (incl. spark.hadoop.* such as s3a credentials), carried to executors. */
@@ -16,10 +17,21 @@ public final class HadoopSettings implements Serializable {
 
     public Configuration get() {
         if (conf == null) {
-            Configuration c = new Configuration(false);
-            entries.forEach(c::set);
-            conf = c;
+            if (BUILT.size() > 16) BUILT.clear(); // many sessions in one JVM (tests): keep the cache small
+            conf = BUILT.computeIfAbsent(entries, HadoopSettings::build);
         }
         return conf;
+    }
+
+    /**
+     * Configurations built in this JVM, by their entries: every task deserialises its own copy of the settings, and
+     * building a Configuration of ~1000 entries for each task cost milliseconds a task. One run has one set.
+     */
+    private static final Map<Map<String, String>, Configuration> BUILT = new ConcurrentHashMap<>();
+
+    private static Configuration build(Map<String, String> entries) {
+        Configuration c = new Configuration(false);
+        entries.forEach(c::set);
+        return c;
     }
 }
