@@ -105,6 +105,36 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
         throw new IllegalStateException("order statistic " + k + " of " + n);
     }
 
+    /**
+     * At most {@code maxBins} kept bins: this histogram if it has no more, else its bins merged pairwise (width
+     * doubled, index i → floor(i / 2), an exact regrouping of the counts) until it has; then no longer exact.
+     * A 16-bit channel of a small image can have tens of thousands of distinct values, whose exact bins would cost
+     * more to send and store than the image's statistics themselves.
+     */
+    public SparseHistogram coarsened(int maxBins) {
+        if (maxBins < 1) throw new IllegalArgumentException("maxBins must be >= 1, got " + maxBins);
+        long[] idx = indices, cnt = counts;
+        double width = binWidth;
+        while (idx.length > maxBins) {
+            long[] ni = new long[idx.length], nc = new long[idx.length];
+            int n = -1;
+            for (int i = 0; i < idx.length; i++) {
+                long j = Math.floorDiv(idx[i], 2);
+                if (n >= 0 && ni[n] == j) {
+                    nc[n] += cnt[i];
+                } else {
+                    ni[++n] = j;
+                    nc[n] = cnt[i];
+                }
+            }
+            idx = Arrays.copyOf(ni, n + 1);
+            cnt = Arrays.copyOf(nc, n + 1);
+            width *= 2;
+        }
+        if (idx == indices) return this;
+        return new SparseHistogram(false, width, idx, cnt, min, max, nanCount, negInfCount, posInfCount);
+    }
+
     /** Equal when all fields are, the arrays by content. */
     @Override
     public boolean equals(Object o) {

@@ -150,7 +150,8 @@ public final class ImagePass {
         List<ChannelHistogram> histograms = new ArrayList<>();
         if (parts.contains(Part.HISTOGRAMS)) {
             ChannelMoments m = moments.orElseThrow();
-            for (int c = 0; c < m.channels(); c++) histograms.add(new ChannelHistogram(c, m.sparseHistogram(c)));
+            for (int c = 0; c < m.channels(); c++) histograms.add(new ChannelHistogram(c,
+                    m.sparseHistogram(c).coarsened(ChannelHistogram.MAX_BINS)));
         }
         Optional<PcaResult> pca = Optional.empty();
         if (parts.contains(Part.PCA)) {
