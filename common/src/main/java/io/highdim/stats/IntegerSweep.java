@@ -21,8 +21,11 @@ import io.highdim.tiff.Plane;
 final class IntegerSweep {
     /** Voxels per chunk: 128 KiB of each 16-bit channel, so the pair loops read the chunk from L2. */
     static final int CHUNK = 1 << 16;
-    /** 16-bit planes smaller than this skip the plane histogram (see {@link #direct}). */
-    static final int DIRECT_BELOW = 1 << 14;
+    /**
+     * 16-bit planes smaller than this skip the plane histogram (see {@link #direct}): counting straight into the
+     * channel's histogram costs ~0.7 ns a voxel more, walking a 65536-bin plane histogram ~20 µs a plane.
+     */
+    static final int DIRECT_BELOW = 1 << 15;
     /** Histogram lanes of 8-bit planes. */
     private static final int LANES = 8;
     /** 8-bit products summed in an int at a time: 2^15 · 255² < 2^31. */

@@ -112,27 +112,34 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
      * more to send and store than the image's statistics themselves.
      */
     public SparseHistogram coarsened(int maxBins) {
-        if (maxBins < 1) throw new IllegalArgumentException("maxBins must be >= 1, got " + maxBins);
-        long[] idx = indices, cnt = counts;
-        double width = binWidth;
-        while (idx.length > maxBins) {
-            long[] ni = new long[idx.length], nc = new long[idx.length];
-            int n = -1;
-            for (int i = 0; i < idx.length; i++) {
-                long j = Math.floorDiv(idx[i], 2);
-                if (n >= 0 && ni[n] == j) {
-                    nc[n] += cnt[i];
-                } else {
-                    ni[++n] = j;
-                    nc[n] = cnt[i];
-                }
+        if (maxBins < 2) throw new IllegalArgumentException("maxBins must be >= 2, got " + maxBins); // -1 and 0 stay apart
+        if (indices.length <= maxBins) return this;
+        int shift = 0; // the fewest doublings that leave at most maxBins: counted first, built once
+        while (distinctAfter(shift) > maxBins) shift++;
+        long[] idx = new long[maxBins], cnt = new long[maxBins];
+        int n = -1;
+        for (int i = 0; i < indices.length; i++) {
+            long j = indices[i] >> shift; // floor(i / 2^shift), negative indices too
+            if (n >= 0 && idx[n] == j) {
+                cnt[n] += counts[i];
+            } else {
+                idx[++n] = j;
+                cnt[n] = counts[i];
             }
-            idx = Arrays.copyOf(ni, n + 1);
-            cnt = Arrays.copyOf(nc, n + 1);
-            width *= 2;
         }
-        if (idx == indices) return this;
+        idx = Arrays.copyOf(idx, n + 1);
+        cnt = Arrays.copyOf(cnt, n + 1);
+        double width = Math.scalb(binWidth, shift);
         return new SparseHistogram(false, width, idx, cnt, min, max, nanCount, negInfCount, posInfCount);
+    }
+
+    /** How many bins are left after {@code shift} doublings (indices ascending, so equal ones are adjacent). */
+    private int distinctAfter(int shift) {
+        int n = 0;
+        for (int i = 0; i < indices.length; i++) {
+            if (i == 0 || (indices[i] >> shift) != (indices[i - 1] >> shift)) n++;
+        }
+        return n;
     }
 
     /** Equal when all fields are, the arrays by content. */
