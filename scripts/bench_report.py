@@ -330,6 +330,7 @@ def _summary(W, row, runs, java_opts=True):
     print(f'`{ctx.get("command", "scripts/bench").strip()}`; {time.strftime("%Y-%m-%d", time.gmtime())}; '
           f'git {ctx.get("git", "?")}, jar of {ctx.get("jar_time", "?")}; {os.cpu_count()} CPUs'
           + (f'; HIGHDIM_JAVA_OPTS {ctx.get("java_opts")}' if java_opts and ctx.get('java_opts') else '')
+          + (f'; catalogue {ctx["catalogue"]}' if ctx.get('catalogue') else '')
           + (f'; other processes during the runs (CPUs): {load}' if load else '') + '.')
     print('---- end of summary ----')
 

@@ -120,7 +120,10 @@ take_snapshot() {   # take_snapshot [--spark-jar]: also the spark-submit jar and
     || die "warm-up run of $HIGHDIM failed"
   "$HIGHDIM" slices --output "$W/warm-up/slices" --state-dir "$W/warm-up" "$ROOT/sample-data" >/dev/null 2>&1 \
     || die "warm-up slices of $HIGHDIM failed"
-  rm -rf "$W/warm-up"
+  # the catalogue as a user's .highdim/ is after a first run: created and migrated, stopped; measured runs copy it
+  # (unless --fresh-catalogue, which measures a first run: initdb of the embedded database inside the run)
+  rm -rf "$W/warm-up/slices"
+  mv "$W/warm-up" "$W/catalogue-template"
   [[ $newer == 0 ]] || echo "    note: $newer main source file(s) are newer than that jar; the jar is what gets measured"
 }
 _snapshot() {
@@ -267,9 +270,18 @@ report_status() {   # report_status RC WHAT-DIFFERS
   return "$1"
 }
 
+# ---- the --state-dir of a measured run: a copy of the warm-up's catalogue, or an empty folder (--fresh-catalogue)
+new_state() {   # new_state DIR
+  rm -rf "$1"
+  if [[ $FRESH_CATALOGUE == 1 ]]; then mkdir -p "$1"; else cp -a "$W/catalogue-template" "$1"; fi
+  STATES+=("$1")
+}
+
 # ---- what the summary block says about the run (bench_report.py reads $W/context.json)
 write_context() {   # write_context KEY VALUE ...
   "$PY" -c 'import json, sys; a = sys.argv[1:]; print(json.dumps(dict(zip(a[::2], a[1::2]))))' \
     command "scripts/bench $BENCH_ARGS" git "$GIT_REV" jar_time "$JAR_TIME" \
-    java_opts "${HIGHDIM_JAVA_OPTS:--Xmx4g (launcher default)}" "$@" >"$W/context.json"
+    java_opts "${HIGHDIM_JAVA_OPTS:--Xmx4g (launcher default)}" \
+    catalogue "$([[ $FRESH_CATALOGUE == 1 ]] && echo 'fresh (initdb in the run)' || echo 'existing (made in the warm-up)')" \
+    "$@" >"$W/context.json"
 }

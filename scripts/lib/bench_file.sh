@@ -13,7 +13,7 @@ mode_file() {
 
   # ---- 3. highdim
   state=$W/state
-  mkdir -p "$state"; STATES+=("$state")
+  new_state "$state"
   wait_quiet
   cached_h=$(cached)
   say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim run --no-slices --components $COMPONENTS --state-dir $state $FILE"

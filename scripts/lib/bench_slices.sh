@@ -28,7 +28,7 @@ with tifffile.TiffFile(sys.argv[1]) as tf: print(*tf.series[0].shape[:3])' "$FIL
 
   # ---- highdim
   state=$W/state
-  mkdir -p "$state"; STATES+=("$state")
+  new_state "$state"
   wait_quiet
   cached_h=$(cached)
   say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim slices --output $W/png-highdim ${raw[*]} ${hd_sel[*]} --state-dir $state $FILE"
