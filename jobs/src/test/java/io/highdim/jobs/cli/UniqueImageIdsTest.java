@@ -46,7 +46,7 @@ class UniqueImageIdsTest {
 
         JsonNode options = JSON.readTree(runOptions("a/x"));
         assertEquals(9, options.get("components").asInt(), "runs.options holds the whole spec: " + options);
-        assertEquals(128L << 20, options.get("partitionBytes").asLong(), options.toString());
+        assertEquals(PartitionOptions.DEFAULT_BYTES, options.get("partitionBytes").asLong(), options.toString());
         assertEquals("PERCENTILE", options.get("slices").get("window").asText(), options.toString());
         assertEquals("all", options.get("slices").get("z").asText(), options.toString());
         assertEquals(2, options.get("inputs").size(), options.toString());
