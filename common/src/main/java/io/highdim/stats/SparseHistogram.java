@@ -1,5 +1,10 @@
 package io.highdim.stats;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -137,46 +142,29 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
      * Serialized as gaps between indices and counts in 7-bit groups (a byte or two each, instead of two 8-byte
      * longs): many small images' histograms travel from the executors to the driver.
      */
-    private Object writeReplace() {
-        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream(indices.length * 3);
+    private Object writeReplace() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(indices.length * 3);
+        DataOutputStream packed = new DataOutputStream(bytes);
         for (int i = 0; i < indices.length; i++) {
-            putVarLong(packed, i == 0 ? 0 : indices[i] - indices[i - 1]);
-            putVarLong(packed, counts[i]);
+            VarLongs.write(packed, i == 0 ? 0 : indices[i] - indices[i - 1]);
+            VarLongs.write(packed, counts[i]);
         }
-        return new Wire(exact, binWidth, indices.length == 0 ? 0 : indices[0], indices.length, packed.toByteArray(), min,
+        return new Wire(exact, binWidth, indices.length == 0 ? 0 : indices[0], indices.length, bytes.toByteArray(), min,
                 max, nanCount, negInfCount, posInfCount);
     }
 
     private record Wire(boolean exact, double binWidth, long firstIndex, int bins, byte[] packed, double min,
                         double max, long nanCount, long negInfCount, long posInfCount) implements Serializable {
-        private Object readResolve() {
+        private Object readResolve() throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(packed));
             long[] indices = new long[bins], counts = new long[bins];
-            int[] at = {0};
             long index = firstIndex;
             for (int i = 0; i < bins; i++) {
-                index += getVarLong(packed, at);
+                index += VarLongs.read(in);
                 indices[i] = index;
-                counts[i] = getVarLong(packed, at);
+                counts[i] = VarLongs.read(in);
             }
             return new SparseHistogram(exact, binWidth, indices, counts, min, max, nanCount, negInfCount, posInfCount);
-        }
-    }
-
-    /** Non-negative v (gaps of ascending indices, counts) in 7-bit groups, low first. */
-    private static void putVarLong(java.io.ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static long getVarLong(byte[] in, int[] at) {
-        long v = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = in[at[0]++] & 0xFF;
-            v |= (long) (b & 0x7F) << shift;
-            if (b < 0x80) return v;
         }
     }
 

@@ -1,14 +1,14 @@
 package io.highdim.stats;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 
 /** Non-negative longs in 7-bit groups, low first: a histogram's small counts and gaps take a byte or two each. */
 final class VarLongs {
     private VarLongs() {}
 
-    static void write(ObjectOutputStream out, long v) throws IOException {
+    static void write(DataOutput out, long v) throws IOException {
         while ((v & ~0x7FL) != 0) {
             out.write((int) (v & 0x7F) | 0x80);
             v >>>= 7;
@@ -16,7 +16,7 @@ final class VarLongs {
         out.write((int) v);
     }
 
-    static long read(ObjectInputStream in) throws IOException {
+    static long read(DataInput in) throws IOException {
         long v = 0;
         for (int shift = 0; ; shift += 7) {
             int b = in.readUnsignedByte();
