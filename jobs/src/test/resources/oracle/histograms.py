@@ -9,6 +9,7 @@
 import json, os, sys
 import numpy as np
 import tifffile
+from seed_axes import ztcyx
 
 
 def write(out):
@@ -33,27 +34,6 @@ def write(out):
     for name, a in cases.items():
         tifffile.imwrite(os.path.join(out, name + ".tif"), a, photometric="minisblack", metadata={"axes": "ZTCYX"})
         print(name + ".tif")
-
-
-def ztcyx(path):
-    """As the seed service reads a file (see seed_stats_pca.py): Z, T, C, Y, X."""
-    with tifffile.TiffFile(path) as tf:
-        s = tf.series[0]
-        axes, arr = s.axes, s.asarray()
-    if len(axes) == 5 and all(a in "QI" for a in axes[:3]) and axes[3:] == "YX":
-        axes = "ZTC" + axes[3:]
-    keep = [i for i, a in enumerate(axes) if not (a in "QI" and arr.shape[i] == 1)]
-    arr = arr.reshape([arr.shape[i] for i in keep])
-    src = "".join(axes[i] for i in keep)
-    lead = [a for a in "ZT" if a not in src]
-    src = "".join(lead.pop(0) if a in "QI" and lead else a for a in src)
-    if "S" in src and "C" not in src:
-        src = src.replace("S", "C")
-    for a in "ZTCYX":
-        if a not in src:
-            arr = arr[np.newaxis]
-            src = a + src
-    return np.transpose(arr, [src.index(a) for a in "ZTCYX"])
 
 
 def check(widths, paths):

@@ -7,8 +7,8 @@ for several files in one process. usage: seed_stats_pca.py K FILE... ; prints on
 scikit-learn 1.2 decides the sign by the scores instead, so its raw signs are normalised here)."""
 import json, sys
 import numpy as np
-import tifffile
 from sklearn.decomposition import PCA
+from seed_axes import ztcyx
 
 
 
@@ -20,25 +20,7 @@ def signed(v):
 k = int(sys.argv[1])
 out = {}
 for path in sys.argv[2:]:
-    with tifffile.TiffFile(path) as tf:
-        s = tf.series[0]
-        axes, arr = s.axes, s.asarray()
-    # the seed's rule: unknown leading axes (Q, I) are Z then T, samples are channels, missing axes are 1;
-    # a stored 5D array of three unnamed leading axes is Z, T, C whatever its sizes (none of size 1 drops out)
-    if len(axes) == 5 and all(a in "QI" for a in axes[:3]) and axes[3:] == "YX":
-        axes = "ZTC" + axes[3:]
-    keep = [i for i, a in enumerate(axes) if not (a in "QI" and arr.shape[i] == 1)]
-    arr = arr.reshape([arr.shape[i] for i in keep])
-    src = "".join(axes[i] for i in keep)
-    lead = [a for a in "ZT" if a not in src]
-    src = "".join(lead.pop(0) if a in "QI" and lead else a for a in src)
-    if "S" in src and "C" not in src:
-        src = src.replace("S", "C")
-    for a in "ZTCYX":
-        if a not in src:
-            arr = arr[np.newaxis]
-            src = a + src
-    arr = np.transpose(arr, [src.index(a) for a in "ZTCYX"])
+    arr = ztcyx(path)
     Z, T, C, Y, X = arr.shape
     f = arr.astype(np.float64)
     r = {"shape": list(arr.shape),

@@ -51,19 +51,35 @@ public final class Oracle {
         }
     }
 
+    /** Modules the oracle scripts may import (test resources oracle/NAME), copied beside the script when present. */
+    private static final List<String> MODULES = List.of("seed_axes.py");
+
     /** Runs a python script from the test resources (oracle/NAME) with arguments. */
     public static String python(String script, String... args) throws IOException, InterruptedException {
-        Path file = Files.createTempFile("oracle", ".py");
-        try (var in = Oracle.class.getResourceAsStream("/oracle/" + script)) {
-            if (in == null) throw new IOException("no test resource oracle/" + script);
-            Files.write(file, in.readAllBytes());
-        }
+        Path dir = Files.createTempDirectory("oracle");
         try {
+            for (String name : MODULES) copyResource(name, dir, false);
+            Path file = copyResource(script, dir, true);
             List<String> cmd = new ArrayList<>(List.of(PYTHON, file.toString()));
             cmd.addAll(List.of(args));
             return run(cmd);
         } finally {
-            Files.deleteIfExists(file);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Path copyResource(String name, Path dir, boolean required) throws IOException {
+        try (var in = Oracle.class.getResourceAsStream("/oracle/" + name)) {
+            if (in == null) {
+                if (required) throw new IOException("no test resource oracle/" + name);
+                return null;
+            }
+            Path file = dir.resolve(name);
+            Files.write(file, in.readAllBytes());
+            return file;
         }
     }
 }
