@@ -80,17 +80,13 @@ public final class TiffFormatReader implements ImageFormatReader {
         Object pixels;
         if (page.planar()) {
             pixels = buffer.pixels(type, count);
+            int first = page.firstChunk(sample);
             if (type.bytes() == 1) {
                 decodePlanar(in, page, sample, bigEndian, (byte[]) pixels, bytes);   // the file's bytes are the pixels
-            } else if (in.readsDirect() && bytes <= DIRECT_MAX && storedAsIs(page, page.firstChunk(sample), bytes)) {
+            } else if (in.readsDirect() && bytes <= DIRECT_MAX && storedAsIs(page, first, bytes)) {
                 // file → direct buffer → pixels: one copy less than through a byte array
                 ByteBuffer direct = directBuffer(bytes);
-                try {
-                    in.readFully(page.offsets()[page.firstChunk(sample)], direct);
-                } catch (EOFException e) {
-                    throw new ImageReadException(in.name(), Reason.TRUNCATED, "plane bytes from "
-                            + page.offsets()[page.firstChunk(sample)] + " are past the end of the file", e);
-                }
+                readFully(in, page.offsets()[first], direct);
                 convert(direct.flip(), type, bigEndian, pixels);
             } else {
                 if (planeBytes == null || planeBytes.length < bytes) planeBytes = new byte[bytes];
@@ -257,9 +253,23 @@ public final class TiffFormatReader implements ImageFormatReader {
         try {
             in.readFully(pos, b, off, len);
         } catch (EOFException e) {
-            throw new ImageReadException(in.name(), Reason.TRUNCATED, "bytes " + pos + ".." + (pos + len)
-                    + " are past the end of the file", e);
+            throw truncated(in, pos, len, e);
         }
+    }
+
+    /** As {@link #readFully(RangeReader, long, byte[], int, int)}, filling {@code dst}'s remaining bytes. */
+    private static void readFully(RangeReader in, long pos, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        try {
+            in.readFully(pos, dst);
+        } catch (EOFException e) {
+            throw truncated(in, pos, len, e);
+        }
+    }
+
+    private static ImageReadException truncated(RangeReader in, long pos, int len, EOFException e) {
+        return new ImageReadException(in.name(), Reason.TRUNCATED, "bytes " + pos + ".." + (pos + len)
+                + " are past the end of the file", e);
     }
 
     /**

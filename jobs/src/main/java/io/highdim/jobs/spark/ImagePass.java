@@ -85,12 +85,11 @@ public final class ImagePass {
         Map<String, IndexedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
         List<PassUnit> units = new ArrayList<>();
-        // statistics read every plane; slices alone only the selected ones, and tasks are sized by those
-        TaskPlanner.PlanesRead read = spec.needsMoments() || spec.computes(Part.PLANE_STATS)
-                ? TaskPlanner.PlanesRead.ALL : spec.slices()::selects;
-        for (IndexedImage i : large) {
+        PlanePass pass = planePass(hadoop, spec);
+        for (IndexedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
-            List<PlaneTask> tasks = TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes(), read);
+            List<PlaneTask> tasks = TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes(),
+                    pass.planesRead());
             tasksPerImage.put(i.imageId(), tasks.size());
             for (PlaneTask t : tasks) units.add(new PassUnit.Stacks(t));
         }
@@ -101,7 +100,7 @@ public final class ImagePass {
         units.addAll(TaskPlanner.packFiles(small, packBytes));
 
         Broadcast<Map<String, ImageIndex>> shared = indexes.isEmpty() ? null : sc.broadcast(indexes);
-        PassWorker worker = new PassWorker(spec, hadoop, planePass(hadoop, spec), shared);
+        PassWorker worker = new PassWorker(spec, hadoop, pass, shared);
         PassResults results = new PassResults(spec, largeById, tasksPerImage, sink);
         SparkJobs.runEach(TaskPlanner.place(sc, units, indexes, hadoop.get()), worker::run, UnitResult.class,
                 results);
@@ -111,7 +110,7 @@ public final class ImagePass {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long bytes = results.bytesDecoded();
-        LOG.info("pixels: {} images, {} tasks, {} MB decoded in {} s ({} MB/s){}", large.size() + small.size(),
+        LOG.info("pixels: {} images, {} tasks, {} MB decoded in {} s ({} MB/s){}", results.imagesDone(),
                 units.size(), bytes / 1_000_000, String.format("%.2f", seconds),
                 String.format("%.1f", bytes / 1e6 / seconds),
                 results.slicesWritten() > 0 ? ", " + results.slicesWritten() + " slice PNGs written" : "");

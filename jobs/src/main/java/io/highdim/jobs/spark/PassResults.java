@@ -67,5 +67,8 @@ final class PassResults implements Consumer<UnitResult> {
 
     synchronized long bytesDecoded() { return bytesDecoded; }
 
+    /** Images handed on (processed or rejected): a small file may hold several. */
+    synchronized int imagesDone() { return ids.size(); }
+
     synchronized long slicesWritten() { return slices; }
 }

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The one pass over the pixels, run on executors: for each (z, t) stack of a task, read its C planes by range and
@@ -39,9 +38,9 @@ public final class PlanePass implements Serializable {
         this.slices = slices;
     }
 
-    /** One task: its stacks read and computed; {@code images} holds the task's image index. */
-    public ImageAggregate run(PlaneTask task, Map<String, ImageIndex> images) {
-        return run(task, images.get(task.imageId()));
+    /** The planes this pass reads: statistics need every plane, slices alone only the selected ones. */
+    TaskPlanner.PlanesRead planesRead() {
+        return moments || planeStats ? TaskPlanner.PlanesRead.ALL : slices::selects;
     }
 
     /** One task of {@code image}: its stacks read and computed. */
@@ -66,11 +65,10 @@ public final class PlanePass implements Serializable {
         PlaneBuffer[] buffers = PlaneBuffer.perChannel(channels);
         PngEncoder png = slices != null ? new PngEncoder() : null;   // one per task: Deflater and buffers reused
         try {
-            // statistics need every plane; slices alone only the selected ones
-            boolean everyPlane = moments || planeStats;
+            TaskPlanner.PlanesRead read = planesRead();
             for (TaskPlanner.Stack s : TaskPlanner.stacks(task, image)) {
                 for (int c = 0; c < channels; c++) {
-                    boolean wanted = everyPlane || slices.selects(s.z(), s.t(), c);
+                    boolean wanted = read.reads(s.z(), s.t(), c);
                     stack[c] = wanted ? reader.readPlane(image, in, s.z(), s.t(), c, buffers[c]) : null;
                     if (wanted) decoded += image.planeBytes();
                 }
