@@ -277,6 +277,23 @@ def _notes_rss(h, others, what='the JVM (driver + local executors)'):
                                       for r in others) + '.')
 
 
+def _notes_one_run(h, peer, pass_note, rest='JVM + SparkSession start/stop, PCA, planning', extra=()):
+    """The notes of a mode with one highdim run beside one peer: memory, how its pass is timed, CPU, contention."""
+    _notes_rss(h, [peer])
+    print(pass_note)
+    for line in extra:
+        print(line)
+    _notes_cpu([h, peer])
+    if h.pix_line:
+        print(f'  highdim log: {h.pix_line}')
+    _notes_contention([h, peer])
+    _notes_stages(h, rest)
+
+
+# the "pixels:" log line times the pass: planning its tasks, the Spark job, the last task's result merged
+PASS_TIMING = 'from planning to the last task\'s result'
+
+
 def _notes_cpu(runs):
     for r in runs:
         t = r.time
@@ -390,15 +407,9 @@ def report(a):
     print(f'numpy/highdim wall = {_fmt(nh)} (target ≥ 2.0 for 10 GB, ≥ 0.6 for 1 GB)')
     print()
     print('notes:')
-    _notes_rss(h, [n])
-    print(f'  pixel-pass s: highdim = its "pixels:" log line (Spark job over {h.pix_tasks} tasks, from submit to '
-          f'collect); numpy = its JSON "seconds" (whole script after imports, incl. PCA).')
-    print(f'  numpy throughput = {pixel_bytes / 1e6:.0f} MB of pixel data / its seconds.')
-    _notes_cpu([h, n])
-    if h.pix_line:
-        print(f'  highdim log: {h.pix_line}')
-    _notes_contention([h, n])
-    _notes_stages(h)
+    _notes_one_run(h, n, f'  pixel-pass s: highdim = its "pixels:" log line (Spark job over {h.pix_tasks} tasks, '
+                         f'{PASS_TIMING}); numpy = its JSON "seconds" (whole script after imports, incl. PCA).',
+                   extra=[f'  numpy throughput = {pixel_bytes / 1e6:.0f} MB of pixel data / its seconds.'])
 
     # ---- means
     print()
@@ -462,15 +473,10 @@ def report_files(a):
     print(f'numpy_many/highdim wall = {_fmt(ratio)} (target ≥ 0.7)')
     print()
     print('notes:')
-    _notes_rss(h, [n])
-    print(f'  pixel-pass s: highdim = its "pixels:" log line (one Spark job over {h.pix_tasks} tasks for all images); '
-          f'numpy_many = its JSON "seconds" (all files after imports: numpy_streaming.py run in-process per file, '
-          f'{n_json.get("files")} files, {n_json.get("bytes")} bytes).')
-    _notes_cpu([h, n])
-    if h.pix_line:
-        print(f'  highdim log: {h.pix_line}')
-    _notes_contention([h, n])
-    _notes_stages(h)
+    _notes_one_run(h, n, f'  pixel-pass s: highdim = its "pixels:" log line (one Spark job over {h.pix_tasks} tasks '
+                         f'for all images, {PASS_TIMING}); numpy_many = its JSON "seconds" (all files after imports: '
+                         f'numpy_streaming.py run in-process per file, {n_json.get("files")} files, '
+                         f'{n_json.get("bytes")} bytes).')
 
     # ---- means of a few images: highdim's catalogue vs numpy over tifffile's whole array (float64)
     print()
@@ -560,18 +566,14 @@ def report_slices(a):
           f'PNG bytes highdim/PIL x{_fmt(_ratio(mb(h8) + mb(h16), mb(p8) + mb(p16)))}')
     print()
     print('notes:')
-    _notes_rss(h, [p])
-    print(f'  pass s: highdim = its "pixels:" log line (one Spark job over {h.pix_tasks} tasks, from submit to collect); '
-          f'PIL = its JSON "seconds" (after imports). planes/s = PNG planes written / pass s (highdim: 8-bit files '
-          f'found under its --output, PIL: its JSON "planes"); PNG MB = sum of the files\' sizes.')
+    extra = []
     if h.pix_mb is not None and h.pix_mb > a.planes * plane_mb * 1.05:
-        print(f'  highdim decoded {h.pix_mb} MB for {a.planes} planes ({a.planes * plane_mb:.0f} MB): its pass reads '
-              f'every plane of the image even when --z selects fewer, so with --limit its planes/s is a lower bound.')
-    _notes_cpu([h, p])
-    if h.pix_line:
-        print(f'  highdim log: {h.pix_line}')
-    _notes_contention([h, p])
-    _notes_stages(h, 'JVM + SparkSession start/stop, planning')
+        extra.append(f'  highdim decoded {h.pix_mb} MB for {a.planes} planes ({a.planes * plane_mb:.0f} MB): its pass '
+                     f'read more planes than it wrote, so with --limit its planes/s is a lower bound.')
+    _notes_one_run(h, p, f'  pass s: highdim = its "pixels:" log line (one Spark job over {h.pix_tasks} tasks, '
+                         f'{PASS_TIMING}); PIL = its JSON "seconds" (after imports). planes/s = PNG planes written / '
+                         f'pass s (highdim: 8-bit files found under its --output, PIL: its JSON "planes"); PNG MB = sum '
+                         f'of the files\' sizes.', rest='JVM + SparkSession start/stop, planning', extra=extra)
 
     # ---- the same PNGs: 8-bit within +-1 grey level, raw 16-bit equal, for 3 planes (first, middle, last)
     print()
@@ -663,7 +665,7 @@ def report_scale_out(a):
     print(f'pixel pass 1 executor / 2 executors = {_fmt(ratio)} (target ≥ 1.7); wall time {_fmt(_ratio(one.wall, two.wall))}')
     print()
     print('notes:')
-    print('  pixel-pass s: the driver\'s "pixels:" log line (the Spark job from submit to collect); wall = the whole '
+    print(f'  pixel-pass s: the driver\'s "pixels:" log line ({PASS_TIMING}); wall = the whole '
           'spark-submit (JVM, embedded PostgreSQL, executors starting, ingest, pass, catalogue).')
     print('  driver RSS: GNU time of the spark-submit JVM; the executors are children of the Worker, not of it, and '
           'are not included.')

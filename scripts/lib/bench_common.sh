@@ -277,6 +277,19 @@ new_state() {   # new_state DIR
   STATES+=("$1")
 }
 
+# ---- one measured highdim run: a fresh --state-dir (new_state), a quiet machine, the page cache recorded; sets the
+# caller's `state` and `cached_h` (bash locals are dynamically scoped)
+measure_highdim() {   # measure_highdim SUBCOMMAND ARG... (--state-dir is added)
+  # shellcheck disable=SC2034  # state and cached_h are the caller's
+  state=$W/state
+  new_state "$state"
+  wait_quiet
+  # shellcheck disable=SC2034
+  cached_h=$(cached)
+  say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim $* --state-dir $state"
+  run_measured highdim "$state/postgres" "$HIGHDIM" "$@" --state-dir "$state" || fail_run highdim "highdim $1 failed"
+}
+
 # ---- what the summary block says about the run (bench_report.py reads $W/context.json)
 write_context() {   # write_context KEY VALUE ...
   "$PY" -c 'import json, sys; a = sys.argv[1:]; print(json.dumps(dict(zip(a[::2], a[1::2]))))' \

@@ -12,13 +12,7 @@ mode_file() {
   warm_cache "$FILE"
 
   # ---- 3. highdim
-  state=$W/state
-  new_state "$state"
-  wait_quiet
-  cached_h=$(cached)
-  say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim run --no-slices --components $COMPONENTS --state-dir $state $FILE"
-  run_measured highdim "$state/postgres" "$HIGHDIM" run --no-slices --components "$COMPONENTS" --state-dir "$state" "$FILE" \
-    || fail_run highdim "highdim run failed"
+  measure_highdim run --no-slices --components "$COMPONENTS" "$FILE"
   image_id=$(highdim_ok_ids highdim 1) || fail_run highdim "highdim did not accept the image"
   need_pixels_line highdim
   show_stats highdim "$state" "$image_id"

@@ -23,13 +23,7 @@ mode_files() {
   warm_cache "$dir"/*.tif
 
   # ---- 2. highdim
-  state=$W/state
-  new_state "$state"
-  wait_quiet
-  cached_h=$(cached)
-  say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim run --no-slices --components $COMPONENTS --state-dir $state $dir"
-  run_measured highdim "$state/postgres" "$HIGHDIM" run --no-slices --components "$COMPONENTS" --state-dir "$state" "$dir" \
-    || fail_run highdim "highdim run failed"
+  measure_highdim run --no-slices --components "$COMPONENTS" "$dir"
   ids=$(highdim_ok_ids highdim "$NFILES") || fail_run highdim "highdim did not accept all $NFILES images"
   need_pixels_line highdim
 

@@ -3,6 +3,7 @@
 # Sourced by scripts/bench (after bench_common.sh); defines mode_slices.
 
 mode_slices() {
+  # shellcheck disable=SC2034  # state: set by measure_highdim, kept local to this mode
   local pil_peer state cached_h cached_n report_rc=0 sz st sc per_z nz planes
   local hd_sel=() pil_sel=() raw=()
   pil_peer=$(need_peer pil_slices.py)
@@ -27,13 +28,7 @@ with tifffile.TiffFile(sys.argv[1]) as tf: print(*tf.series[0].shape[:3])' "$FIL
   warm_cache "$FILE"
 
   # ---- highdim
-  state=$W/state
-  new_state "$state"
-  wait_quiet
-  cached_h=$(cached)
-  say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim slices --output $W/png-highdim ${raw[*]} ${hd_sel[*]} --state-dir $state $FILE"
-  run_measured highdim "$state/postgres" "$HIGHDIM" slices --output "$W/png-highdim" "${raw[@]}" "${hd_sel[@]}" \
-    --state-dir "$state" "$FILE" || fail_run highdim "highdim slices failed"
+  measure_highdim slices --output "$W/png-highdim" "${raw[@]}" "${hd_sel[@]}" "$FILE"
   highdim_ok_ids highdim 1 >/dev/null || fail_run highdim "highdim did not accept the image"
   need_pixels_line highdim
 
