@@ -13,9 +13,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The launcher: {@code highdim <subcommand> [options]}, also the main class for spark-submit. Exit codes: 0 done
- * (rejected files included), 1 the run failed (a bug or the environment; stack trace in the log), 2 a usage error
- * (one line on stderr, before Spark or the database start).
+ * The launcher: {@code highdim <subcommand> [options]}, also the main class for spark-submit. Exit codes, a
+ * scheduler's contract: {@value #EXIT_OK} every input ok or unchanged (or left to another run that holds it);
+ * {@value #EXIT_REJECTED} the run completed but rejected some inputs in this run (bad files, missing paths; their
+ * reasons are in the output and the catalogue; an unchanged bad file is not rejected again); {@value #EXIT_FAILED}
+ * the run failed (a bug or the environment, e.g. the catalogue gone; stack trace in the log; whole images committed
+ * before stay); {@value #EXIT_USAGE} a usage error (one line on stderr, before Spark or the database start).
  */
 @Command(name = "highdim", mixinStandardHelpOptions = true, version = "highdim 0.1.0",
         description = "Spark pipeline for 5D (Z, T, C, Y, X) TIFF images.",
@@ -23,6 +26,10 @@ import picocli.CommandLine.Command;
                 RunJob.class, ShowCommand.class})
 public final class HighdimCli {
     private static final Logger LOG = LoggerFactory.getLogger(HighdimCli.class);
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_REJECTED = 3;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -37,11 +44,11 @@ public final class HighdimCli {
             failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + e.getMessage().replace('\n', ' ')
                     + " (see --help)");
             failed.getErr().flush();
-            return 2;
+            return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
             LOG.error("highdim {} failed", failed.getCommandName(), e);
-            return 1;
+            return EXIT_FAILED;
         });
         return cli;
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.PcaResult;
+import io.highdim.model.Provenance;
 import io.highdim.model.RunStatus;
 import java.io.IOException;
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +110,15 @@ public final class CatalogueWriter {
      *     id given twice
      */
     public void replace(String runId, List<? extends ImageOutcome> outcomes) {
+        replace(runId, outcomes, null);
+    }
+
+    /**
+     * As {@link #replace(String, List)}, recording with each image where its rows come from ({@code images.source},
+     * {@code images.result_options}: what the next incremental run compares); {@code provenance} null: nothing.
+     */
+    public void replace(String runId, List<? extends ImageOutcome> outcomes,
+                        Function<ImageOutcome, Provenance> provenance) {
         requireId(runId, "runId");
         Objects.requireNonNull(outcomes, "outcomes");
         validate(outcomes);
@@ -119,7 +130,7 @@ public final class CatalogueWriter {
             connection.setAutoCommit(false);
             try {
                 ensureRun(connection, runId);
-                try (ImageRowsWriter rows = new ImageRowsWriter(connection, runId)) {
+                try (ImageRowsWriter rows = new ImageRowsWriter(connection, runId, provenance)) {
                     for (ImageOutcome outcome : outcomes) {
                         rows.add(outcome); // a per-image commit would flush and commit here
                     }
@@ -136,6 +147,21 @@ public final class CatalogueWriter {
         }
         LOG.debug("catalogue: wrote results of run {} for {} image(s) in {} ms", runId, outcomes.size(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Records what a run did (counts, pixel bytes read, seconds per stage) on its runs row. */
+    public void recordSummary(String runId, RunSummary summary) {
+        requireId(runId, "runId");
+        try (Connection connection = database.connect(); PreparedStatement update = connection.prepareStatement(
+                "update runs set ok_count = ?, rejected_count = ?, unchanged_count = ?, skipped_count = ?, "
+                        + "failed_count = ?, bytes_read = ?, stages = cast(? as jsonb) where run_id = ?")) {
+            new StatementParameters(update).integer(summary.ok()).integer(summary.rejected())
+                    .integer(summary.unchanged()).integer(summary.skipped()).integer(summary.failed())
+                    .bigint(summary.bytesRead()).text(toJson(summary.stageSeconds())).text(runId);
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new CatalogueException("recording the counts of run " + runId + " failed", e);
+        }
     }
 
     private static void ensureRun(Connection connection, String runId) throws SQLException {

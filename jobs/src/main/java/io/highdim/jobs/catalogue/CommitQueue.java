@@ -1,15 +1,20 @@
 package io.highdim.jobs.catalogue;
 
 import io.highdim.model.ImageOutcome;
+import io.highdim.model.Provenance;
 import io.highdim.model.RunStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +22,13 @@ import org.slf4j.LoggerFactory;
  * Commits images to the catalogue while the pass still runs: {@link #accept} only queues an outcome (it is called
  * on Spark's scheduler thread as each image completes); one committer thread waits for the database, records the
  * run's start, then commits whatever has queued, each time in one transaction ({@link CatalogueWriter#replace}), so
- * an image's rows are always whole and a committed image stays committed whatever happens later. After a failed
- * commit, {@link #accept} throws: the pass stops instead of computing results nobody can keep.
+ * an image's rows are always whole and a committed image stays committed whatever happens later.
+ *
+ * <p>When the database is unreachable (see {@link CommitRetry#isTransient}), the committer retries the same batch
+ * with backoff for the {@link CommitRetry} window while {@link #accept} keeps queueing, so a database restarted
+ * within the window costs the run nothing (a batch is replaced whole, so a commit whose outcome was lost may be
+ * repeated). Once the window is over, or at once for an error that is a bug, {@link #accept} throws: the pass stops
+ * instead of computing results nobody can keep; {@link #finish} then says what was committed and what was not.
  */
 public final class CommitQueue implements Consumer<ImageOutcome> {
     private static final Logger LOG = LoggerFactory.getLogger(CommitQueue.class);
@@ -26,38 +36,60 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
     private static final int MAX_BATCH = 256;
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final CompletableFuture<CatalogueDatabase> database;
     private final CompletableFuture<CatalogueWriter> writer;
     private final String runId;
+    private final Function<ImageOutcome, Provenance> provenance;
+    private final CommitRetry retry;
     private final Thread committer;
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile RuntimeException failure;
-    private int committed;
+    /** How long the catalogue refused commits when the retry window ran out; -1 while it has not. */
+    private volatile long refusedMillis = -1;
+    private volatile int committed;
     private int transactions;
 
     /** Marks the end of the outcomes. */
     private enum End { OF_RUN }
 
-    /**
-     * Starts the committer: it records the start of run {@code runId} as soon as {@code database} is up (the
-     * embedded database starts beside Spark).
-     */
+    /** As {@link #CommitQueue(CompletableFuture, String, String, List, Object, Instant, CommitRetry)} with
+     * {@link CommitRetry#DEFAULT}. */
     public CommitQueue(CompletableFuture<CatalogueDatabase> database, String runId, String command,
                        List<String> inputs, Object options, Instant startedAt) {
+        this(database, runId, command, inputs, options, startedAt, CommitRetry.DEFAULT);
+    }
+
+    /**
+     * Starts the committer: it records the start of run {@code runId} as soon as {@code database} is up (the
+     * embedded database starts beside Spark); commits that meet an unreachable database are retried as
+     * {@code retry} says.
+     */
+    public CommitQueue(CompletableFuture<CatalogueDatabase> database, String runId, String command,
+                       List<String> inputs, Object options, Instant startedAt, CommitRetry retry) {
+        this(database, runId, command, inputs, options, startedAt, retry, null);
+    }
+
+    /** As above, recording with each image where its rows come from (see {@link CatalogueWriter#replace}). */
+    public CommitQueue(CompletableFuture<CatalogueDatabase> database, String runId, String command,
+                       List<String> inputs, Object options, Instant startedAt, CommitRetry retry,
+                       Function<ImageOutcome, Provenance> provenance) {
+        this.database = database;
         this.runId = runId;
-        this.writer = database.thenApply(db -> {
-            CatalogueWriter w = new CatalogueWriter(db);
-            w.startRun(runId, command, inputs, options, startedAt);
-            return w;
-        });
-        this.committer = new Thread(this::commitLoop, "highdim-catalogue-commits");
+        this.provenance = provenance;
+        this.retry = Objects.requireNonNull(retry, "retry");
+        this.writer = database.thenApply(CatalogueWriter::new);
+        this.committer = new Thread(() -> commitLoop(command, inputs, options, startedAt), "highdim-catalogue-commits");
         committer.setDaemon(true);
         committer.start();
     }
 
     @Override
     public void accept(ImageOutcome outcome) {
+        accepted.incrementAndGet(); // counted even when refused: it is one of the images not committed
         RuntimeException failed = failure;
         if (failed != null) {
-            throw new CatalogueException("the catalogue refused earlier results of run " + runId + "; stopping", failed);
+            throw refusedMillis >= 0 ? refused(failed)
+                    : new CatalogueException("the catalogue refused earlier results of run " + runId + "; stopping", failed);
         }
         queue.add(outcome);
     }
@@ -68,10 +100,18 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
         queue.add(End.OF_RUN);
         join();
         if (failure != null) {
-            abortRecording(failure);
-            throw failure;
+            RuntimeException failed = refusedMillis >= 0 ? refused(failure) : failure;
+            abortRecording(failed);
+            throw failed;
         }
-        writer().finishRun(runId, status);
+        try {
+            retrying("recording the end", () -> writer().finishRun(runId, status));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CatalogueException("interrupted while recording the end of run " + runId, e);
+        } catch (RuntimeException e) {
+            throw refusedMillis >= 0 ? refused(e) : e;
+        }
         LOG.info("catalogue: {} image(s) of run {} committed in {} transaction(s); the last done {} ms after the pass",
                 committed, runId, transactions, (System.nanoTime() - t0) / 1_000_000);
     }
@@ -80,21 +120,29 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
     public void abort(Throwable cause) {
         queue.add(End.OF_RUN);
         join();
-        if (failure != null && failure != cause) cause.addSuppressed(failure);
+        if (failure != null && failure != cause) cause.addSuppressed(refusedMillis >= 0 ? refused(failure) : failure);
         abortRecording(cause);
     }
 
     private void abortRecording(Throwable cause) {
         try {
-            writer().finishRun(runId, RunStatus.FAILED);
+            if (refusedMillis >= 0) {
+                writer().finishRun(runId, RunStatus.FAILED); // one try: the window is over already
+            } else {
+                retrying("recording the failure", () -> writer().finishRun(runId, RunStatus.FAILED));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cause.addSuppressed(e);
         } catch (RuntimeException recording) {
             if (recording != cause) cause.addSuppressed(recording);
         }
     }
 
-    private void commitLoop() {
+    private void commitLoop(String command, List<String> inputs, Object options, Instant startedAt) {
         try {
             CatalogueWriter w = writer();
+            retrying("recording the start", () -> w.startRun(runId, command, inputs, options, startedAt));
             List<ImageOutcome> batch = new ArrayList<>();
             while (true) {
                 Object next = queue.take();
@@ -107,7 +155,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
                     else batch.add((ImageOutcome) o);
                 }
                 if (!batch.isEmpty()) {
-                    w.replace(runId, batch);
+                    retrying("a commit", () -> w.replace(runId, batch, provenance));
                     committed += batch.size();
                     transactions++;
                     batch.clear();
@@ -120,6 +168,61 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
         } catch (RuntimeException e) {
             failure = e;
         }
+    }
+
+    /**
+     * Runs {@code op}; an error of an unreachable database is retried with backoff until the window, counted from
+     * this call's first failure, is over; then (setting {@link #refusedMillis}) or at once for any other error,
+     * the error is thrown.
+     */
+    private void retrying(String what, Runnable op) throws InterruptedException {
+        long firstFailure = 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                op.run();
+                if (attempt > 1) {
+                    LOG.warn("catalogue: {} of run {} went through at attempt {}, {} ms after it first failed", what,
+                            runId, attempt, (System.nanoTime() - firstFailure) / 1_000_000);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (!CommitRetry.isTransient(e)) throw e;
+                long now = System.nanoTime();
+                if (attempt == 1) firstFailure = now;
+                long left = retry.window().toNanos() - (now - firstFailure);
+                if (left <= 0) {
+                    refusedMillis = (now - firstFailure) / 1_000_000;
+                    throw e;
+                }
+                Duration wait = retry.backoff(attempt);
+                long waitMillis = Math.max(1, Math.min(wait.toMillis(), left / 1_000_000));
+                LOG.warn("catalogue: {} of run {} failed, {} image(s) waiting; attempt {}, next in {} ms: {}", what,
+                        runId, Math.max(0, accepted.get() - committed), attempt, waitMillis,
+                        CommitRetry.withoutCredentials(e.getMessage()));
+                Thread.sleep(waitMillis);
+            }
+        }
+    }
+
+    /** The clear message for a catalogue that refused commits for the whole window, with the counts as they are. */
+    private CatalogueException refused(Throwable cause) {
+        int done = committed;
+        int notDone = Math.max(0, accepted.get() - done);
+        CatalogueException e = new CatalogueException("the catalogue (" + where() + ") refused the commits of run "
+                + runId + " for " + Math.round(refusedMillis / 1000.0) + " s, the retry window (--commit-retry-seconds "
+                + retry.window().toSeconds() + "); " + done + " image(s) were committed and stay committed, " + notDone
+                + " were not; rerunning the same command completes the rest. Last error: "
+                + CommitRetry.withoutCredentials(cause.getMessage()));
+        e.initCause(cause);
+        return e;
+    }
+
+    /** The database's URL (without credentials) and, if embedded, its data directory. */
+    private String where() {
+        if (!database.isDone() || database.isCompletedExceptionally()) return "not started";
+        CatalogueDatabase db = database.join();
+        return CommitRetry.withoutCredentials(db.jdbcUrl())
+                + db.dataDirectory().map(d -> ", embedded, data in " + d).orElse("");
     }
 
     private void join() {

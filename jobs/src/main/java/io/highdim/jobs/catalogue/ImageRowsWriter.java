@@ -8,11 +8,13 @@ import io.highdim.model.ImageRef;
 import io.highdim.model.ImageResults;
 import io.highdim.model.Part;
 import io.highdim.model.PcaResult;
+import io.highdim.model.Provenance;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The rows of images of one run, on one connection, in the caller's transaction: {@link #add} queues what one
@@ -26,22 +28,26 @@ final class ImageRowsWriter implements AutoCloseable {
 
     private static final String UPSERT_IMAGE = "insert into images (image_id, uri, status, reason, dtype, size_z, "
             + "size_t, size_c, height, width, dimension_source, warnings, file_bytes, series, image_count, run_id, "
-            + "updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, now()) "
+            + "source, result_options, updated_at) "
+            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), "
+            + "now()) "
             + "on conflict (image_id) do update set uri = excluded.uri, status = excluded.status, "
             + "reason = excluded.reason, dtype = excluded.dtype, size_z = excluded.size_z, "
             + "size_t = excluded.size_t, size_c = excluded.size_c, height = excluded.height, "
             + "width = excluded.width, dimension_source = excluded.dimension_source, "
             + "warnings = excluded.warnings, file_bytes = excluded.file_bytes, series = excluded.series, "
-            + "image_count = excluded.image_count, run_id = excluded.run_id, updated_at = excluded.updated_at";
+            + "image_count = excluded.image_count, run_id = excluded.run_id, source = excluded.source, "
+            + "result_options = excluded.result_options, updated_at = excluded.updated_at";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TableWriter<ImageOutcome> images;
     private final ResultTables results;
 
-    ImageRowsWriter(Connection connection, String runId) {
+    /** {@code provenance}: where each image's rows come from (null, or a null answer: nothing recorded). */
+    ImageRowsWriter(Connection connection, String runId, Function<ImageOutcome, Provenance> provenance) {
         this.images = new TableWriter<>(connection, UPSERT_IMAGE, null,
-                (row, outcome) -> bindImage(row, runId, outcome));
+                (row, outcome) -> bindImage(row, runId, outcome, provenance == null ? null : provenance.apply(outcome)));
         this.results = new ResultTables(connection);
     }
 
@@ -121,7 +127,8 @@ final class ImageRowsWriter implements AutoCloseable {
         return components;
     }
 
-    private static void bindImage(StatementParameters row, String runId, ImageOutcome outcome) throws SQLException {
+    private static void bindImage(StatementParameters row, String runId, ImageOutcome outcome, Provenance provenance)
+            throws SQLException {
         ImageRef ref = outcome.image();
         Optional<ImageGeometry> geometry = outcome instanceof ImageOutcome.Processed processed
                 ? Optional.of(processed.geometry()) : ((ImageOutcome.Rejected) outcome).geometry();
@@ -136,14 +143,16 @@ final class ImageRowsWriter implements AutoCloseable {
                 .text(geometry.map(ImageGeometry::dimensionSource).orElse(null))
                 .text(json(outcome.warnings()))
                 .bigint(ref.fileBytes()).integer(ref.series()).integer(ref.imageCount())
-                .text(runId);
+                .text(runId)
+                .text(provenance == null || provenance.source() == null ? null : json(provenance.source().toMap()))
+                .text(provenance == null ? null : json(provenance.options()));
     }
 
-    private static String json(List<String> warnings) {
+    private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(warnings);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a list of strings always renders", e);
+            throw new IllegalStateException("strings, numbers, lists and maps always render", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.highdim.jobs.cli;
 
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.catalogue.CommitRetry;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -26,7 +27,17 @@ public class CatalogueOptions {
             description = "Port of the embedded database (default: any free).")
     int port;
 
+    @Option(names = "--commit-retry-seconds", defaultValue = "" + CommitRetry.DEFAULT_WINDOW_SECONDS,
+            converter = OptionConverters.Seconds.class, description = "How long commits are retried while the "
+            + "database is unreachable, before the run fails (default: ${DEFAULT-VALUE}; 0: fail at once).")
+    long commitRetrySeconds;
+
     boolean isExternal() { return jdbcUrl != null; }
+
+    /** How commits are retried while the database is unreachable (--commit-retry-seconds). */
+    public CommitRetry commitRetry() {
+        return CommitRetry.ofSeconds(commitRetrySeconds);
+    }
 
     /** {@link #open()} for a background thread. */
     CatalogueDatabase openUnchecked() {

@@ -24,6 +24,18 @@ final class OptionConverters {
         }
     }
 
+    /** Whole seconds, 0 or more (up to a day: a longer wait is a typo). */
+    static final class Seconds implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long seconds = whole(value);
+            if (seconds < 0 || seconds > 86_400) {
+                throw new TypeConversionException("'" + value + "' must be from 0 to 86400 seconds");
+            }
+            return seconds;
+        }
+    }
+
     static final class Port implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {

@@ -1,10 +1,16 @@
 package io.highdim.jobs.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.highdim.jobs.HighdimCli;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.catalogue.CatalogueWriter;
 import io.highdim.jobs.catalogue.CommitQueue;
+import io.highdim.jobs.catalogue.RunLedger;
+import io.highdim.jobs.catalogue.RunSummary;
+import io.highdim.jobs.incremental.Decision;
+import io.highdim.jobs.incremental.InputPlan;
 import io.highdim.jobs.spark.ImagePass;
+import io.highdim.jobs.spark.InputListing;
+import io.highdim.jobs.spark.SourceFingerprints;
 import io.highdim.jobs.spark.SparkSessions;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.SliceSpec;
@@ -14,25 +20,35 @@ import io.highdim.model.RunStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 
 /**
- * What every pipeline subcommand does: run the image pass its spec asks for, replace each image's rows in the
- * catalogue as soon as the image is complete (one transaction per commit, so an image's rows are always whole),
- * print one JSON line per image. A rejected file is data (a row, exit 0); any other failure is ours or the
- * environment's: the run is marked failed, exit 1; images committed before it keep their (correct, whole) rows.
+ * What every pipeline subcommand does: list the inputs and decide, against the catalogue, which files to read (new,
+ * changed, other options) and which to leave (unchanged, or claimed by another live run); run the image pass on the
+ * files to read; replace each image's rows in the catalogue as soon as the image is complete (one transaction per
+ * commit, so an image's rows are always whole); print one JSON line per image. Exit codes: see {@link HighdimCli}.
  */
 abstract class PipelineCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineCommand.class);
+
     @Mixin InputOptions input;
     @Mixin CatalogueOptions catalogue;
+    @Mixin IncrementalOptions incremental;
 
     /** The subcommand's name, as runs.command records it. */
     abstract String name();
@@ -57,37 +73,86 @@ abstract class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PassSpec spec = spec();
+        if (incremental.dryRun) return dryRun(spec);
         Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
         String runId = name() + "-" + startedAt.toString().replace(":", "") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         // a session that exists already (tests, notebooks) is used and left running
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        // Spark and the embedded database each take seconds to start: both start now, and the pass waits only for
-        // Spark; the database is needed when the results are written. An external database is checked first, so a
-        // wrong URL or password fails before any work.
+        // Spark and the embedded database each take seconds to start: both start now, side by side. An external
+        // database is checked first, so a wrong URL or password fails before any work.
         CompletableFuture<CatalogueDatabase> database = catalogue.isExternal()
                 ? CompletableFuture.completedFuture(catalogue.open()) : CompletableFuture.supplyAsync(catalogue::openUnchecked);
         CompletableFuture<SparkSession> starting = CompletableFuture.supplyAsync(
                 () -> SparkSessions.create("highdim " + name()));
-        // each image is committed as soon as it is complete, while the pass goes on
-        CommitQueue commits = new CommitQueue(database, runId, name(), spec.inputs(), spec, startedAt);
+        RunLedger ledger = null;
+        Map<String, Double> stages = new LinkedHashMap<>();
         List<ImageOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        InputPlan plan = null;
+        CommitQueue commits = null;
+        long pixelBytes = 0;
         try {
+            // the plan needs the database, not Spark: it is made while Spark starts, and a run with nothing to read
+            // (every file unchanged) never waits for Spark
+            long tPlan = System.nanoTime();
+            Configuration hadoop = SparkSessions.hadoopConfiguration();
+            InputListing.Listing listing = InputListing.list(spec.inputs(), hadoop);
+            stages.put("listing", seconds(tPlan));
+            long tFingerprints = System.nanoTime();
+            var fingerprints = SourceFingerprints.of(listing, hadoop);
+            stages.put("fingerprints", seconds(tFingerprints));
+            CatalogueDatabase db = started(database);
+            // the lease and the claims come before reading what the catalogue holds: a file another run commits
+            // meanwhile is then either still claimed (left to it) or committed (unchanged), never read twice
+            ledger = RunLedger.open(db, runId, name());
+            List<String> uris = listing.files().stream().map(InputListing.ListedFile::uri).toList();
+            Map<String, String> claimed = ledger.claim(uris);
+            plan = InputPlan.of(spec, listing, fingerprints, ledger.stored(uris), claimed, incremental.force);
+            stages.put("plan", seconds(tPlan));
+            logPlan(plan, stages);
+            InputPlan decided = plan;
+            commits = new CommitQueue(database, runId, name(), spec.inputs(), spec, startedAt,
+                    catalogue.commitRetry(), decided::provenance);
+            CommitQueue queue = commits;
+            long tPass = System.nanoTime();
+            Consumer<ImageOutcome> sink = outcome -> {
+                queue.accept(outcome);
+                outcomes.add(outcome);
+            };
             try {
-                JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(starting).sparkContext());
-                ImagePass.run(sc, spec, outcome -> {
-                    commits.accept(outcome);
-                    outcomes.add(outcome);
-                });
+                InputListing.Listing toRead = plan.toRead();
+                if (toRead.files().isEmpty()) {
+                    toRead.unreadable().forEach(sink);
+                } else {
+                    JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(starting).sparkContext());
+                    pixelBytes = ImagePass.run(sc, spec, toRead, sink);
+                }
             } catch (Exception | Error e) {
+                stages.put("pixels", seconds(tPass));
                 commits.abort(e);
                 throw e;
             }
+            stages.put("pixels", seconds(tPass));
+            long tCommit = System.nanoTime();
             commits.finish(RunStatus.SUCCEEDED);
-            List<ImageOutcome> report = new ArrayList<>(outcomes);
-            report.sort(ImagePass.REPORT_ORDER);
-            print(report);
+            stages.put("commit_tail", seconds(tCommit));
+            stages.put("total", seconds(t0));
+            RunSummary summary = summary(plan, outcomes, false, pixelBytes, stages);
+            recordSummary(db, runId, summary);
+            new RunReport(System.out).print(outcomes, plan.leftAlone());
+            LOG.info("run {}: {} ok, {} rejected, {} unchanged, {} skipped (another run's); {} MB of pixels read",
+                    runId, summary.ok(), summary.rejected(), summary.unchanged(), summary.skipped(),
+                    pixelBytes / 1_000_000);
+            return summary.rejected() > 0 ? HighdimCli.EXIT_REJECTED : HighdimCli.EXIT_OK;
+        } catch (Exception | Error e) {
+            if (plan != null && database.isDone() && !database.isCompletedExceptionally()) {
+                stages.put("total", seconds(t0));
+                recordSummary(database.join(), runId, summary(plan, outcomes, true, pixelBytes, stages));
+            }
+            throw e;
         } finally {
+            if (ledger != null) ledger.close();
             // both take a moment to stop: side by side
             CompletableFuture<Void> sparkStopped = ownSession
                     ? starting.handle((spark, error) -> spark).thenAcceptAsync(s -> { if (s != null) s.stop(); })
@@ -95,7 +160,63 @@ abstract class PipelineCommand implements Callable<Integer> {
             database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
             sparkStopped.join();
         }
-        return 0;
+    }
+
+    /** Lists and decides, prints one line per file, reads no pixel, starts no Spark, writes nothing. */
+    private int dryRun(PassSpec spec) throws Exception {
+        Configuration conf = SparkSessions.hadoopConfiguration();
+        InputListing.Listing listing = InputListing.list(spec.inputs(), conf);
+        var fingerprints = SourceFingerprints.of(listing, conf);
+        List<String> uris = listing.files().stream().map(InputListing.ListedFile::uri).toList();
+        try (CatalogueDatabase db = catalogue.open()) {
+            InputPlan plan = InputPlan.of(spec, listing, fingerprints, RunLedger.stored(db, uris),
+                    RunLedger.claims(db, uris), incremental.force);
+            new RunReport(System.out).printDryRun(plan);
+        }
+        return HighdimCli.EXIT_OK;
+    }
+
+    private static void logPlan(InputPlan plan, Map<String, Double> stages) {
+        LOG.info("inputs: {} files: {} new, {} changed, {} with other options, {} forced, {} unchanged, {} claimed "
+                        + "by other runs; {} not found (listed in {} s, fingerprinted in {} s, decided in {} s)",
+                plan.decisions().size(), plan.count(Decision.Why.NEW),
+                plan.count(Decision.Why.CHANGED), plan.count(Decision.Why.OPTIONS_CHANGED),
+                plan.count(Decision.Why.FORCED), plan.count(Decision.Why.UNCHANGED), plan.count(Decision.Why.CLAIMED),
+                plan.listing().unreadable().size(), stages.get("listing"), stages.get("fingerprints"),
+                stages.get("plan"));
+    }
+
+    private static RunSummary summary(InputPlan plan, List<ImageOutcome> outcomes, boolean failed, long pixelBytes,
+                                      Map<String, Double> stages) {
+        List<ImageOutcome> done;
+        synchronized (outcomes) {
+            done = new ArrayList<>(outcomes);
+        }
+        int ok = (int) done.stream().filter(o -> o instanceof ImageOutcome.Processed).count();
+        int unchanged = 0, skipped = 0;
+        for (Decision d : plan.leftAlone()) {
+            if (d.why() == Decision.Why.UNCHANGED) unchanged += d.imageIds().size();
+            else skipped++;
+        }
+        int unfinished = 0;
+        if (failed) { // files to read of which no image was reported
+            Set<String> reported = new HashSet<>();
+            for (ImageOutcome o : done) reported.add(o.image().uri());
+            unfinished = (int) plan.toRead().files().stream().filter(f -> !reported.contains(f.uri())).count();
+        }
+        return new RunSummary(ok, done.size() - ok, unchanged, skipped, unfinished, pixelBytes, stages);
+    }
+
+    private static void recordSummary(CatalogueDatabase db, String runId, RunSummary summary) {
+        try {
+            new CatalogueWriter(db).recordSummary(runId, summary);
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the counts of run {}: {}", runId, e.getMessage());
+        }
+    }
+
+    private static double seconds(long since) {
+        return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
     }
 
     private static <T> T started(CompletableFuture<T> starting) throws Exception {
@@ -104,18 +225,5 @@ abstract class PipelineCommand implements Callable<Integer> {
         } catch (CompletionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-    }
-
-    private static void print(List<ImageOutcome> outcomes) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        for (ImageOutcome o : outcomes) {
-            ObjectNode line = json.createObjectNode();
-            line.put("image_id", o.imageId());
-            line.put("uri", o.image().uri());
-            line.put("status", o.status().label());
-            line.put("reason", o instanceof ImageOutcome.Rejected r ? r.rejection().text() : null);
-            System.out.println(json.writeValueAsString(line));
-        }
-        System.out.flush();
     }
 }

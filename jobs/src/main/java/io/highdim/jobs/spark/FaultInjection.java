@@ -2,11 +2,16 @@ package io.highdim.jobs.spark;
 
 /**
  * Test-only: makes the pixel stage throw for one image, as a bug of ours would, so tests can check that a bug
- * fails the run (exit 1, run marked failed, no rows) instead of rejecting the user's file. Never set in
- * production; works where the executors share the test's JVM (local mode).
+ * fails the run (exit 1, run marked failed, no rows) instead of rejecting the user's file; or slows every image down.
+ * Never set in production; works where the executors share the test's (or the launcher's) JVM (local mode).
  */
 public final class FaultInjection {
     private static volatile String failPixelStageOf;
+    /**
+     * Milliseconds each image's pixel work is held back, from the system property {@code highdim.test.pixelDelayMs}
+     * of a launcher JVM a test starts (to kill it, or its database, while images are still being committed).
+     */
+    private static final long PIXEL_DELAY_MS = Long.getLong("highdim.test.pixelDelayMs", 0);
 
     private FaultInjection() {}
 
@@ -16,6 +21,13 @@ public final class FaultInjection {
     }
 
     static void check(String imageId) {
+        if (PIXEL_DELAY_MS > 0) {
+            try {
+                Thread.sleep(PIXEL_DELAY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (imageId.equals(failPixelStageOf)) {
             throw new IllegalStateException("fault injected by a test into the pixel stage of " + imageId);
         }

@@ -8,7 +8,6 @@ import io.highdim.model.ImageResults;
 import io.highdim.model.Part;
 import io.highdim.model.PcaResult;
 import io.highdim.stats.ChannelMoments;
-import io.highdim.tiff.ImageIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -19,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,15 +49,23 @@ public final class ImagePass {
      * is complete (on Spark's scheduler thread for images of the pixel pass), in no particular order.
      */
     public static void run(JavaSparkContext sc, PassSpec spec, Consumer<ImageOutcome> sink) {
+        run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()), sink);
+    }
+
+    /**
+     * As {@link #run(JavaSparkContext, PassSpec, Consumer)} on files listed already (an incremental run lists them
+     * first and leaves out those it need not read). Returns the pixel bytes the pass decoded (0: none read).
+     */
+    public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing,
+                           Consumer<ImageOutcome> sink) {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         if (!spec.readsPixels()) {
-            Ingest.Result ingest = Ingest.run(sc, hadoop, spec.inputs(), spec.readerOptions());
+            Ingest.Result ingest = Ingest.run(sc, hadoop, listing, spec.readerOptions());
             for (IndexedImage image : ingest.images()) sink.accept(assemble(image, null, spec));
             ingest.rejected().forEach(sink);
-            return;
+            return 0;
         }
         long t0 = System.nanoTime();
-        InputListing.Listing listing = InputListing.list(spec.inputs(), hadoop.get());
         listing.unreadable().forEach(sink);
         // a file larger than a task is indexed first and split; smaller ones are whole units of work
         Set<String> collide = InputListing.mayCollide(listing.files());
@@ -73,25 +79,23 @@ public final class ImagePass {
             LOG.info("index: {} large files, {} images, {} rejected in {} s", large.size(), indexed.images().size(),
                     indexed.rejected().size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
         }
-        pixels(sc, hadoop, spec, indexed.images(), small, sink);
+        return pixels(sc, hadoop, spec, indexed.images(), small, sink);
     }
 
     /** The pass over the pixels of the indexed large images and the small files. */
-    private static void pixels(JavaSparkContext sc, HadoopSettings hadoop, PassSpec spec, List<IndexedImage> large,
+    private static long pixels(JavaSparkContext sc, HadoopSettings hadoop, PassSpec spec, List<IndexedImage> large,
                                List<InputListing.ListedFile> small, Consumer<ImageOutcome> sink) {
-        if (large.isEmpty() && small.isEmpty()) return;
+        if (large.isEmpty() && small.isEmpty()) return 0;
         long t0 = System.nanoTime();
-        Map<String, ImageIndex> indexes = indexes(large);
         Map<String, IndexedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
         List<PassUnit> units = new ArrayList<>();
         PlanePass pass = planePass(hadoop, spec);
         for (IndexedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
-            List<PlaneTask> tasks = TaskPlanner.split(i.imageId(), i.index(), spec.partitionBytes(),
-                    pass.planesRead());
-            tasksPerImage.put(i.imageId(), tasks.size());
-            for (PlaneTask t : tasks) units.add(new PassUnit.Stacks(t));
+            List<PassUnit.Stacks> stacks = TaskPlanner.stackUnits(i, spec.partitionBytes(), pass.planesRead());
+            tasksPerImage.put(i.imageId(), stacks.size());
+            units.addAll(stacks);
         }
         long total = units.stream().mapToLong(PassUnit::bytes).sum()
                 + small.stream().mapToLong(InputListing.ListedFile::bytes).sum();
@@ -99,12 +103,9 @@ public final class ImagePass {
         long packBytes = Math.max(1, Math.min(spec.partitionBytes(), total / (4L * sc.defaultParallelism())));
         units.addAll(TaskPlanner.packFiles(small, packBytes));
 
-        Broadcast<Map<String, ImageIndex>> shared = indexes.isEmpty() ? null : sc.broadcast(indexes);
-        PassWorker worker = new PassWorker(spec, hadoop, pass, shared);
+        PassWorker worker = new PassWorker(spec, hadoop, pass);
         PassResults results = new PassResults(spec, largeById, tasksPerImage, sink);
-        SparkJobs.runEach(TaskPlanner.place(sc, units, indexes, hadoop.get()), worker::run, UnitResult.class,
-                results);
-        if (shared != null) shared.destroy();
+        SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, UnitResult.class, results);
         if (!results.incomplete().isEmpty()) {
             throw new IllegalStateException("the pixel pass ended without all tasks of " + results.incomplete());
         }
@@ -114,18 +115,13 @@ public final class ImagePass {
                 units.size(), bytes / 1_000_000, String.format("%.2f", seconds),
                 String.format("%.1f", bytes / 1e6 / seconds),
                 results.slicesWritten() > 0 ? ", " + results.slicesWritten() + " slice PNGs written" : "");
+        return bytes;
     }
 
     static PlanePass planePass(HadoopSettings hadoop, PassSpec spec) {
         SliceRenderer slices = spec.computes(Part.SLICES)
                 ? new SliceRenderer(spec.slices(), new HadoopSliceSink(spec.slices().output(), hadoop)) : null;
         return new PlanePass(hadoop, spec.needsMoments(), spec.computes(Part.PLANE_STATS), slices);
-    }
-
-    static Map<String, ImageIndex> indexes(List<IndexedImage> images) {
-        Map<String, ImageIndex> out = new HashMap<>();
-        for (IndexedImage i : images) out.put(i.imageId(), i.index());
-        return out;
     }
 
     /** The image's outcome from what the pass found; {@code aggregate} is null when no pixels were read. */

@@ -41,8 +41,13 @@ public final class Ingest {
     private Ingest() {}
 
     public static Result run(JavaSparkContext sc, HadoopSettings hadoop, List<String> inputs, ReaderOptions options) {
+        return run(sc, hadoop, InputListing.list(inputs, hadoop.get()), options);
+    }
+
+    /** As {@link #run(JavaSparkContext, HadoopSettings, List, ReaderOptions)} on files listed already. */
+    public static Result run(JavaSparkContext sc, HadoopSettings hadoop, InputListing.Listing listing,
+                             ReaderOptions options) {
         long t0 = System.nanoTime();
-        InputListing.Listing listing = InputListing.list(inputs, hadoop.get());
         Result indexed = index(sc, hadoop, listing.files(), options);
         List<ImageOutcome.Rejected> rejected = new ArrayList<>(listing.unreadable());
         rejected.addAll(indexed.rejected());

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,10 +43,22 @@ public final class InputListing {
         }
     }
 
-    /** The files found, and the inputs that named nothing readable. */
-    public record Listing(List<ListedFile> files, List<ImageOutcome.Rejected> unreadable) {}
+    /** What the filesystem says of a listed file, for its fingerprint. {@code etag}: null where there is none. */
+    public record FileStat(long bytes, long modified, String etag) implements Serializable {}
 
-    private record Found(String uri, long bytes, Rejection problem) {}
+    /**
+     * The files found (with what the filesystem said of each, by uri), and the inputs that named nothing readable.
+     */
+    public record Listing(List<ListedFile> files, Map<String, FileStat> stats, List<ImageOutcome.Rejected> unreadable) {
+        /** The same listing with only the files {@code keep} accepts (the unreadable inputs stay). */
+        public Listing only(java.util.function.Predicate<ListedFile> keep) {
+            return new Listing(files.stream().filter(keep).toList(), stats, unreadable);
+        }
+    }
+
+    private record Found(String uri, FileStat stat, Rejection problem) {
+        long bytes() { return stat == null ? 0 : stat.bytes(); }
+    }
 
     private InputListing() {}
 
@@ -56,17 +69,19 @@ public final class InputListing {
         }
         Map<String, String> ids = uniqueIds(new ArrayList<>(found.keySet()));
         List<ListedFile> files = new ArrayList<>();
+        Map<String, FileStat> stats = new HashMap<>();
         List<ImageOutcome.Rejected> unreadable = new ArrayList<>();
         for (Found f : found.values()) {
             String id = ids.get(f.uri());
             if (f.problem() == null) {
                 files.add(new ListedFile(f.uri(), f.bytes(), id));
+                stats.put(f.uri(), f.stat());
             } else {
                 unreadable.add(new ImageOutcome.Rejected(new ImageRef(id, f.uri(), 0, 0, 0), Optional.empty(),
                         List.of(), f.problem()));
             }
         }
-        return new Listing(files, unreadable);
+        return new Listing(files, stats, unreadable);
     }
 
     private static List<Found> expand(String input, Configuration conf) {
@@ -76,7 +91,7 @@ public final class InputListing {
             FileSystem fs = path.getFileSystem(conf);
             FileStatus[] matches = fs.globStatus(path);
             if (matches == null || matches.length == 0) {
-                return List.of(new Found(fs.makeQualified(path).toString(), 0,
+                return List.of(new Found(fs.makeQualified(path).toString(), null,
                         new Rejection(RejectReason.NOT_FOUND, "not found: no file matches " + input)));
             }
             for (FileStatus s : matches) {
@@ -85,17 +100,23 @@ public final class InputListing {
                     java.util.Arrays.sort(listed); // by path: the same order on every filesystem and run
                     for (FileStatus f : listed) {
                         if (f.isFile() && isTiffName(f.getPath().getName())) {
-                            out.add(new Found(f.getPath().toString(), f.getLen(), null));
+                            out.add(new Found(f.getPath().toString(), stat(f), null));
                         }
                     }
                 } else {
-                    out.add(new Found(s.getPath().toString(), s.getLen(), null));
+                    out.add(new Found(s.getPath().toString(), stat(s), null));
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            out.add(new Found(input, 0, new Rejection(RejectReason.CANNOT_LIST, "cannot list " + input + ": " + e)));
+            out.add(new Found(input, null, new Rejection(RejectReason.CANNOT_LIST, "cannot list " + input + ": " + e)));
         }
         return out;
+    }
+
+    private static FileStat stat(FileStatus s) {
+        // object stores (s3a, abfs, gs) give an ETag: a rewrite with the same length and time still differs
+        String etag = s instanceof EtagSource e ? e.getEtag() : null;
+        return new FileStat(s.getLen(), s.getModificationTime(), etag);
     }
 
     /**

@@ -11,26 +11,22 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.broadcast.Broadcast;
 
 /** The executors' side of the pixel pass: runs one {@link PassUnit}. */
 final class PassWorker implements Serializable {
     private final PassSpec spec;
     private final HadoopSettings hadoop;
     private final PlanePass pass;
-    private final Broadcast<Map<String, ImageIndex>> largeImages; // null when there are none
 
-    PassWorker(PassSpec spec, HadoopSettings hadoop, PlanePass pass, Broadcast<Map<String, ImageIndex>> largeImages) {
+    PassWorker(PassSpec spec, HadoopSettings hadoop, PlanePass pass) {
         this.spec = spec;
         this.hadoop = hadoop;
         this.pass = pass;
-        this.largeImages = largeImages;
     }
 
     UnitResult run(PassUnit unit) {
         if (unit instanceof PassUnit.Stacks s) {
-            ImageAggregate partial = pass.run(s.task(), largeImages.value().get(s.task().imageId()));
+            ImageAggregate partial = pass.run(s.task(), s.index());
             return new UnitResult(List.of(), s.task(), partial, partial.bytesDecoded());
         }
         List<ImageOutcome> finished = new ArrayList<>();

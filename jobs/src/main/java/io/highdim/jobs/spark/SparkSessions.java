@@ -1,7 +1,9 @@
 package io.highdim.jobs.spark;
 
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -40,6 +42,14 @@ public final class SparkSessions {
     /** The session tests share (Spark allows one SparkContext per JVM). */
     public static SparkSession forTests() {
         return SparkSession.builder().config(conf("highdim-tests", TEST)).getOrCreate();
+    }
+
+    /**
+     * The Hadoop settings a session would have (spark.hadoop.* of the submitter included), without starting one: for
+     * work that only lists and reads headers (a dry run).
+     */
+    public static Configuration hadoopConfiguration() {
+        return SparkHadoopUtil.get().newConfiguration(conf("highdim", Map.of()));
     }
 
     static SparkConf conf(String appName, Map<String, String> profile) {

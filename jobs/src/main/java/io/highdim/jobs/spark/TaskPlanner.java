@@ -69,6 +69,18 @@ public final class TaskPlanner {
         return tasks;
     }
 
+    /**
+     * A large image's units of work: its tasks as {@link #split(String, ImageIndex, long, PlanesRead)} cuts them,
+     * each shipped with this image's index and no other.
+     */
+    static List<PassUnit.Stacks> stackUnits(IndexedImage image, long targetBytes, PlanesRead read) {
+        List<PassUnit.Stacks> units = new ArrayList<>();
+        for (PlaneTask t : split(image.imageId(), image.index(), targetBytes, read)) {
+            units.add(new PassUnit.Stacks(t, image.index()));
+        }
+        return units;
+    }
+
     /** The stacks a task reads, in order. */
     public static List<Stack> stacks(PlaneTask task, ImageIndex image) {
         List<Stack> out = new ArrayList<>(task.endStack() - task.firstStack());
@@ -113,14 +125,13 @@ public final class TaskPlanner {
     }
 
     /** The units as an RDD, one partition each, placed near their bytes. */
-    static JavaRDD<PassUnit> place(JavaSparkContext sc, List<PassUnit> units, Map<String, ImageIndex> largeImages,
-                                   Configuration conf) {
+    static JavaRDD<PassUnit> place(JavaSparkContext sc, List<PassUnit> units, Configuration conf) {
         List<Tuple2<PassUnit, scala.collection.Seq<String>>> placed = new ArrayList<>();
         Map<String, BlockLocation[]> blocks = new HashMap<>();
         for (PassUnit unit : units) {
             Set<String> hosts = new LinkedHashSet<>();
             if (unit instanceof PassUnit.Stacks s) {
-                ImageIndex image = largeImages.get(s.task().imageId());
+                ImageIndex image = s.index();
                 BlockLocation[] fileBlocks = blocks.computeIfAbsent(image.uri(), uri -> blockLocations(uri, conf));
                 hosts.addAll(hosts(fileBlocks, range(image, s.task())));
             } else {

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Images committed while the pass runs (a real embedded PostgreSQL of the test's own): every queued image is
- * committed whole before the run is finished; when the database goes away, the next image queued is refused (so the
- * pass stops), finishing fails with the database's error, and the images committed before keep all their rows.
+ * committed whole before the run is finished; when the database goes away (and commits are not retried), the next
+ * image queued is refused (so the pass stops), finishing fails with the database's error, and the images committed
+ * before keep all their rows.
  */
 class CommitQueueTest {
     @TempDir
@@ -47,8 +48,9 @@ class CommitQueueTest {
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir.resolve("b"), 0)) {
             db.migrate();
             port = db.port();
+            // no retry window: this test is about the failure itself (CommitRetryTest waits out a window)
             commits = new CommitQueue(CompletableFuture.completedFuture(db), "run-b", "run", List.of("/in"),
-                    Map.of(), Instant.now());
+                    Map.of(), Instant.now(), CommitRetry.NONE);
             commits.accept(fullResults("kept", 2, 1, 3, 1));
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!"1".equals(scalar(db, "select count(*) from images where image_id = 'kept'"))) {

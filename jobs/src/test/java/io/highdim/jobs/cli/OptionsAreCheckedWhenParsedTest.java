@@ -41,7 +41,9 @@ class OptionsAreCheckedWhenParsedTest {
             "pca    | --components   | 0     | --components",
             "ingest | --axes         | QYX   | --axes",
             "ingest | --max-plane-mb | -5    | --max-plane-mb",
-            "run    | --db-port      | 70000 | --db-port"})
+            "run    | --db-port      | 70000 | --db-port",
+            "run    | --commit-retry-seconds | -1 | --commit-retry-seconds",
+            "stats  | --commit-retry-seconds | 2m | --commit-retry-seconds"})
     void malformedOptionIsAUsageErrorOfOneLine(String command, String option, String value, String named) {
         PrintStream out = System.out, err = System.err;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();

@@ -26,7 +26,7 @@ class OurBugFailsTheRunTest {
         Path samples = Paths.get("..", "sample-data").toAbsolutePath().normalize();
         // no slices: after the job aborts, a task of another image may still be finishing its PNGs, which would race
         // with the deletion of a temporary output folder
-        List<String> args = new ArrayList<>(List.of("run", "--no-slices"));
+        List<String> args = new ArrayList<>(List.of("run", "--no-slices", "--force"));
         args.addAll(Cli.catalogueArgs());
         args.add(samples.toString());
         FaultInjection.failPixelStageOf("embryo_tzcyx_u8_imagej");

@@ -64,8 +64,11 @@ class RunCommandTest {
 
     @Test
     void brokenFilesAreRejectedWithReasonsAndARepeatedRunLeavesOneSetOfRows() throws Exception {
-        Cli.Result first = Cli.run(args.toArray(new String[0]));
-        assertEquals(0, first.exitCode(), first.stdout());
+        // --force: the other test may have run over these files first
+        List<String> forced = new ArrayList<>(args);
+        forced.add(1, "--force");
+        Cli.Result first = Cli.run(forced.toArray(new String[0]));
+        assertEquals(3, first.exitCode(), "inputs rejected: exit 3\n" + first.stdout());
         Map<String, JsonNode> lines = byImage(first);
         for (String id : List.of("cells_ztcyx_u16", "embryo_tzcyx_u8_imagej", "timelapse_tcyx_f32_ome",
                 "tissue_ztcyx_u16_zlib_bigtiff")) {
@@ -86,15 +89,23 @@ class RunCommandTest {
         assertEquals(0L, rowsAfterFirst.getOrDefault("channel_stats:corrupt_strips", 0L), "no partial rows");
         assertEquals(0L, rowsAfterFirst.getOrDefault("channel_histograms:corrupt_strips", 0L), "no partial rows");
 
-        Cli.Result second = Cli.run(args.toArray(new String[0]));
-        assertEquals(0, second.exitCode(), second.stdout());
+        Cli.Result second = Cli.run(forced.toArray(new String[0]));
+        assertEquals(3, second.exitCode(), second.stdout());
         assertEquals(rowsAfterFirst, rowCounts(), "a second run replaces, never duplicates");
+
+        // unchanged files, good or bad, are not read again; a path that names nothing is reported every time
+        Map<String, JsonNode> third = byImage(Cli.run(args.toArray(new String[0])));
+        for (String id : List.of("cells_ztcyx_u16", "broken_not_a_tiff", "corrupt_strips")) {
+            assertEquals("unchanged", third.get(id).get("status").asText(), id);
+        }
+        assertRejected(third, "no_such_file", "not found");
+        assertEquals(rowsAfterFirst, rowCounts());
     }
 
     @Test
     void slicesArePngsOfThePlanesAndShowPrintsTheServiceJson() throws Exception {
         Cli.Result run = Cli.run(args.toArray(new String[0]));
-        assertEquals(0, run.exitCode(), run.stdout());
+        assertEquals(3, run.exitCode(), "no_such_file is rejected: exit 3\n" + run.stdout());
         Path slices = work.resolve("out").resolve("embryo_tzcyx_u8_imagej").resolve("slices");
         try (Stream<Path> pngs = Files.list(slices)) {
             assertEquals(5 * 2 * 2, pngs.filter(p -> p.toString().endsWith(".png")).count());

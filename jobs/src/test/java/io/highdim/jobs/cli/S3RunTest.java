@@ -63,7 +63,7 @@ class S3RunTest {
 
     @Test
     void runReadsFromAndWritesToS3AndCataloguesInPostgres() throws Exception {
-        List<String> args = new ArrayList<>(List.of("run", "--output", "s3a://" + BUCKET + "/results", "--z", "0-1",
+        List<String> args = new ArrayList<>(List.of("run", "--force", "--output", "s3a://" + BUCKET + "/results", "--z", "0-1",
                 "--raw16"));
         args.addAll(Cli.catalogueArgs());
         args.add("s3a://" + BUCKET + "/in/*.tif");

@@ -19,7 +19,7 @@ class SliceSelectionTest {
     @Test
     void onlyTheSelectedPlanesBecomePngs() throws Exception {
         Path cells = Paths.get("..", "sample-data", "cells_ztcyx_u16.tif").toAbsolutePath().normalize();
-        List<String> args = new ArrayList<>(List.of("slices", "--z", "1,5-6", "--c", "2", "--raw16", "--output",
+        List<String> args = new ArrayList<>(List.of("slices", "--force", "--z", "1,5-6", "--c", "2", "--raw16", "--output",
                 out.toUri().toString()));
         args.addAll(Cli.catalogueArgs());
         args.add(cells.toString());

@@ -31,7 +31,7 @@ class WarningsReachTheCatalogueTest {
     void everyImageHasExactlyItsOwnWarningsInTheCatalogue() throws Exception {
         Oracle.python("write_dimension_cases.py", dir.toString());
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
-        List<String> args = new ArrayList<>(List.of("ingest"));
+        List<String> args = new ArrayList<>(List.of("ingest", "--force"));
         args.addAll(Cli.catalogueArgs());
         List<JsonNode> cases = new ArrayList<>();
         for (JsonNode entry : manifest) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.FileStatus;
@@ -72,10 +71,10 @@ class PlaneTasksPreferBlockHostsTest {
         for (PlaneTask t : tasks.subList(0, tasks.size() - 1)) {
             assertTrue(t.storedBytes() >= 256 * 1024 && t.storedBytes() < 256 * 1024 + 3 * image.planeBytes(), t.toString());
         }
-        List<PassUnit> units = new java.util.ArrayList<>(tasks.stream().map(PassUnit.Stacks::new).toList());
+        List<PassUnit> units = new java.util.ArrayList<>(tasks.stream().map(t -> new PassUnit.Stacks(t, image)).toList());
         // a whole small file as a unit of its own: the hosts of all its blocks
         units.add(new PassUnit.WholeFiles(List.of(new InputListing.ListedFile(uri, 2 << 20, "cells")), 2 << 20));
-        JavaRDD<PassUnit> rdd = TaskPlanner.place(sc, units, Map.of("cells", image), conf);
+        JavaRDD<PassUnit> rdd = TaskPlanner.place(sc, units, conf);
         assertEquals(units.size(), rdd.getNumPartitions());
         Partition[] parts = rdd.rdd().partitions();
         List<String> first = scala.collection.JavaConverters.seqAsJavaList(rdd.rdd().preferredLocations(parts[0]));

@@ -1,0 +1,55 @@
+package io.highdim.jobs.incremental;
+
+import io.highdim.jobs.catalogue.RunLedger;
+import io.highdim.jobs.spark.InputListing;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.spec.ResultOptions;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.Provenance;
+import io.highdim.model.SourceFingerprint;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The inputs of a run, each with what the run does with it: the listing, the files' fingerprints now, and one
+ * {@link Decision} per file. Only the files to read go on to the pixel pass.
+ */
+public record InputPlan(InputListing.Listing listing, Map<String, SourceFingerprint> fingerprints,
+                        Map<String, Object> options, Map<String, Decision> decisions) {
+
+    /** Decides for every listed file (see {@link Decisions}). */
+    public static InputPlan of(PassSpec spec, InputListing.Listing listing,
+                               Map<String, SourceFingerprint> fingerprints,
+                               Map<String, List<RunLedger.StoredImage>> stored, Map<String, String> claimed,
+                               boolean force) {
+        Map<String, Object> options = ResultOptions.of(spec);
+        return new InputPlan(listing, fingerprints, options,
+                Decisions.decide(listing.files(), fingerprints, stored, claimed, options, force));
+    }
+
+    /** The listing the pass reads: files to read, and the inputs that named nothing readable. */
+    public InputListing.Listing toRead() {
+        return listing.only(f -> decisions.get(f.uri()).reads());
+    }
+
+    /** Files the run leaves as they are (unchanged, or another run's), in listing order. */
+    public List<Decision> leftAlone() {
+        return decisions.values().stream().filter(d -> !d.reads()).toList();
+    }
+
+    public long count(Decision.Why why) {
+        return decisions.values().stream().filter(d -> d.why() == why).count();
+    }
+
+    /**
+     * Where an outcome's rows come from, as stored with them. A rejection that may not hold next time (the file could
+     * not be read, listed, or its id was taken) gets no fingerprint, so the next run tries again.
+     */
+    public Provenance provenance(ImageOutcome outcome) {
+        boolean retry = outcome instanceof ImageOutcome.Rejected r && switch (r.rejection().reason()) {
+            case IO_ERROR, NOT_FOUND, CANNOT_LIST, DUPLICATE_ID -> true;
+            default -> false;
+        };
+        return new Provenance(retry ? null : fingerprints.get(outcome.image().uri()), options);
+    }
+}

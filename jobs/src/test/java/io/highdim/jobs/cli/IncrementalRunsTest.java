@@ -1,0 +1,147 @@
+package io.highdim.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.Cli;
+import io.highdim.jobs.testkit.SharedCatalogue;
+import io.highdim.testkit.Oracle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Incremental runs against a real catalogue: a rerun over unchanged files reads no pixel and reports every image
+ * "unchanged"; a file rewritten in place (even with the same length and modification time) is recomputed alone; an
+ * option that shapes the results recomputes the images; --force recomputes all; --dry-run says what a run would do
+ * and why, and does nothing.
+ */
+class IncrementalRunsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyWhatChangedIsRead() throws Exception {
+        Oracle.python("small_tiffs.py", dir.toString(), "6", "--shape", "2,1,3,16,16");
+        String input = dir.toString();
+
+        Cli.Result first = run(input);
+        assertEquals(0, first.exitCode(), first.stderr());
+        assertEquals(Map.of("ok", 6), statuses(first));
+        Run firstRun = latestRun(input);
+        assertEquals(6, firstRun.ok());
+        assertTrue(firstRun.bytesRead() >= 6L * 2 * 3 * 16 * 16 * 2, "the first run read every pixel");
+
+        Cli.Result again = run(input);
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertEquals(Map.of("unchanged", 6), statuses(again));
+        Run rerun = latestRun(input);
+        assertEquals(new Run(0, 0, 6, 0, 0), rerun, "no pixel byte read, every image unchanged");
+
+        // rewritten in place: same length, same modification time, other pixels: the header hash tells
+        Path rewritten = dir.resolve("s0002.tif");
+        FileTime time = Files.getLastModifiedTime(rewritten);
+        long size = Files.size(rewritten);
+        double before = channelMean("s0002");
+        Oracle.python("small_tiffs.py", dir.toString(), "1", "--shape", "2,1,3,16,16", "--seed", "7", "--first", "2");
+        Files.setLastModifiedTime(rewritten, time);
+        assertEquals(size, Files.size(rewritten));
+
+        Cli.Result dry = Cli.run(args(input, "--dry-run"));
+        assertEquals(0, dry.exitCode(), dry.stderr());
+        Map<String, String> why = new TreeMap<>();
+        for (String line : dry.lines()) {
+            JsonNode j = JSON.readTree(line);
+            why.put(j.get("image_id").asText(), j.get("action").asText() + " " + j.get("why").asText()
+                    + (j.get("detail").isNull() ? "" : " (" + j.get("detail").asText() + ")"));
+        }
+        assertEquals("read changed (head)", why.get("s0002"));
+        assertEquals("skip unchanged", why.get("s0000"));
+        assertEquals(6, why.size());
+        assertEquals(rerun, latestRun(input), "a dry run records no run");
+
+        Cli.Result third = run(input);
+        assertEquals(Map.of("ok", 1, "unchanged", 5), statuses(third));
+        assertTrue(third.stdout().contains("\"image_id\":\"s0002\",\"uri\":\"" + rewritten.toUri().toString()
+                .replace("file:///", "file:/") + "\",\"status\":\"ok\""), third.stdout());
+        assertNotEquals(before, channelMean("s0002"), "the rewritten file's rows were replaced");
+        assertEquals(2L * 3 * 16 * 16 * 2, latestRun(input).bytesRead(), "only the rewritten file was read");
+
+        // grown (appended bytes): changed
+        Files.write(dir.resolve("s0004.tif"), new byte[16], java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(Map.of("ok", 1, "unchanged", 5), statuses(run(input)));
+
+        // an option that shapes the results: every image again, with what the option asks
+        Cli.Result three = Cli.run(args(input, "--components", "3"));
+        assertEquals(Map.of("ok", 6), statuses(three));
+        assertEquals(3, count("select count(*) from pca_components where image_id = 's0000'"));
+        assertEquals(Map.of("unchanged", 6), statuses(Cli.run(args(input, "--components", "3"))));
+
+        assertEquals(Map.of("ok", 6), statuses(Cli.run(args(input, "--components", "3", "--force"))));
+    }
+
+    private static Cli.Result run(String input) {
+        return Cli.run(args(input));
+    }
+
+    private static String[] args(String input, String... more) {
+        List<String> a = new ArrayList<>(List.of("run", "--no-slices"));
+        a.addAll(Cli.catalogueArgs());
+        a.addAll(List.of(more));
+        a.add(input);
+        return a.toArray(new String[0]);
+    }
+
+    static Map<String, Integer> statuses(Cli.Result r) throws Exception {
+        Map<String, Integer> n = new TreeMap<>();
+        for (String line : r.lines()) n.merge(JSON.readTree(line).get("status").asText(), 1, Integer::sum);
+        return n;
+    }
+
+    record Run(int ok, int rejected, int unchanged, int skipped, long bytesRead) {}
+
+    private static Run latestRun(String input) throws Exception {
+        try (Connection c = SharedCatalogue.database().connect();
+             PreparedStatement s = c.prepareStatement("select ok_count, rejected_count, unchanged_count, "
+                     + "skipped_count, bytes_read from runs where inputs ->> 0 = ? order by started_at desc limit 1")) {
+            s.setString(1, input);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), "a run over " + input);
+                return new Run(r.getInt(1), r.getInt(2), r.getInt(3), r.getInt(4), r.getLong(5));
+            }
+        }
+    }
+
+    private static double channelMean(String imageId) throws Exception {
+        try (Connection c = SharedCatalogue.database().connect();
+             PreparedStatement s = c.prepareStatement("select mean from channel_stats where image_id = ? and channel = 0")) {
+            s.setString(1, imageId);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next());
+                return r.getDouble(1);
+            }
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = SharedCatalogue.database().connect();
+             ResultSet r = c.createStatement().executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+}
