@@ -471,6 +471,11 @@ def report_files(a):
     ratio = _ratio(n.wall, h.wall)
     print(f'highdim/numpy_many: wall time x{_fmt(_ratio(h.wall, n.wall))}, peak RSS x{_fmt(_ratio(h.rss_mb, n.rss_mb))}')
     print(f'numpy_many/highdim wall = {_fmt(ratio)} (target ≥ 0.7)')
+    if os.path.exists(os.path.join(W, 'highdim-rerun.wall')):
+        r = Run(W, 'highdim-rerun', 'highdim rerun')
+        print(f'highdim rerun of the same command over the unchanged files (all "unchanged", no pixel read): '
+              f'{_fmt(r.wall)} s wall, peak RSS {_fmt(r.rss_mb, 0)} MB = {_fmt(100 * _ratio(r.wall, h.wall), 1)} % '
+              f'of its first run (target < 15 %)')
     print()
     print('notes:')
     _notes_one_run(h, n, f'  pixel-pass s: highdim = its "pixels:" log line (one Spark job over {h.pix_tasks} tasks '

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# scripts/bench --files N: highdim `run --no-slices DIR` vs numpy_many.py DIR on N small files.
+# scripts/bench --files N: highdim `run --no-slices DIR` vs numpy_many.py DIR on N small files; then highdim's rerun
+# of the same command over the unchanged files, against its first run.
 # Sourced by scripts/bench (after bench_common.sh); defines mode_files.
 
 FILES_SHAPE=4,2,3,128,128   # Z,T,C,Y,X, uint16: 786,432 bytes of pixels a file
@@ -42,7 +43,15 @@ mode_files() {
     i=$((i + 1))
   done
 
-  # ---- 5. report
+  # ---- 5. the same command again on the catalogue it wrote: every image unchanged, no pixel read (issue 8's rerun)
+  wait_quiet
+  say "running highdim again over the unchanged files: scripts/highdim run --no-slices ... --state-dir $state"
+  run_measured highdim-rerun "$state/postgres" "$HIGHDIM" run --no-slices --components "$COMPONENTS" "$dir" \
+    --state-dir "$state" || fail_run highdim-rerun "the rerun of highdim failed"
+  n=$(grep -c '"status":"unchanged"' "$W/highdim-rerun.out" || true)
+  [[ $n == "$NFILES" ]] || fail_run highdim-rerun "the rerun reported $n unchanged images, not $NFILES"
+
+  # ---- 6. report
   write_context files "$NFILES" shape "$FILES_SHAPE"
   "$PY" "$HERE/bench_report.py" report-files --dir "$dir" --workdir "$W" --check-ids "${check_ids[@]}" \
     --cached-before-highdim "$cached_h" --cached-before-numpy "$cached_n" || report_rc=$?

@@ -1,7 +1,7 @@
 -- Incremental, resumable and concurrent runs (issue 8).
 --
 -- images.source: what the image's file was when its rows were computed: {"bytes", "modified" (ms since the epoch),
---   "etag" (object stores that have one, else null), "head_sha256" (SHA-256 of the first 64 KiB)}. Null for images
+--   "etag" (object stores that have one, else null), "head_xxh64" (xxHash64 of the first 64 KiB)}. Null for images
 --   whose rows must never be reused (a file that could not be listed or read: the next run tries again).
 -- images.result_options: the options that shaped its rows (parts computed, axes, largest plane, PCA components,
 --   slice selection and window...). A run skips an image ("unchanged") only when both equal what it would use now.

@@ -12,16 +12,18 @@ import java.util.Objects;
  * ETag where there is one, and a hash of its first bytes (the TIFF header and, for most writers, the first IFDs).
  * Equal fingerprints mean "the same file" for incremental runs: a rewritten or grown file differs in one of them.
  *
- * @param modified   milliseconds since the epoch, as the filesystem reports it
- * @param etag       null where the filesystem has none (local files, HDFS)
- * @param headSha256 hex SHA-256 of the first {@link #HEAD_BYTES} bytes (the whole file if shorter)
+ * @param modified milliseconds since the epoch, as the filesystem reports it
+ * @param etag     null where the filesystem has none (local files, HDFS)
+ * @param headHash xxHash64 (hex) of the first {@link #HEAD_BYTES} bytes (the whole file if shorter): a checksum
+ *                 against accidental rewrites, not a cryptographic hash (SHA-256 of 64 KiB took 0.3-0.5 s of a
+ *                 1000-file rerun's 3.5 s)
  */
-public record SourceFingerprint(long bytes, long modified, String etag, String headSha256) implements Serializable {
+public record SourceFingerprint(long bytes, long modified, String etag, String headHash) implements Serializable {
     /** How much of the start of a file is hashed. */
     public static final int HEAD_BYTES = 64 * 1024;
 
     public SourceFingerprint {
-        Objects.requireNonNull(headSha256, "headSha256");
+        Objects.requireNonNull(headHash, "headHash");
     }
 
     /** As stored in {@code images.source} (jsonb). */
@@ -30,14 +32,14 @@ public record SourceFingerprint(long bytes, long modified, String etag, String h
         m.put("bytes", bytes);
         m.put("modified", modified);
         m.put("etag", etag);
-        m.put("head_sha256", headSha256);
+        m.put("head_xxh64", headHash);
         return m;
     }
 
     /** From {@code images.source}; null for a missing or malformed value (never matches). */
     public static SourceFingerprint fromMap(Map<String, Object> m) {
         if (m == null || !(m.get("bytes") instanceof Number b) || !(m.get("modified") instanceof Number t)
-                || !(m.get("head_sha256") instanceof String h)) {
+                || !(m.get("head_xxh64") instanceof String h)) {
             return null;
         }
         return new SourceFingerprint(b.longValue(), t.longValue(), (String) m.get("etag"), h);
@@ -50,7 +52,7 @@ public record SourceFingerprint(long bytes, long modified, String etag, String h
         if (bytes != stored.bytes) out.add("bytes");
         if (modified != stored.modified) out.add("modified");
         if (!Objects.equals(etag, stored.etag)) out.add("etag");
-        if (!headSha256.equals(stored.headSha256)) out.add("head");
+        if (!headHash.equals(stored.headHash)) out.add("head");
         return out;
     }
 }

@@ -78,14 +78,13 @@ abstract class PipelineCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         String runId = name() + "-" + startedAt.toString().replace(":", "") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        // a session that exists already (tests, notebooks) is used and left running
-        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        // Spark and the embedded database each take seconds to start: both start now, side by side. An external
-        // database is checked first, so a wrong URL or password fails before any work.
+        // Spark and the embedded database each take seconds to start: both start now, side by side, unless the same
+        // command ran to its end before (a rerun over an archive): then Spark starts once the plan finds files to
+        // read. An external database is checked first, so a wrong URL or password fails before any work.
         CompletableFuture<CatalogueDatabase> database = catalogue.isExternal()
                 ? CompletableFuture.completedFuture(catalogue.open()) : CompletableFuture.supplyAsync(catalogue::openUnchecked);
-        CompletableFuture<SparkSession> starting = CompletableFuture.supplyAsync(
-                () -> SparkSessions.create("highdim " + name()));
+        SparkStart spark = new SparkStart("highdim " + name());
+        if (!RerunHint.ranBefore(spec, catalogue, catalogue.isExternal() ? database.join() : null)) spark.start();
         RunLedger ledger = null;
         Map<String, Double> stages = new LinkedHashMap<>();
         List<ImageOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
@@ -125,7 +124,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 if (toRead.files().isEmpty()) {
                     toRead.unreadable().forEach(sink);
                 } else {
-                    JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(starting).sparkContext());
+                    JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(spark.start()).sparkContext());
                     pixelBytes = ImagePass.run(sc, spec, toRead, sink);
                 }
             } catch (Exception | Error e) {
@@ -140,6 +139,7 @@ abstract class PipelineCommand implements Callable<Integer> {
             stages.put("total", seconds(t0));
             RunSummary summary = summary(plan, outcomes, false, pixelBytes, stages);
             recordSummary(db, runId, summary);
+            RerunHint.record(spec, catalogue);
             new RunReport(System.out).print(outcomes, plan.leftAlone());
             LOG.info("run {}: {} ok, {} rejected, {} unchanged, {} skipped (another run's); {} MB of pixels read",
                     runId, summary.ok(), summary.rejected(), summary.unchanged(), summary.skipped(),
@@ -154,8 +154,9 @@ abstract class PipelineCommand implements Callable<Integer> {
         } finally {
             if (ledger != null) ledger.close();
             // both take a moment to stop: side by side
-            CompletableFuture<Void> sparkStopped = ownSession
-                    ? starting.handle((spark, error) -> spark).thenAcceptAsync(s -> { if (s != null) s.stop(); })
+            CompletableFuture<SparkSession> started = spark.ownStarted();
+            CompletableFuture<Void> sparkStopped = started != null
+                    ? started.handle((session, error) -> session).thenAcceptAsync(s -> { if (s != null) s.stop(); })
                     : CompletableFuture.completedFuture(null);
             database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
             sparkStopped.join();
@@ -217,6 +218,33 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     private static double seconds(long since) {
         return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
+    }
+
+    /**
+     * Spark's session, started at once or when the pass first needs it. A session that exists already (tests,
+     * notebooks) is used and left running; asking for it loads Spark SQL, so that is asked only on start.
+     */
+    private static final class SparkStart {
+        private final String appName;
+        private CompletableFuture<SparkSession> starting;
+        private boolean own;
+
+        SparkStart(String appName) {
+            this.appName = appName;
+        }
+
+        synchronized CompletableFuture<SparkSession> start() {
+            if (starting == null) {
+                own = SparkSession.getDefaultSession().isEmpty();
+                starting = CompletableFuture.supplyAsync(() -> SparkSessions.create(appName));
+            }
+            return starting;
+        }
+
+        /** The session this run started (and stops), or null. */
+        synchronized CompletableFuture<SparkSession> ownStarted() {
+            return own ? starting : null;
+        }
     }
 
     private static <T> T started(CompletableFuture<T> starting) throws Exception {
