@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.jobs.testkit.LauncherProcess;
-import io.highdim.testkit.Oracle;
+import io.highdim.jobs.testkit.SmallArchive;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -24,25 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
  * unchanged), ending with the clean run's catalogue.
  */
 class DatabaseKilledDuringRunTest {
-    private static final int IMAGES = 200;
+    private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     /** Holds each image back a little, so a kill lands while images are still being committed. */
-    private static final List<String> SLOW = List.of("-Dhighdim.test.pixelDelayMs=30");
+    static final List<String> SLOW = List.of("-Dhighdim.test.pixelDelayMs=30");
 
     @TempDir static Path work;
-    private static Path inputs;
+    private static SmallArchive archive;
     private static Map<String, List<String>> clean;
 
     @BeforeAll
     static void cleanRun() throws Exception {
-        inputs = work.resolve("in");
-        Oracle.python("small_tiffs.py", inputs.toString(), Integer.toString(IMAGES), "--shape", "2,1,2,32,32");
-        try (KillablePostgres pg = KillablePostgres.start(work.resolve("clean"))) {
-            LauncherProcess.Result run = LauncherProcess.run(RUN_TIMEOUT, args(pg, "60"));
-            assertEquals(0, run.exitCode(), run.toString());
-            clean = results(pg);
-        }
-        assertEquals(IMAGES, clean.get("images").size(), "the clean run catalogued every image");
+        archive = SmallArchive.write(work);
+        clean = archive.cleanRows();
     }
 
     @Test
@@ -115,7 +109,7 @@ class DatabaseKilledDuringRunTest {
 
     private static String[] args(KillablePostgres pg, String retrySeconds) {
         return new String[] {"run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(),
-            "--commit-retry-seconds", retrySeconds, inputs.toString()};
+            "--commit-retry-seconds", retrySeconds, archive.inputs().toString()};
     }
 
     private static Map<String, List<String>> results(KillablePostgres pg) throws Exception {

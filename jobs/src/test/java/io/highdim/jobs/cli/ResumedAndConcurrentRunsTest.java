@@ -8,10 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.testkit.CatalogueRows;
-import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.jobs.testkit.LauncherProcess;
-import io.highdim.testkit.Oracle;
+import io.highdim.jobs.testkit.SmallArchive;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * image once between them, write no duplicate rows and both exit 0.
  */
 class ResumedAndConcurrentRunsTest {
-    private static final int IMAGES = 200;
+    private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final List<String> SLOW = List.of("-Dhighdim.test.pixelDelayMs=30");
+    private static final List<String> SLOW = DatabaseKilledDuringRunTest.SLOW;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir static Path work;
@@ -44,17 +43,9 @@ class ResumedAndConcurrentRunsTest {
 
     @BeforeAll
     static void cleanRun() throws Exception {
-        inputs = work.resolve("in");
-        Oracle.python("small_tiffs.py", inputs.toString(), Integer.toString(IMAGES), "--shape", "2,1,2,32,32");
-        // the reference: the same command in this JVM, into a database of its own
-        try (KillablePostgres pg = KillablePostgres.start(work.resolve("clean"))) {
-            Cli.Result run = Cli.run("run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(),
-                    inputs.toString());
-            assertEquals(0, run.exitCode(), run.stderr());
-            try (Connection c = pg.connect()) {
-                clean = CatalogueRows.results(c);
-            }
-        }
+        SmallArchive archive = SmallArchive.write(work);
+        inputs = archive.inputs();
+        clean = archive.cleanRows();
     }
 
     @Test
