@@ -55,8 +55,8 @@ class CatalogueDatabaseTest {
             assertTrue(Files.isRegularFile(dir.resolve("PG_VERSION")));
             db.migrate();
             db.migrate();
-            assertEquals("4", scalar(db, "select max(version) from flyway_schema_history where success"));
-            assertEquals("4", scalar(db, "select count(*) from flyway_schema_history where version is not null"));
+            assertEquals("5", scalar(db, "select max(version) from flyway_schema_history where success"));
+            assertEquals("5", scalar(db, "select count(*) from flyway_schema_history where version is not null"));
             for (String table : List.of("runs", "image_claims", "images", "planes", "plane_stats", "channel_stats",
                     "channel_histograms", "pca_results", "pca_components", "slices")) {
                 assertEquals(table, scalar(db, "select table_name from information_schema.tables "
