@@ -1,5 +1,8 @@
 package io.highdim.jobs.spark;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -35,6 +38,15 @@ public final class SparkSessions {
     private SparkSessions() {}
 
     public static SparkSession create(String appName) {
+        // the launcher keeps a class-data archive only from a JVM that loaded Spark (scripts/highdim)
+        String told = System.getProperty("highdim.cds.sparkStarted");
+        if (told != null) {
+            try {
+                Files.writeString(Path.of(told), "");
+            } catch (IOException | RuntimeException e) {
+                // only the launcher's start-up archive depends on it
+            }
+        }
         return SparkSession.builder().config(conf(appName, Map.of())).getOrCreate();
     }
 
