@@ -31,7 +31,14 @@ public final class HighdimCli {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_REJECTED = 3;
 
+    /**
+     * Set by {@link #main}: this JVM is the launcher's own (or spark-submit's driver), so no Spark session exists
+     * before a command makes one; asking Spark whether one does costs half a second of class loading.
+     */
+    public static final String OWN_JVM = "highdim.ownJvm";
+
     public static void main(String[] args) {
+        System.setProperty(OWN_JVM, "true");
         System.exit(commandLine().execute(args));
     }
 

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -95,7 +96,7 @@ abstract class PipelineCommand implements Callable<Integer> {
             // the plan needs the database, not Spark: it is made while Spark starts, and a run with nothing to read
             // (every file unchanged) never waits for Spark
             long tPlan = System.nanoTime();
-            Configuration hadoop = SparkSessions.hadoopConfiguration();
+            Configuration hadoop = planConfiguration();
             InputListing.Listing listing = InputListing.list(spec.inputs(), hadoop);
             stages.put("listing", seconds(tPlan));
             long tFingerprints = System.nanoTime();
@@ -165,7 +166,7 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     /** Lists and decides, prints one line per file, reads no pixel, starts no Spark, writes nothing. */
     private int dryRun(PassSpec spec) throws Exception {
-        Configuration conf = SparkSessions.hadoopConfiguration();
+        Configuration conf = planConfiguration();
         InputListing.Listing listing = InputListing.list(spec.inputs(), conf);
         var fingerprints = SourceFingerprints.of(listing, conf);
         List<String> uris = listing.files().stream().map(InputListing.ListedFile::uri).toList();
@@ -175,6 +176,19 @@ abstract class PipelineCommand implements Callable<Integer> {
             new RunReport(System.out).printDryRun(plan);
         }
         return HighdimCli.EXIT_OK;
+    }
+
+    /** The session this JVM had before the run (tests, notebooks), if any. */
+    private static Optional<SparkSession> existingSession() {
+        if (Boolean.getBoolean(HighdimCli.OWN_JVM)) return Optional.empty();
+        scala.Option<SparkSession> session = SparkSession.getDefaultSession();
+        return session.isDefined() ? Optional.of(session.get()) : Optional.empty();
+    }
+
+    /** Hadoop settings for listing and fingerprints: an existing session's (set at run time), else Spark's own. */
+    private static Configuration planConfiguration() {
+        return existingSession().map(s -> s.sparkContext().hadoopConfiguration())
+                .orElseGet(SparkSessions::hadoopConfiguration);
     }
 
     private static void logPlan(InputPlan plan, Map<String, Double> stages) {
@@ -235,11 +249,13 @@ abstract class PipelineCommand implements Callable<Integer> {
 
         synchronized CompletableFuture<SparkSession> start() {
             if (starting == null) {
-                own = SparkSession.getDefaultSession().isEmpty();
+                own = existingSession().isEmpty();
                 starting = CompletableFuture.supplyAsync(() -> SparkSessions.create(appName));
             }
             return starting;
         }
+
+
 
         /** The session this run started (and stops), or null. */
         synchronized CompletableFuture<SparkSession> ownStarted() {

@@ -113,5 +113,21 @@ class S3RunTest {
             BufferedImage raw = ImageIO.read(in);
             assertEquals((int) plane.valueAt(17 * plane.width() + 5), raw.getRaster().getSample(5, 17, 0));
         }
+
+        // the same command again: every object unchanged (fingerprinted by its ETag too), no pixel read
+        args.remove("--force");
+        Cli.Result again = Cli.run(args.toArray(new String[0]));
+        assertEquals(0, again.exitCode(), again.stdout());
+        for (String line : again.lines()) {
+            assertEquals("unchanged", new ObjectMapper().readTree(line).get("status").asText(), line);
+        }
+        try (Connection c = SharedCatalogue.database().connect();
+             PreparedStatement q = c.prepareStatement("select source ->> 'etag' from images where image_id = ?")) {
+            q.setString(1, "cells_ztcyx_u16");
+            try (ResultSet rs = q.executeQuery()) {
+                assertTrue(rs.next());
+                assertTrue(rs.getString(1) != null && !rs.getString(1).isEmpty(), "the object's ETag is kept");
+            }
+        }
     }
 }
