@@ -88,7 +88,8 @@ abstract class PipelineCommand implements Callable<Integer> {
         if (!RerunHint.ranBefore(spec, catalogue, catalogue.isExternal() ? database.join() : null)) spark.start();
         RunLedger ledger = null;
         Map<String, Double> stages = new LinkedHashMap<>();
-        List<ImageOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        // what the report needs of each image, not its results: the driver holds per-image results only until committed
+        List<RunReport.Line> outcomes = Collections.synchronizedList(new ArrayList<>());
         InputPlan plan = null;
         CommitQueue commits = null;
         long pixelBytes = 0;
@@ -118,7 +119,7 @@ abstract class PipelineCommand implements Callable<Integer> {
             long tPass = System.nanoTime();
             Consumer<ImageOutcome> sink = outcome -> {
                 queue.accept(outcome);
-                outcomes.add(outcome);
+                outcomes.add(RunReport.Line.of(outcome));
             };
             try {
                 InputListing.Listing toRead = plan.toRead();
@@ -201,13 +202,13 @@ abstract class PipelineCommand implements Callable<Integer> {
                 stages.get("plan"));
     }
 
-    private static RunSummary summary(InputPlan plan, List<ImageOutcome> outcomes, boolean failed, long pixelBytes,
-                                      Map<String, Double> stages) {
-        List<ImageOutcome> done;
+    private static RunSummary summary(InputPlan plan, List<RunReport.Line> outcomes, boolean failed,
+                                      long pixelBytes, Map<String, Double> stages) {
+        List<RunReport.Line> done;
         synchronized (outcomes) {
             done = new ArrayList<>(outcomes);
         }
-        int ok = (int) done.stream().filter(o -> o instanceof ImageOutcome.Processed).count();
+        int ok = (int) done.stream().filter(o -> !o.rejected()).count();
         int unchanged = 0, skipped = 0;
         for (Decision d : plan.leftAlone()) {
             if (d.why() == Decision.Why.UNCHANGED) unchanged += d.imageIds().size();
@@ -216,7 +217,7 @@ abstract class PipelineCommand implements Callable<Integer> {
         int unfinished = 0;
         if (failed) { // files to read of which no image was reported
             Set<String> reported = new HashSet<>();
-            for (ImageOutcome o : done) reported.add(o.image().uri());
+            for (RunReport.Line o : done) reported.add(o.uri());
             unfinished = (int) plan.toRead().files().stream().filter(f -> !reported.contains(f.uri())).count();
         }
         return new RunSummary(ok, done.size() - ok, unchanged, skipped, unfinished, pixelBytes, stages);

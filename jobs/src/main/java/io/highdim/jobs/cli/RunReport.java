@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.highdim.jobs.incremental.Decision;
 import io.highdim.jobs.incremental.InputPlan;
-import io.highdim.jobs.spark.ImagePass;
 import io.highdim.model.ImageOutcome;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,16 +24,25 @@ final class RunReport {
         this.out = out;
     }
 
-    void print(List<ImageOutcome> outcomes, List<Decision> leftAlone) throws JsonProcessingException {
-        List<ImageOutcome> sorted;
+    /** One image's line: what the report keeps of its outcome. */
+    record Line(String imageId, String uri, String status, String reason, boolean rejected) {
+        static Line of(ImageOutcome o) {
+            return new Line(o.imageId(), o.image().uri(), o.status().label(),
+                    o instanceof ImageOutcome.Rejected r ? r.rejection().text() : null,
+                    o instanceof ImageOutcome.Rejected);
+        }
+    }
+
+    /** Accepted images first, each group by id (as {@code ImagePass.REPORT_ORDER}). */
+    private static final Comparator<Line> ORDER = Comparator.comparing(Line::rejected).thenComparing(Line::imageId);
+
+    void print(List<Line> outcomes, List<Decision> leftAlone) throws JsonProcessingException {
+        List<Line> sorted;
         synchronized (outcomes) {
             sorted = new ArrayList<>(outcomes);
         }
-        sorted.sort(ImagePass.REPORT_ORDER);
-        for (ImageOutcome o : sorted) {
-            line(o.imageId(), o.image().uri(), o.status().label(),
-                    o instanceof ImageOutcome.Rejected r ? r.rejection().text() : null);
-        }
+        sorted.sort(ORDER);
+        for (Line o : sorted) line(o.imageId(), o.uri(), o.status(), o.reason());
         for (Decision d : leftAlone) {
             if (d.why() == Decision.Why.UNCHANGED) {
                 for (String id : d.imageIds()) line(id, d.uri(), "unchanged", null);
