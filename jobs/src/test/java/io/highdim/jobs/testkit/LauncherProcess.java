@@ -57,6 +57,11 @@ public final class LauncherProcess implements AutoCloseable {
 
     /** As {@link #start(String...)} with these JVM options; the heap is 1 GB unless they say otherwise. */
     public static LauncherProcess start(List<String> jvmOptions, String... args) {
+        return start(jvmOptions, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(List, String...)}, with these environment variables besides this JVM's. */
+    public static LauncherProcess start(List<String> jvmOptions, java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(moduleFlags());
@@ -68,6 +73,7 @@ public final class LauncherProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(cmd);
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().putAll(env);
         try {
             Process p = builder.start();
             p.getOutputStream().close();
