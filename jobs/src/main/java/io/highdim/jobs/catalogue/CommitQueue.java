@@ -221,7 +221,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
     private String where() {
         if (!database.isDone() || database.isCompletedExceptionally()) return "not started";
         CatalogueDatabase db = database.join();
-        return CommitRetry.withoutCredentials(db.jdbcUrl())
+        return db.connectionSettings().shownUrl()
                 + db.dataDirectory().map(d -> ", embedded, data in " + d).orElse("");
     }
 

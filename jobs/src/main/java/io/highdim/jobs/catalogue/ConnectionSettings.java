@@ -56,6 +56,11 @@ public final class ConnectionSettings {
         return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
     }
 
+    /** The URL as messages show it: {@code user=} and {@code password=} parameters blanked. */
+    public String shownUrl() {
+        return CommitRetry.withoutCredentials(jdbcUrl);
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -97,13 +102,13 @@ public final class ConnectionSettings {
             }
             return connection;
         } catch (SQLException e) {
-            throw new CatalogueException("cannot connect to " + jdbcUrl + " as " + user, e);
+            throw new CatalogueException("cannot connect to " + shownUrl() + " as " + user, e);
         }
     }
 
     /** URL and user; never the password. */
     @Override
     public String toString() {
-        return jdbcUrl + ", user=" + user;
+        return shownUrl() + ", user=" + user;
     }
 }

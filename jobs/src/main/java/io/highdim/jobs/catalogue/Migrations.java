@@ -41,7 +41,7 @@ public final class Migrations {
             LOG.info("catalogue schema at version {} ({} migration(s) applied)", version, result.migrationsExecuted);
             return version;
         } catch (RuntimeException e) {
-            throw new CatalogueException("migrating the catalogue at " + settings.jdbcUrl() + " failed", e);
+            throw new CatalogueException("migrating the catalogue at " + settings.shownUrl() + " failed", e);
         }
     }
 

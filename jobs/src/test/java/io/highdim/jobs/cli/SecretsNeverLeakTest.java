@@ -77,6 +77,12 @@ class SecretsNeverLeakTest {
             assertTrue((refused.stdout() + refused.stderr()).contains("password authentication failed"),
                     refused.toString());
             results.add(refused);
+            // a password in the URL: messages show the URL with it blanked
+            LauncherProcess.Result inUrl = launch(List.of(), Map.of(), "show", "runs", "--jdbc-url",
+                    pg.jdbcUrl() + "?password=" + WRONG_PASSWORD, "--db-user", "postgres");
+            assertEquals(1, inUrl.exitCode(), inUrl.toString());
+            assertTrue((inUrl.stdout() + inUrl.stderr()).contains("password=***"), inUrl.toString());
+            results.add(inUrl);
 
             Map<String, String> outputs = new LinkedHashMap<>();
             for (int i = 0; i < results.size(); i++) {
