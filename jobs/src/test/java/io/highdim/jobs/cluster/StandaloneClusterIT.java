@@ -18,6 +18,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -66,6 +67,7 @@ class StandaloneClusterIT {
     private static StandaloneCluster cluster;
     private static volatile CatalogueDatabase clusterDb;
     private static volatile CatalogueDatabase localDb;
+    private static volatile CatalogueDatabase killedDb;
 
     @BeforeAll
     static void startClusterAndDatabases() throws Throwable {
@@ -83,6 +85,7 @@ class StandaloneClusterIT {
         CompletableFuture<Void> databases = CompletableFuture.runAsync(() -> {
             clusterDb = database("db-cluster");
             localDb = database("db-local");
+            killedDb = database("db-killed");
             TIMINGS.put("databases", millisSince(t1));
         });
         Throwable failure = null;
@@ -192,6 +195,85 @@ class StandaloneClusterIT {
             fail(comparison.differences.size() + " difference(s) between the cluster run and the local run:\n"
                     + String.join("\n", comparison.differences.subList(0, Math.min(30, comparison.differences.size()))));
         }
+
+        // --- on the cluster again, one executor killed (SIGKILL) while the pass runs: Spark runs its tasks again on
+        //     another executor, and the rows are still those of the local run ---
+        t0 = System.nanoTime();
+        Instant submitted = Instant.now();
+        CompletableFuture<StandaloneCluster.Submission> killedRun = CompletableFuture.supplyAsync(() -> {
+            try {
+                return cluster.submit("killed", cluster.masterUrl(), List.of(
+                                "--conf", "spark.executor.instances=2",
+                                "--conf", "spark.executor.cores=1",
+                                "--conf", "spark.cores.max=2",
+                                "--conf", "spark.executor.memory=512m",
+                                // each stack held back, so the kill lands while tasks run
+                                "--conf", "spark.executor.extraJavaOptions=" + cluster.executorJavaOptions()
+                                        + " -Dhighdim.test.pixelDelayMs=150",
+                                "--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions(),
+                                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"),
+                        appArgs(runArgs, killedDb, layout.sampleData()), SUBMIT_TIMEOUT);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ProcessHandle victim = awaitExecutors(submitted, 2, killedRun);
+        awaitFirstTask(cluster.root().resolve("events-killed"), killedRun);
+        Thread.sleep(300); // both executors are inside tasks by now (each stack takes 150 ms)
+        victim.destroyForcibly();
+        StandaloneCluster.Submission afterKill = killedRun.get(SUBMIT_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+        TIMINGS.put("submit-killed", millisSince(t0));
+        if (afterKill.exitCode() != 0) fail(afterKill.describe(60) + executorLogTails() + cluster.tails());
+        assertEquals(ids(localLines), ids(resultLines(afterKill, inputs.size())));
+        EventLog killedEvents = EventLog.read(afterKill.eventLogDir());
+        long lost = killedEvents.events().stream().filter(e -> "SparkListenerTaskEnd".equals(e.path("Event").asText())
+                && !"Success".equals(e.path("Task End Reason").path("Reason").asText())).count();
+        System.out.println("executor " + victim.pid() + " killed: " + lost + " task(s) lost and run again; successful "
+                + "tasks per executor " + killedEvents.successfulTasksPerExecutor());
+        assertTrue(lost > 0, "the kill hit running tasks (" + killedEvents.appId() + ")");
+        checkCatalogueIsComplete(killedDb, inputs.size());
+        Comparison afterLoss = new Comparison();
+        for (Map.Entry<String, String> table : TABLES.entrySet()) {
+            afterLoss.table(table.getKey(), rows(killedDb, table.getKey(), table.getValue()),
+                    rows(localDb, table.getKey(), table.getValue()));
+        }
+        if (!afterLoss.differences.isEmpty()) {
+            fail(afterLoss.differences.size() + " difference(s) between the run that lost an executor and the local "
+                    + "run:\n" + String.join("\n", afterLoss.differences.subList(0,
+                    Math.min(30, afterLoss.differences.size()))));
+        }
+    }
+
+    /** Waits for the first task to start, as the application's event log (still in progress) says. */
+    private static void awaitFirstTask(Path eventDir, CompletableFuture<?> run) throws Exception {
+        long deadline = System.nanoTime() + SUBMIT_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(eventDir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    if (Files.readString(f).contains("\"Event\":\"SparkListenerTaskStart\"")) return;
+                }
+            } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+                // not written yet, or renamed while read
+            }
+            if (run.isDone()) fail("the application ended before a task started: " + run.get());
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no task started" + executorLogTails());
+    }
+
+    /** Waits until {@code n} executor JVMs started after {@code since} run; returns one of them. */
+    private static ProcessHandle awaitExecutors(Instant since, int n, CompletableFuture<?> run) throws Exception {
+        long deadline = System.nanoTime() + SUBMIT_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> executors = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .filter(p -> p.info().startInstant().map(t -> !t.isBefore(since)).orElse(false)).toList();
+            if (executors.size() >= n) return executors.get(0);
+            if (run.isDone()) fail("the application ended before " + n + " executors ran: " + run.get());
+            Thread.sleep(100);
+        }
+        throw new AssertionError(n + " executors did not start" + executorLogTails());
     }
 
     // ---- the runs' output ----
