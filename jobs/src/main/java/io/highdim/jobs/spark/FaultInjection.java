@@ -32,4 +32,17 @@ public final class FaultInjection {
             throw new IllegalStateException("fault injected by a test into the pixel stage of " + imageId);
         }
     }
+
+    /**
+     * From the system property {@code highdim.test.ioErrorOnFirstAttempt} (an image id): the first attempt of a task
+     * of that image meets a plain I/O error, as a storage hiccup would; later attempts read normally.
+     */
+    static void ioErrorOnFirstAttempt(String imageId) throws java.io.IOException {
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (imageId.equals(System.getProperty("highdim.test.ioErrorOnFirstAttempt")) && task != null
+                && task.attemptNumber() == 0) {
+            throw new java.io.IOException("connection reset (injected by a test into the first attempt of "
+                    + imageId + ")");
+        }
+    }
 }

@@ -90,7 +90,7 @@ public final class ImagePass {
         Map<String, IndexedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
         List<PassUnit> units = new ArrayList<>();
-        PlanePass pass = planePass(hadoop, spec);
+        PlanePass pass = planePass(hadoop, spec, SparkJobs.taskAttempts(sc));
         for (IndexedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
             List<PassUnit.Stacks> stacks = TaskPlanner.stackUnits(i, spec.partitionBytes(), pass.planesRead());
@@ -118,10 +118,10 @@ public final class ImagePass {
         return bytes;
     }
 
-    static PlanePass planePass(HadoopSettings hadoop, PassSpec spec) {
+    static PlanePass planePass(HadoopSettings hadoop, PassSpec spec, int taskAttempts) {
         SliceRenderer slices = spec.computes(Part.SLICES)
                 ? new SliceRenderer(spec.slices(), new HadoopSliceSink(spec.slices().output(), hadoop)) : null;
-        return new PlanePass(hadoop, spec.needsMoments(), spec.computes(Part.PLANE_STATS), slices);
+        return new PlanePass(hadoop, spec.needsMoments(), spec.computes(Part.PLANE_STATS), slices, taskAttempts);
     }
 
     /** The image's outcome from what the pass found; {@code aggregate} is null when no pixels were read. */

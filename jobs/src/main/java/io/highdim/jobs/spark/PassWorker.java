@@ -38,7 +38,7 @@ final class PassWorker implements Serializable {
                 try {
                     images = new TiffFormatReader().index(in, spec.readerOptions());
                 } catch (IOException e) {
-                    finished.add(Ingest.rejected(file.imageId(0, 1), file, Rejection.of(e)));
+                    finished.add(Ingest.rejected(file.imageId(0, 1), file, pass.rejection(e)));
                     continue;
                 }
                 for (ImageIndex index : images) {
@@ -49,7 +49,7 @@ final class PassWorker implements Serializable {
                 }
             } catch (IOException e) { // opening (or closing) the file
                 finished.removeIf(o -> o.image().uri().equals(file.uri()));
-                finished.add(Ingest.rejected(file.imageId(0, 1), file, Rejection.of(e)));
+                finished.add(Ingest.rejected(file.imageId(0, 1), file, pass.rejection(e)));
             }
         }
         return new UnitResult(finished, null, null, decoded);

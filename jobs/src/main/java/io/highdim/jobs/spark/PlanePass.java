@@ -12,7 +12,10 @@ import io.highdim.tiff.Plane;
 import io.highdim.tiff.PlaneBuffer;
 import io.highdim.tiff.RangeReader;
 import io.highdim.tiff.TiffFormatReader;
+import io.highdim.tiff.ImageReadException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.spark.TaskContext;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +25,37 @@ import java.util.List;
  * hand them to the computations: the channel moments (statistics and the PCA covariance, whose sweeps give each
  * plane's statistics too) and the slice renderer. Planes are primitive arrays; nothing per pixel is an object.
  *
- * <p>Errors: the reader's typed errors and I/O errors while reading the user's file reject the image (reported in
- * the task's aggregate); anything else is a bug and fails the task, and so the run.
+ * <p>Errors: the reader's typed errors reject the image (reported in the task's aggregate). A plain I/O error (a
+ * connection reset, a storage node gone) fails the task while Spark has attempts left, so Spark runs it again; on
+ * the last attempt it rejects the image (IO_ERROR). Anything else is a bug and fails the task, and so the run.
  */
 public final class PlanePass implements Serializable {
     private final HadoopSettings hadoop;
     private final boolean moments;
     private final boolean planeStats;
     private final SliceRenderer slices; // null: no slices
+    /** How many times Spark runs a failed task (spark.task.maxFailures; local[N, F]); 1: never again. */
+    private final int taskAttempts;
 
-    PlanePass(HadoopSettings hadoop, boolean moments, boolean planeStats, SliceRenderer slices) {
+    PlanePass(HadoopSettings hadoop, boolean moments, boolean planeStats, SliceRenderer slices, int taskAttempts) {
         this.hadoop = hadoop;
         this.moments = moments;
         this.planeStats = planeStats;
         this.slices = slices;
+        this.taskAttempts = taskAttempts;
+    }
+
+    /**
+     * Why reading failed, as the image's rejection; or, for a plain I/O error in a task Spark will run again, an
+     * exception that fails this attempt (the file was fine a moment ago or will be: storage, network).
+     */
+    Rejection rejection(IOException e) {
+        TaskContext task = TaskContext.get();
+        if (!(e instanceof ImageReadException) && task != null && task.attemptNumber() + 1 < taskAttempts) {
+            throw new UncheckedIOException("reading failed in attempt " + (task.attemptNumber() + 1) + " of "
+                    + taskAttempts + " (Spark runs the task again): " + e.getMessage(), e);
+        }
+        return Rejection.of(e);
     }
 
     /** The planes this pass reads: statistics need every plane, slices alone only the selected ones. */
@@ -48,7 +68,7 @@ public final class PlanePass implements Serializable {
         try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
             return run(task, image, in);
         } catch (IOException e) { // opening or closing the user's file
-            return ImageAggregate.failed(task.ordinal(), Rejection.of(e));
+            return ImageAggregate.failed(task.ordinal(), rejection(e));
         }
     }
 
@@ -73,6 +93,7 @@ public final class PlanePass implements Serializable {
                     if (wanted) decoded += image.planeBytes();
                 }
                 FaultInjection.check(task.imageId());
+                FaultInjection.ioErrorOnFirstAttempt(task.imageId());
                 PlaneStats[] stats = sums != null ? sums.addBlock(stack) : null;
                 for (int c = 0; c < channels; c++) {
                     if (stack[c] == null) continue;
@@ -85,7 +106,7 @@ public final class PlanePass implements Serializable {
                 }
             }
         } catch (IOException e) {
-            return ImageAggregate.failed(task.ordinal(), Rejection.of(e));
+            return ImageAggregate.failed(task.ordinal(), rejection(e));
         } finally {
             if (png != null) png.close();
         }

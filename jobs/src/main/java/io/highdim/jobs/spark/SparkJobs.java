@@ -3,6 +3,7 @@ package io.highdim.jobs.spark;
 import java.io.Serializable;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag;
@@ -53,5 +54,17 @@ final class SparkJobs {
             onResult.accept(result);
             return BoxedUnit.UNIT;
         }
+    }
+
+    private static final java.util.regex.Pattern LOCAL_WITH_FAILURES =
+            java.util.regex.Pattern.compile("local\\[([0-9]+|\\*)\\s*,\\s*([0-9]+)\\]");
+
+    /** How many times Spark runs a task that fails: local[N, F] says F, plain local 1, a cluster spark.task.maxFailures. */
+    static int taskAttempts(JavaSparkContext sc) {
+        String master = sc.master();
+        java.util.regex.Matcher m = LOCAL_WITH_FAILURES.matcher(master);
+        if (m.matches()) return Integer.parseInt(m.group(2));
+        if (master.startsWith("local")) return 1;
+        return sc.getConf().getInt("spark.task.maxFailures", 4);
     }
 }

@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one place Spark settings are made: settings every highdim session must have, defaults a user's
  * spark-submit or system properties may override, and the test profile. Under spark-submit the master and
- * resources come from the submitter; run directly (scripts/highdim) it is local[*].
+ * resources come from the submitter; run directly (scripts/highdim) it is local[*,4] (a failed task is run again, as on a cluster).
  */
 public final class SparkSessions {
     /** Always set. */
@@ -23,7 +23,8 @@ public final class SparkSessions {
 
     /** Set unless the user set them. */
     static final Map<String, String> DEFAULTS = Map.of(
-            "spark.master", "local[*]",
+            // a task that fails (a storage hiccup: see PlanePass) is run again, up to 4 times, as on a cluster
+            "spark.master", "local[*,4]",
             "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
             "spark.ui.showConsoleProgress", "true",
             "spark.ui.enabled", "false",

@@ -43,7 +43,7 @@ class PerImageMergeTest {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         List<IndexedImage> images = Ingest.run(sc, hadoop, inputs, spec.readerOptions()).images();
         assertEquals(3, images.size(), "all three samples indexed");
-        PlanePass pass = ImagePass.planePass(hadoop, spec);
+        PlanePass pass = ImagePass.planePass(hadoop, spec, 1);
         Map<String, List<Double>> sequential = new TreeMap<>();
         int tasks = 0;
         for (IndexedImage i : images) {
