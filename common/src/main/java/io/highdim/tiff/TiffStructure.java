@@ -122,7 +122,7 @@ public final class TiffStructure {
         }
 
         private ByteBuffer read(long pos, int len, String what) throws IOException {
-            if (pos < 0 || pos + len > length) {
+            if (pos < 0 || len < 0 || pos > length - len) {
                 throw new ImageReadException(file, Reason.OFFSET_OUT_OF_RANGE, what + " at offset " + pos
                         + " (+" + len + " bytes) lies outside the file (" + length + " bytes)");
             }
@@ -136,7 +136,8 @@ public final class TiffStructure {
             int countSize = bigTiff ? 8 : 2, entrySize = bigTiff ? 20 : 12, nextSize = bigTiff ? 8 : 4;
             ByteBuffer cb = read(offset, countSize, "IFD " + index);
             long entries = bigTiff ? cb.getLong(0) : cb.getShort(0) & 0xFFFF;
-            if (entries <= 0 || entries * entrySize > length - offset - countSize) {
+            // divided, not multiplied: a BigTIFF count near 2^63 would overflow the product (a fuzzer found it)
+            if (entries <= 0 || entries > (length - offset - countSize - nextSize) / entrySize) {
                 throw new ImageReadException(file, entries <= 0 ? Reason.BAD_TAG : Reason.OFFSET_OUT_OF_RANGE,
                         "IFD " + index + " claims " + entries + " entries");
             }
