@@ -206,12 +206,15 @@ public final class TiffStructure {
 
         private static ByteBuffer values(int type, long count, ByteBuffer entry, int valueAt, int index, Walker w,
                                          String name) throws IOException {
-            long bytes = count * typeSize(type);
+            int size = typeSize(type);
             int inline = w.bigTiff ? 8 : 4;
-            if (count < 0 || bytes > w.length) {
+            // divided, not multiplied: a BigTIFF count near 2^63 overflowed the product (a fuzzer found it); and
+            // never more values than an array holds
+            if (count < 0 || count > Integer.MAX_VALUE - 8 || size > 0 && count > w.length / size) {
                 throw new ImageReadException(w.file, Reason.BAD_TAG, name + " of IFD " + index + " claims "
                         + count + " values, more than the file holds");
             }
+            long bytes = count * size;
             if (bytes <= inline) {
                 ByteBuffer b = entry.duplicate().order(entry.order());
                 b.position(valueAt);
