@@ -35,9 +35,15 @@ public class SliceOptions {
         return new SliceSpec(z, t, c, window, raw16, outputUri());
     }
 
-    /** Local paths become absolute file: URIs, so executors anywhere write to the same place. */
+    /**
+     * Local paths become absolute file: URIs, so executors anywhere write to the same place; never with a trailing
+     * slash (Path.toUri adds one once the folder exists), so the same option is the same URI on every run: an
+     * incremental run compares it.
+     */
     private String outputUri() {
-        if (output.contains("://") || output.startsWith("/")) return output;
-        return Paths.get(output).toAbsolutePath().toUri().toString();
+        String uri = output.contains("://") || output.startsWith("/") ? output
+                : Paths.get(output).toAbsolutePath().toUri().toString();
+        while (uri.length() > 1 && uri.endsWith("/") && !uri.endsWith("://")) uri = uri.substring(0, uri.length() - 1);
+        return uri;
     }
 }

@@ -94,6 +94,18 @@ class IncrementalRunsTest {
         assertEquals(Map.of("ok", 6), statuses(Cli.run(args(input, "--components", "3", "--force"))));
     }
 
+    @Test
+    void slicesToARelativeFolderAreTheSameOptionsOnTheSecondRun() throws Exception {
+        Oracle.python("small_tiffs.py", dir.toString(), "2", "--shape", "2,1,2,16,16");
+        // relative, and not there before the first run: once it exists, its URI must not change (a trailing slash)
+        String output = "target/incremental-slices-" + System.nanoTime();
+        List<String> a = new ArrayList<>(List.of("run", "--z", "0", "--output", output));
+        a.addAll(Cli.catalogueArgs());
+        a.add(dir.toString());
+        assertEquals(Map.of("ok", 2), statuses(Cli.run(a.toArray(new String[0]))));
+        assertEquals(Map.of("unchanged", 2), statuses(Cli.run(a.toArray(new String[0]))));
+    }
+
     private static Cli.Result run(String input) {
         return Cli.run(args(input));
     }
