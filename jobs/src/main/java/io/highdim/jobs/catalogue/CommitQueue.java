@@ -198,7 +198,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
                 long waitMillis = Math.max(1, Math.min(wait.toMillis(), left / 1_000_000));
                 LOG.warn("catalogue: {} of run {} failed, {} image(s) waiting; attempt {}, next in {} ms: {}", what,
                         runId, Math.max(0, accepted.get() - committed), attempt, waitMillis,
-                        CommitRetry.withoutCredentials(e.getMessage()));
+                        ConnectionSettings.withoutCredentials(e.getMessage()));
                 Thread.sleep(waitMillis);
             }
         }
@@ -212,7 +212,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
                 + runId + " for " + Math.round(refusedMillis / 1000.0) + " s, the retry window (--commit-retry-seconds "
                 + retry.window().toSeconds() + "); " + done + " image(s) were committed and stay committed, " + notDone
                 + " were not; rerunning the same command completes the rest. Last error: "
-                + CommitRetry.withoutCredentials(cause.getMessage()));
+                + ConnectionSettings.withoutCredentials(cause.getMessage()));
         e.initCause(cause);
         return e;
     }

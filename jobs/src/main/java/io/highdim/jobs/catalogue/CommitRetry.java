@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * How long commits to the catalogue are retried while the database is unreachable: for at most {@code window} from
@@ -27,7 +26,6 @@ public record CommitRetry(Duration window, Duration firstBackoff, Duration maxBa
     /** SQLStates worth retrying besides class 08 (connection exception): admin/crash shutdown, cannot connect now,
      * serialization failure, deadlock. */
     private static final Set<String> TRANSIENT_STATES = Set.of("57P01", "57P02", "57P03", "40001", "40P01");
-    private static final Pattern CREDENTIALS = Pattern.compile("(?i)([?&;](?:user|password)=)[^&;\\s)]*");
 
     public CommitRetry {
         Objects.requireNonNull(window, "window");
@@ -73,10 +71,5 @@ public record CommitRetry(Duration window, Duration firstBackoff, Duration maxBa
             }
         }
         return false;
-    }
-
-    /** {@code text} with any user=/password= parameters (of a JDBC URL in it) blanked, so it can be logged. */
-    public static String withoutCredentials(String text) {
-        return text == null ? null : CREDENTIALS.matcher(text).replaceAll("$1***");
     }
 }

@@ -58,7 +58,15 @@ public final class ConnectionSettings {
 
     /** The URL as messages show it: {@code user=} and {@code password=} parameters blanked. */
     public String shownUrl() {
-        return CommitRetry.withoutCredentials(jdbcUrl);
+        return withoutCredentials(jdbcUrl);
+    }
+
+    private static final java.util.regex.Pattern CREDENTIALS =
+            java.util.regex.Pattern.compile("(?i)([?&;](?:user|password)=)[^&;\\s)]*");
+
+    /** {@code text} with any user=/password= parameters (of a JDBC URL in it) blanked, so it can be logged. */
+    public static String withoutCredentials(String text) {
+        return text == null ? null : CREDENTIALS.matcher(text).replaceAll("$1***");
     }
 
     public String jdbcUrl() {

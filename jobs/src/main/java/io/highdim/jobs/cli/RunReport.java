@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.highdim.jobs.incremental.Decision;
 import io.highdim.jobs.incremental.InputPlan;
 import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageStatus;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,12 +26,13 @@ final class RunReport {
     }
 
     /** One image's line: what the report keeps of its outcome. */
-    record Line(String imageId, String uri, String status, String reason, boolean rejected) {
+    record Line(String imageId, String uri, String status, String reason) {
         static Line of(ImageOutcome o) {
             return new Line(o.imageId(), o.image().uri(), o.status().label(),
-                    o instanceof ImageOutcome.Rejected r ? r.rejection().text() : null,
-                    o instanceof ImageOutcome.Rejected);
+                    o instanceof ImageOutcome.Rejected r ? r.rejection().text() : null);
         }
+
+        boolean rejected() { return ImageStatus.REJECTED.label().equals(status); }
     }
 
     /** Accepted images first, each group by id (as {@code ImagePass.REPORT_ORDER}). */

@@ -20,7 +20,8 @@ public final class FaultInjection {
         failPixelStageOf = imageId;
     }
 
-    static void check(String imageId) {
+    /** The faults a test asked for, at the pixel stage of {@code imageId}: a delay, a bug, a storage hiccup. */
+    static void check(String imageId) throws java.io.IOException {
         if (PIXEL_DELAY_MS > 0) {
             try {
                 Thread.sleep(PIXEL_DELAY_MS);
@@ -31,13 +32,14 @@ public final class FaultInjection {
         if (imageId.equals(failPixelStageOf)) {
             throw new IllegalStateException("fault injected by a test into the pixel stage of " + imageId);
         }
+        ioErrorOnFirstAttempt(imageId);
     }
 
     /**
      * From the system property {@code highdim.test.ioErrorOnFirstAttempt} (an image id): the first attempt of a task
      * of that image meets a plain I/O error, as a storage hiccup would; later attempts read normally.
      */
-    static void ioErrorOnFirstAttempt(String imageId) throws java.io.IOException {
+    private static void ioErrorOnFirstAttempt(String imageId) throws java.io.IOException {
         org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
         if (imageId.equals(System.getProperty("highdim.test.ioErrorOnFirstAttempt")) && task != null
                 && task.attemptNumber() == 0) {

@@ -35,7 +35,7 @@ public final class ImagePass {
     /** Everything {@code spec} asks for, on the inputs it names: one outcome per image, accepted ones first. */
     public static List<ImageOutcome> run(JavaSparkContext sc, PassSpec spec) {
         List<ImageOutcome> outcomes = new ArrayList<>();
-        run(sc, spec, outcomes::add);
+        run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()), outcomes::add);
         outcomes.sort(REPORT_ORDER);
         return outcomes;
     }
@@ -45,16 +45,10 @@ public final class ImagePass {
             .comparing((ImageOutcome o) -> o instanceof ImageOutcome.Rejected).thenComparing(ImageOutcome::imageId);
 
     /**
-     * As {@link #run(JavaSparkContext, PassSpec)}, handing each image's outcome to {@code sink} as soon as the image
-     * is complete (on Spark's scheduler thread for images of the pixel pass), in no particular order.
-     */
-    public static void run(JavaSparkContext sc, PassSpec spec, Consumer<ImageOutcome> sink) {
-        run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()), sink);
-    }
-
-    /**
-     * As {@link #run(JavaSparkContext, PassSpec, Consumer)} on files listed already (an incremental run lists them
-     * first and leaves out those it need not read). Returns the pixel bytes the pass decoded (0: none read).
+     * As {@link #run(JavaSparkContext, PassSpec)} on files listed already (an incremental run lists them first and
+     * leaves out those it need not read), handing each image's outcome to {@code sink} as soon as the image is
+     * complete (on Spark's scheduler thread for images of the pixel pass), in no particular order. Returns the pixel
+     * bytes the pass decoded (0: none read).
      */
     public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing,
                            Consumer<ImageOutcome> sink) {

@@ -93,7 +93,6 @@ public final class PlanePass implements Serializable {
                     if (wanted) decoded += image.planeBytes();
                 }
                 FaultInjection.check(task.imageId());
-                FaultInjection.ioErrorOnFirstAttempt(task.imageId());
                 PlaneStats[] stats = sums != null ? sums.addBlock(stack) : null;
                 for (int c = 0; c < channels; c++) {
                     if (stack[c] == null) continue;

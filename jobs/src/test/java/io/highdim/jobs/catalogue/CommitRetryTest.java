@@ -147,7 +147,7 @@ class CommitRetryTest {
         assertTrue(CommitRetry.isTransient(new SQLException("terminating connection", "57P01")));
         assertTrue(CommitRetry.isTransient(new SQLException("deadlock detected", "40P01")));
         assertEquals("jdbc:postgresql://db:5432/x?user=***&password=***&ssl=true",
-                CommitRetry.withoutCredentials("jdbc:postgresql://db:5432/x?user=me&password=secret&ssl=true"));
+                ConnectionSettings.withoutCredentials("jdbc:postgresql://db:5432/x?user=me&password=secret&ssl=true"));
     }
 
     private static void awaitImages(KillablePostgres pg, long n) throws Exception {

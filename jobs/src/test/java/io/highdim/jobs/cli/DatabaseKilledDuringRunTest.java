@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseKilledDuringRunTest {
     private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    /** Holds each image back a little, so a kill lands while images are still being committed. */
-    static final List<String> SLOW = List.of("-Dhighdim.test.pixelDelayMs=30");
+    private static final List<String> SLOW = SmallArchive.SLOW;
 
     @TempDir static Path work;
     private static SmallArchive archive;
@@ -50,7 +49,7 @@ class DatabaseKilledDuringRunTest {
             assertEquals(0, run.exitCode(), run.toString());
             assertTrue((run.stdout() + run.stderr()).contains("attempt 1, next in"),
                     "the committer met the dead database and retried: " + run);
-            assertEquals(IMAGES, statusLines(run, "ok"), committed + " committed before the kill; " + run);
+            assertEquals(IMAGES, run.statusCount("ok"), committed + " committed before the kill; " + run);
             try (Connection c = pg.connect()) {
                 assertEquals(1, CatalogueRows.number(c, "select count(*) from runs where status = 'succeeded'"));
             }
@@ -80,8 +79,8 @@ class DatabaseKilledDuringRunTest {
             }
             LauncherProcess.Result rerun = LauncherProcess.run(RUN_TIMEOUT, args(pg, "60"));
             assertEquals(0, rerun.exitCode(), rerun.toString());
-            assertEquals(IMAGES - committed, statusLines(rerun, "ok"), "the rerun read only the rest");
-            assertEquals(committed, statusLines(rerun, "unchanged"));
+            assertEquals(IMAGES - committed, rerun.statusCount("ok"), "the rerun read only the rest");
+            assertEquals(committed, rerun.statusCount("unchanged"));
             assertEquals(clean, results(pg));
         }
     }
@@ -101,10 +100,6 @@ class DatabaseKilledDuringRunTest {
         assertTrue(committed < IMAGES && launcher.isAlive(),
                 "the kill must hit the pass: " + committed + " image(s) were committed already");
         return committed;
-    }
-
-    static long statusLines(LauncherProcess.Result run, String status) {
-        return run.stdout().lines().filter(l -> l.contains("\"status\":\"" + status + "\"")).count();
     }
 
     private static String[] args(KillablePostgres pg, String retrySeconds) {

@@ -1,6 +1,5 @@
 package io.highdim.jobs.cli;
 
-import static io.highdim.jobs.cli.DatabaseKilledDuringRunTest.statusLines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumedAndConcurrentRunsTest {
     private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final List<String> SLOW = DatabaseKilledDuringRunTest.SLOW;
+    private static final List<String> SLOW = SmallArchive.SLOW;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir static Path work;
@@ -76,8 +75,8 @@ class ResumedAndConcurrentRunsTest {
         System.out.printf("launcher killed with %d of %d images committed%n", committed, IMAGES);
         LauncherProcess.Result rerun = LauncherProcess.run(RUN_TIMEOUT, args);
         assertEquals(0, rerun.exitCode(), rerun.toString());
-        assertEquals(IMAGES - committed, statusLines(rerun, "ok"), "only the images not committed are read");
-        assertEquals(committed, statusLines(rerun, "unchanged"));
+        assertEquals(IMAGES - committed, rerun.statusCount("ok"), "only the images not committed are read");
+        assertEquals(committed, rerun.statusCount("unchanged"));
         try (CatalogueDatabase db = CatalogueDatabase.embedded(state.resolve("postgres"), 0);
              Connection c = db.connect()) {
             assertEquals(1, CatalogueRows.number(c, "select count(*) from runs where status = 'failed'"),
@@ -115,8 +114,8 @@ class ResumedAndConcurrentRunsTest {
                 }
             }
             System.out.printf("two runs at once: read %d + %d, skipped %d + %d, unchanged %d + %d%n",
-                    statusLines(ra, "ok"), statusLines(rb, "ok"), statusLines(ra, "skipped"),
-                    statusLines(rb, "skipped"), statusLines(ra, "unchanged"), statusLines(rb, "unchanged"));
+                    ra.statusCount("ok"), rb.statusCount("ok"), ra.statusCount("skipped"),
+                    rb.statusCount("skipped"), ra.statusCount("unchanged"), rb.statusCount("unchanged"));
             assertEquals(300, lines, "150 images reported by each run");
             assertEquals(IMAGES, read.size(), "every image read by one of the runs");
             try (Connection c = pg.connect()) {

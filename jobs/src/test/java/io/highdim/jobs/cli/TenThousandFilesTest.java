@@ -42,7 +42,7 @@ class TenThousandFilesTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String stderr = run.stderr();
         assertEquals(0, run.exitCode(), stderr);
-        assertEquals(FILES, run.stdout().lines().filter(l -> l.contains("\"status\":\"ok\"")).count(), stderr);
+        assertEquals(FILES, run.statusCount("ok"), stderr);
 
         System.out.printf("%d files at -Xmx1g: %.1f s wall, driver heap at most %d MB before a GC, %d MB after%n",
                 FILES, seconds, peakHeapMb(gcLog, 1), peakHeapMb(gcLog, 2));

@@ -40,7 +40,7 @@ class TransientReadErrorsTest {
             LauncherProcess.Result run = LauncherProcess.run(TIMEOUT,
                     List.of("-Dhighdim.test.ioErrorOnFirstAttempt=" + HIT), args(pg));
             assertEquals(0, run.exitCode(), run.toString());
-            assertEquals(4, DatabaseKilledDuringRunTest.statusLines(run, "ok"), run.toString());
+            assertEquals(4, run.statusCount("ok"), run.toString());
             assertTrue((run.stdout() + run.stderr()).contains("reading failed in attempt 1 of 4"),
                     "the first attempts failed: " + run);
             assertEquals(clean, results(pg));
@@ -51,7 +51,7 @@ class TransientReadErrorsTest {
             assertEquals(3, run.exitCode(), "one attempt only: the image is rejected\n" + run);
             assertTrue(run.stdout().contains("\"image_id\":\"" + HIT + "\"") && run.stdout().contains("IO_ERROR"),
                     run.toString());
-            assertEquals(3, DatabaseKilledDuringRunTest.statusLines(run, "ok"), "the others go on\n" + run);
+            assertEquals(3, run.statusCount("ok"), "the others go on\n" + run);
         }
     }
 

@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
 public final class LauncherProcess implements AutoCloseable {
     /** What a finished launcher did. */
     public record Result(int exitCode, String stdout, String stderr) {
+        /** How many of the images it reported have this status ("ok", "unchanged", ...). */
+        public long statusCount(String status) {
+            return stdout.lines().filter(l -> l.contains("\"status\":\"" + status + "\"")).count();
+        }
+
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
