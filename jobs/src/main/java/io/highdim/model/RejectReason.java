@@ -9,7 +9,9 @@ import io.highdim.tiff.ImageReadException;
 public enum RejectReason {
     NOT_FOUND, CANNOT_LIST, DUPLICATE_ID,
     NOT_A_TIFF, TRUNCATED, IFD_LOOP, OFFSET_OUT_OF_RANGE, BAD_TAG, DIMENSION_MISMATCH, PLANE_TOO_LARGE,
-    UNSUPPORTED_COMPRESSION, UNSUPPORTED_PIXEL_TYPE, UNSUPPORTED_LAYOUT, CORRUPT_DATA, BAD_AXES, IO_ERROR;
+    UNSUPPORTED_COMPRESSION, UNSUPPORTED_PIXEL_TYPE, UNSUPPORTED_LAYOUT, CORRUPT_DATA, BAD_AXES, IO_ERROR,
+    /** Not the file's fault: reading it needs more heap than the executor has (the message names the option). */
+    NOT_ENOUGH_MEMORY;
 
     public static RejectReason of(ImageReadException.Reason reason) {
         return valueOf(reason.name());

@@ -47,7 +47,7 @@ public record InputPlan(InputListing.Listing listing, Map<String, SourceFingerpr
      */
     public Provenance provenance(ImageOutcome outcome) {
         boolean retry = outcome instanceof ImageOutcome.Rejected r && switch (r.rejection().reason()) {
-            case IO_ERROR, NOT_FOUND, CANNOT_LIST, DUPLICATE_ID -> true;
+            case IO_ERROR, NOT_FOUND, CANNOT_LIST, DUPLICATE_ID, NOT_ENOUGH_MEMORY -> true;
             default -> false;
         };
         return new Provenance(retry ? null : fingerprints.get(outcome.image().uri()), options);

@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import io.highdim.tiff.HadoopFileSystems;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.Abortable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Slices through Hadoop FileSystem (file://, s3a://, hdfs://), laid out as
@@ -17,6 +21,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * encoding an 8-bit slice, and up to 0.1 s under load.
  */
 public final class HadoopSliceSink implements SliceSink {
+    private static final Logger LOG = LoggerFactory.getLogger(HadoopSliceSink.class);
     private final String output;
     private final HadoopSettings hadoop;
 
@@ -41,5 +46,28 @@ public final class HadoopSliceSink implements SliceSink {
             return new BufferedOutputStream(Files.newOutputStream(local.pathToFile(p).toPath()), 1 << 13);
         }
         return fs.create(p, true);
+    }
+
+    /**
+     * s3a: the upload is aborted, so the object (or the one it was to replace) stays as it was; elsewhere (local,
+     * HDFS: no abort) the stream is closed and the partial file deleted.
+     */
+    @Override
+    public void abandon(String uri, OutputStream out) {
+        if (out instanceof Abortable abortable) {
+            try {
+                abortable.abort();
+                return;
+            } catch (UnsupportedOperationException | UncheckedIOException e) {
+                // the stream underneath cannot abort: close and delete
+            }
+        }
+        SliceSink.super.abandon(uri, out);
+        try {
+            Path p = new Path(uri);
+            HadoopFileSystems.of(p, hadoop.get()).delete(p, false);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not delete the partial slice {}: {}", uri, e.toString());
+        }
     }
 }

@@ -74,6 +74,17 @@ public final class PlanePass implements Serializable {
 
     /** One task of {@code image}, read from {@code in} (open, positioned reads only; the caller closes it). */
     public ImageAggregate run(PlaneTask task, ImageIndex image, RangeReader in) {
+        // the heap this task will hold, taken from the JVM's share before any pixel is read
+        long need = TaskMemory.need(image, slices != null, slices != null && slices.percentileWindow());
+        TaskMemory.Gate heap = TaskMemory.jvm();
+        Rejection tooLarge = heap.refusal(task.imageId(), need);
+        if (tooLarge != null) return ImageAggregate.failed(task.ordinal(), tooLarge);
+        try (TaskMemory.Lease held = heap.enter(task.imageId(), need)) {
+            return read(task, image, in);
+        }
+    }
+
+    private ImageAggregate read(PlaneTask task, ImageIndex image, RangeReader in) {
         int channels = image.sizeC();
         ChannelMoments sums = moments ? new ChannelMoments(channels) : null;
         List<PlaneSummary> planes = new ArrayList<>();

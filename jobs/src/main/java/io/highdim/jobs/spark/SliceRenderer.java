@@ -33,27 +33,44 @@ final class SliceRenderer implements Serializable {
         return spec.selects(z, t, c);
     }
 
+    /** The display window comes from percentiles (which sort a copy of a plane of 32/64-bit values). */
+    boolean percentileWindow() {
+        return spec.window() != DisplayWindow.MINMAX;
+    }
+
     List<SliceFile> render(PngEncoder png, String imageId, int z, int t, int c, Plane plane) {
         if (!spec.selects(z, t, c)) return List.of();
         List<SliceFile> out = new ArrayList<>(2);
         DisplayScaling.Window w = spec.window() == DisplayWindow.MINMAX ? DisplayScaling.minMax(plane)
                 : DisplayScaling.percentile(plane);
         String png8 = sink.uri(imageId, z, t, c, 8);
-        try (OutputStream o = sink.create(png8)) {
-            png.writeDisplay8(o, plane, w);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + png8 + " failed", e);
-        }
+        write(png8, o -> png.writeDisplay8(o, plane, w));
         out.add(new SliceFile(z, t, c, 8, png8, w.low(), w.high()));
         if (spec.raw16() && plane.type().bytes() <= 2 && !plane.type().isFloating()) {
             String png16 = sink.uri(imageId, z, t, c, 16);
-            try (OutputStream o = sink.create(png16)) {
-                png.writeRaw16(o, plane);
-            } catch (IOException e) {
-                throw new UncheckedIOException("writing " + png16 + " failed", e);
-            }
+            write(png16, o -> png.writeRaw16(o, plane));
             out.add(new SliceFile(z, t, c, 16, png16, Double.NaN, Double.NaN));
         }
         return out;
+    }
+
+    private interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** One PNG, whole or not at all: a write that fails half-way is abandoned, not closed (which would publish it). */
+    private void write(String uri, Body body) {
+        try {
+            OutputStream o = sink.create(uri);
+            try {
+                body.writeTo(o);
+            } catch (IOException | RuntimeException | Error e) {
+                sink.abandon(uri, o);
+                throw e;
+            }
+            o.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + uri + " failed", e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.highdim.jobs.spark;
 
 import io.highdim.model.SourceFingerprint;
+import io.highdim.tiff.HadoopFileSystems;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class SourceFingerprints {
         int n = (int) Math.min(length, SourceFingerprint.HEAD_BYTES);
         byte[] head = new byte[n];
         Path path = new Path(uri);
-        try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
+        try (FSDataInputStream in = HadoopFileSystems.of(path, conf).open(path)) {
             in.readFully(0, head);
         } catch (IOException e) {
             return null;
