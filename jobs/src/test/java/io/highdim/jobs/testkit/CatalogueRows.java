@@ -23,6 +23,11 @@ public final class CatalogueRows {
 
     /** Every result table's rows as text (sorted; the run's columns left out). */
     public static Map<String, List<String>> results(Connection c) throws SQLException {
+        return results(c, Set.of());
+    }
+
+    /** The same, also without the columns named (e.g. where the files are: a run over copies elsewhere). */
+    public static Map<String, List<String>> results(Connection c, Set<String> leftOut) throws SQLException {
         Map<String, List<String>> tables = new LinkedHashMap<>();
         try (Statement s = c.createStatement()) {
             for (String table : TABLES) {
@@ -32,8 +37,9 @@ public final class CatalogueRows {
                     while (r.next()) {
                         StringBuilder row = new StringBuilder();
                         for (int i = 1; i <= meta.getColumnCount(); i++) {
-                            if (RUN_COLUMNS.contains(meta.getColumnName(i))) continue;
-                            row.append(meta.getColumnName(i)).append('=').append(r.getString(i)).append(' ');
+                            String column = meta.getColumnName(i);
+                            if (RUN_COLUMNS.contains(column) || leftOut.contains(column)) continue;
+                            row.append(column).append('=').append(r.getString(i)).append(' ');
                         }
                         rows.add(row.toString());
                     }

@@ -1,0 +1,228 @@
+package io.highdim.jobs.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.protocol.DatanodeInfo;
+import org.apache.hadoop.hdfs.protocol.HdfsConstants;
+
+/**
+ * A real HDFS for tests: a NameNode and a DataNode of Spark 3.5's Hadoop (3.3.4), each its own JVM, on 127.0.0.1
+ * with free ports, formatted afresh in a temp folder. The servers' classpath is a generated conf folder followed by
+ * {@code hdfs-servers/target/lib} (the unshaded hadoop-hdfs and its dependencies, copied there by that module's
+ * build), never this JVM's; this JVM talks to them through the shaded client Spark uses. Blocks are 1 MB (a client
+ * setting: {@link #clientConf()} and {@link #upload}), so a sample file spans several blocks.
+ *
+ * <p>{@link #close()}, a shutdown hook and a watchdog (if this JVM is killed) stop both servers, see
+ * {@link ProcessReaper}.
+ */
+public final class HdfsProcesses implements AutoCloseable {
+    public static final long BLOCK_BYTES = 1 << 20;
+    private static final String LIB = "hdfs-servers/target/lib";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final int START_ATTEMPTS = 3;
+
+    private final Path root;
+    private final ProcessReaper reaper;
+    private final int rpcPort;
+    private final List<Path> logs = new ArrayList<>();
+    private String dataNodeHost;
+
+    private HdfsProcesses(Path root, int rpcPort) {
+        this.root = root;
+        this.rpcPort = rpcPort;
+        this.reaper = new ProcessReaper("hdfs");
+        reaper.afterStop(() -> StandaloneCluster.deleteRecursively(root));
+        reaper.deleteOnCrash(root);
+    }
+
+    /** Formats a NameNode, starts it and a DataNode, and waits until the DataNode serves blocks (about 10 s). */
+    public static HdfsProcesses start() throws IOException, InterruptedException {
+        StandaloneCluster.Layout layout = StandaloneCluster.Layout.find();
+        Path lib = layout.repoRoot().resolve(LIB);
+        List<Path> jars;
+        try (Stream<Path> s = Files.isDirectory(lib) ? Files.list(lib) : Stream.empty()) {
+            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+        if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("hadoop-hdfs-3"))) {
+            throw new IllegalStateException("no NameNode/DataNode jars in " + lib + ": build them with `mvn -B -pl "
+                    + "hdfs-servers generate-resources` (a root `mvn install` or `verify` does it too)");
+        }
+        IOException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            HdfsProcesses hdfs = new HdfsProcesses(Files.createTempDirectory("highdim-hdfs-"),
+                    StandaloneCluster.freePort());
+            try {
+                hdfs.startServers(layout, jars);
+                return hdfs;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                String logs = hdfs.tails();
+                hdfs.close();
+                // another process took one of the free ports in between: try others
+                if (!(e instanceof IOException io) || !logs.contains("BindException")) throw e;
+                last = io;
+            }
+        }
+        throw last;
+    }
+
+    private void startServers(StandaloneCluster.Layout layout, List<Path> jars) throws IOException, InterruptedException {
+        Path conf = Files.createDirectories(root.resolve("conf"));
+        Files.createDirectories(root.resolve("tmp")); // their java.io.tmpdir (Jetty's work folders)
+        Map<String, String> site = new LinkedHashMap<>();
+        site.put("fs.defaultFS", uri());
+        site.put("hadoop.tmp.dir", root.resolve("tmp").toString());
+        site.put("dfs.namenode.name.dir", root.resolve("name").toString());
+        site.put("dfs.datanode.data.dir", root.resolve("data").toString());
+        site.put("dfs.namenode.http-address", "127.0.0.1:" + StandaloneCluster.freePort());
+        site.put("dfs.datanode.address", "127.0.0.1:" + StandaloneCluster.freePort());
+        site.put("dfs.datanode.http.address", "127.0.0.1:" + StandaloneCluster.freePort());
+        site.put("dfs.datanode.ipc.address", "127.0.0.1:" + StandaloneCluster.freePort());
+        // the name block locations give: not "localhost", which Spark and TaskPlanner take for no preference
+        site.put("dfs.datanode.hostname", "127.0.0.1");
+        site.put("dfs.replication", "1");
+        site.put("dfs.permissions.enabled", "false");
+        site.put("dfs.blocksize", Long.toString(BLOCK_BYTES));
+        site.put("dfs.namenode.safemode.extension", "0");
+        site.put("dfs.heartbeat.interval", "1");
+        writeSite(conf.resolve("core-site.xml"), Map.of("fs.defaultFS", uri()));
+        writeSite(conf.resolve("hdfs-site.xml"), site);
+        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
+                "log4j.rootLogger=INFO,console",
+                "log4j.appender.console=org.apache.log4j.ConsoleAppender",
+                "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
+                "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss,SSS} %p %c{2}: %m%n", ""));
+        // the servers' HTTP servers look their web apps up on the classpath; the published jars leave them out
+        // (they are in no Maven artifact but the test jar), and empty ones serve what the servers register in code
+        for (String app : List.of("hdfs", "datanode", "static")) Files.createDirectories(conf.resolve("webapps/" + app));
+        List<String> cp = new ArrayList<>(List.of(conf.toString()));
+        jars.forEach(j -> cp.add(j.toString()));
+
+        Process format = reaper.start(server(layout, cp, "format", "org.apache.hadoop.hdfs.server.namenode.NameNode",
+                "-format", "-nonInteractive", "-force"));
+        // the DataNode starts meanwhile: it keeps trying the NameNode until it is up
+        reaper.start(server(layout, cp, "datanode", "org.apache.hadoop.hdfs.server.datanode.DataNode"));
+        if (!format.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || format.exitValue() != 0) {
+            throw new IOException("formatting the NameNode failed" + tails());
+        }
+        reaper.start(server(layout, cp, "namenode", "org.apache.hadoop.hdfs.server.namenode.NameNode"));
+        awaitDataNode();
+    }
+
+    private ProcessBuilder server(StandaloneCluster.Layout layout, List<String> cp, String name, String main,
+                                  String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
+                "-Djava.io.tmpdir=" + root.resolve("tmp")));
+        cmd.addAll(layout.java17Opens()); // Spark's Java 17 openings also cover Hadoop's
+        cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), main));
+        cmd.addAll(List.of(args));
+        Path log = root.resolve(name + ".log");
+        logs.add(log);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("HADOOP_")); // this conf only
+        return pb;
+    }
+
+    /** Until a live DataNode with free space is registered and the NameNode is out of safe mode. */
+    private void awaitDataNode() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Configuration conf = clientConf();
+        conf.setInt("ipc.client.connect.max.retries", 0); // we poll ourselves
+        while (System.nanoTime() < deadline) {
+            for (Path log : logs) {
+                String text = Files.exists(log) ? Files.readString(log) : "";
+                if (text.contains("Exiting with status 1") || text.contains("BindException")) {
+                    throw new IOException("an HDFS server failed to start" + tails());
+                }
+            }
+            if (listening()) {
+                try (DistributedFileSystem fs = (DistributedFileSystem) FileSystem.newInstance(URI.create(uri()), conf)) {
+                    DatanodeInfo[] live = fs.getDataNodeStats(HdfsConstants.DatanodeReportType.LIVE);
+                    if (live.length == 1 && live[0].getRemaining() > 0
+                            && !fs.setSafeMode(HdfsConstants.SafeModeAction.SAFEMODE_GET)) {
+                        dataNodeHost = live[0].getHostName();
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not up yet
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("no live DataNode after " + START_TIMEOUT.toSeconds() + " s" + tails());
+    }
+
+    private boolean listening() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", rpcPort), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code hdfs://127.0.0.1:PORT} */
+    public String uri() { return "hdfs://127.0.0.1:" + rpcPort; }
+
+    /** The host the DataNode registered as: what HDFS names as the host of every block. */
+    public String dataNodeHost() { return dataNodeHost; }
+
+    /** Hadoop's defaults with 1 MB blocks for the files this client writes. */
+    public Configuration clientConf() {
+        Configuration conf = new Configuration();
+        conf.setLong("dfs.blocksize", BLOCK_BYTES);
+        return conf;
+    }
+
+    /** Copies a local file to {@code hdfs://…/path} in 1 MB blocks. */
+    public void upload(Path local, String path) throws IOException {
+        try (FileSystem fs = FileSystem.newInstance(URI.create(uri()), clientConf());
+             InputStream in = Files.newInputStream(local);
+             OutputStream out = fs.create(new org.apache.hadoop.fs.Path(uri() + path), true)) {
+            in.transferTo(out);
+        }
+    }
+
+    /** The last lines of each server's log, for failure messages. */
+    public String tails() {
+        StringBuilder b = new StringBuilder();
+        for (Path log : logs) b.append("\n--- ").append(log).append(" ---\n").append(StandaloneCluster.tail(log, 30));
+        return b.toString();
+    }
+
+    /** Stops both servers (SIGTERM, then SIGKILL) and deletes their folder. */
+    @Override
+    public void close() {
+        try {
+            FileSystem.get(URI.create(uri()), new Configuration()).close(); // the cached client of a dead port
+        } catch (IOException e) {
+            // nothing cached
+        }
+        reaper.close();
+    }
+
+    private static void writeSite(Path file, Map<String, String> properties) throws IOException {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
+        properties.forEach((k, v) -> xml.append("  <property><name>").append(k).append("</name><value>")
+                .append(v.replace("&", "&amp;").replace("<", "&lt;")).append("</value></property>\n"));
+        Files.writeString(file, xml.append("</configuration>\n"), StandardCharsets.UTF_8);
+    }
+}
