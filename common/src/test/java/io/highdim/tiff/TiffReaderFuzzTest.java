@@ -14,8 +14,9 @@ import java.util.List;
  * Coverage-guided fuzzing (Jazzer) of what reads a user's file: the TIFF index and plane decoding, each codec with
  * each predictor, and the OME-XML, ImageJ and tifffile-JSON descriptions. The contract, for any input: only an
  * {@link ImageReadException} (the codecs alone: their IOExceptions) escapes, nothing allocates more than 64 MB, and
- * nothing takes more than a second. Without JAZZER_FUZZ the seeds (TiffReaderFuzzTestInputs/&lt;method&gt;/, from
- * sample-data and the external corpus, and every crash found) run as regression tests; with JAZZER_FUZZ=1 a test
+ * nothing takes more than a second. Without JAZZER_FUZZ the seeds (TiffReaderFuzzTestInputs/&lt;method&gt;/: the two
+ * sample-data files under 256 KB, the ImageJ and the OME one, the external corpus's files under 64 KB, and every crash
+ * found) run as regression tests; with JAZZER_FUZZ=1 a test
  * is fuzzed for its maxDuration (see the README).
  */
 class TiffReaderFuzzTest {

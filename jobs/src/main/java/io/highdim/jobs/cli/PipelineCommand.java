@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -85,7 +86,9 @@ abstract class PipelineCommand implements Callable<Integer> {
         CompletableFuture<CatalogueDatabase> database = catalogue.isExternal()
                 ? CompletableFuture.completedFuture(catalogue.open()) : CompletableFuture.supplyAsync(catalogue::openUnchecked);
         SparkStart spark = new SparkStart("highdim " + name());
-        if (!RerunHint.ranBefore(spec, catalogue, catalogue.isExternal() ? database.join() : null)) spark.start();
+        if (incremental.force || !RerunHint.ranBefore(spec, catalogue, catalogue.isExternal() ? database.join() : null)) {
+            spark.start();
+        }
         RunLedger ledger = null;
         Map<String, Double> stages = new LinkedHashMap<>();
         // what the report needs of each image, not its results: the driver holds per-image results only until committed
@@ -126,7 +129,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 if (toRead.files().isEmpty()) {
                     toRead.unreadable().forEach(sink);
                 } else {
-                    JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(spark.start()).sparkContext());
+                    JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(spark.start()));
                     pixelBytes = ImagePass.run(sc, spec, toRead, sink);
                 }
             } catch (Exception | Error e) {
@@ -156,7 +159,7 @@ abstract class PipelineCommand implements Callable<Integer> {
         } finally {
             if (ledger != null) ledger.close();
             // both take a moment to stop: side by side
-            CompletableFuture<SparkSession> started = spark.ownStarted();
+            CompletableFuture<SparkContext> started = spark.ownStarted();
             CompletableFuture<Void> sparkStopped = started != null
                     ? started.handle((session, error) -> session).thenAcceptAsync(s -> { if (s != null) s.stop(); })
                     : CompletableFuture.completedFuture(null);
@@ -241,14 +244,14 @@ abstract class PipelineCommand implements Callable<Integer> {
      */
     private static final class SparkStart {
         private final String appName;
-        private CompletableFuture<SparkSession> starting;
+        private CompletableFuture<SparkContext> starting;
         private boolean own;
 
         SparkStart(String appName) {
             this.appName = appName;
         }
 
-        synchronized CompletableFuture<SparkSession> start() {
+        synchronized CompletableFuture<SparkContext> start() {
             if (starting == null) {
                 own = existingSession().isEmpty();
                 starting = CompletableFuture.supplyAsync(() -> SparkSessions.create(appName));
@@ -259,7 +262,7 @@ abstract class PipelineCommand implements Callable<Integer> {
 
 
         /** The session this run started (and stops), or null. */
-        synchronized CompletableFuture<SparkSession> ownStarted() {
+        synchronized CompletableFuture<SparkContext> ownStarted() {
             return own ? starting : null;
         }
     }
