@@ -4,6 +4,7 @@ import io.highdim.jobs.cli.IngestJob;
 import io.highdim.jobs.cli.InspectCommand;
 import io.highdim.jobs.cli.PcaJob;
 import io.highdim.jobs.cli.RunJob;
+import io.highdim.jobs.cli.ServeCommand;
 import io.highdim.jobs.cli.ShowCommand;
 import io.highdim.jobs.cli.SlicesJob;
 import io.highdim.jobs.cli.StatsJob;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
 @Command(name = "highdim", mixinStandardHelpOptions = true, version = "highdim 0.1.0",
         description = "Spark pipeline for 5D (Z, T, C, Y, X) TIFF images.",
         subcommands = {InspectCommand.class, IngestJob.class, StatsJob.class, PcaJob.class, SlicesJob.class,
-                RunJob.class, ShowCommand.class})
+                RunJob.class, ShowCommand.class, ServeCommand.class})
 public final class HighdimCli {
     private static final Logger LOG = LoggerFactory.getLogger(HighdimCli.class);
     public static final int EXIT_OK = 0;

@@ -2,6 +2,7 @@ package io.highdim.jobs.catalogue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
@@ -114,6 +115,42 @@ public final class CatalogueReader {
                         + "order by z, t, c, bit_depth", imageId,
                 rows -> new SliceFile(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getInt(4),
                         rows.getString(5), float8(rows, 6), float8(rows, 7))));
+    }
+
+    /** The slice PNG of plane (z, t, c) in {@code bitDepth} bits, if a run wrote one. */
+    public Optional<SliceFile> slice(String imageId, int z, int t, int c, int bitDepth) {
+        return query("reading a slice of " + imageId, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select uri, window_low, window_high "
+                    + "from slices where image_id = ? and z = ? and t = ? and c = ? and bit_depth = ?")) {
+                new StatementParameters(select).text(imageId).integer(z).integer(t).integer(c).integer(bitDepth);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(new SliceFile(z, t, c, bitDepth, rows.getString(1),
+                            float8(rows, 2), float8(rows, 3))) : Optional.<SliceFile>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * The options that shaped the image's rows ({@code images.result_options}, see {@code ResultOptions}): axes,
+     * max_plane_bytes, the slices' window...; empty if none are stored.
+     */
+    public Optional<JsonNode> resultOptions(String imageId) {
+        String json = query("reading the options of " + imageId, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select result_options::text from images where image_id = ?")) {
+                select.setString(1, imageId);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        });
+        if (json == null) return Optional.empty();
+        try {
+            return Optional.of(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new CatalogueException("unreadable result options " + json, e);
+        }
     }
 
     /** The PCA, if the catalogue has one (a null array column is read as an empty array). */

@@ -1,0 +1,78 @@
+package io.highdim.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.HighdimCli;
+import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.serve.ServiceServer;
+import io.highdim.jobs.spark.SparkSessions;
+import io.javalin.util.JavalinBindException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The Python service's HTTP API over the catalogue and the slice store, until the process is stopped (SIGINT,
+ * SIGTERM). No Spark: reads the catalogue, stored PNGs and single planes by byte range.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the service's HTTP API (/metadata, /statistics, /slice, /analyze, /upload) from the "
+                + "catalogue. Prints one JSON line with the address once listening.")
+public class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "5000", converter = OptionConverters.Port.class,
+            description = "Port (default: ${DEFAULT-VALUE}; 0: any free one, printed).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0: every interface).")
+    String bind;
+
+    @Option(names = "--upload-dir", defaultValue = "highdim-uploads",
+            description = "Folder /upload stores files in (default: ${DEFAULT-VALUE}).")
+    Path uploadDir;
+
+    @Option(names = "--max-upload-mb", defaultValue = "1024", converter = OptionConverters.PositiveInt.class,
+            description = "Largest upload in MB; larger ones are answered 413 (default: ${DEFAULT-VALUE}).")
+    int maxUploadMb;
+
+    @Option(names = "--renders", defaultValue = "2", converter = OptionConverters.PositiveInt.class,
+            description = "Slices rendered from source files at once; each holds one plane on the heap "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int renders;
+
+    @Mixin CatalogueOptions catalogue;
+
+    @Override
+    public Integer call() throws Exception {
+        CatalogueDatabase db = catalogue.open();
+        ServiceServer server;
+        try {
+            server = ServiceServer.start(db, SparkSessions.hadoopConfiguration(), new ServiceServer.Settings(bind,
+                    port, uploadDir, (long) maxUploadMb << 20, renders));
+        } catch (JavalinBindException e) {
+            db.close();
+            System.err.println("serve: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+            return HighdimCli.EXIT_FAILED;
+        } catch (Exception e) {
+            db.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close(); // stops taking requests before the database goes
+            db.close();
+            stopped.countDown();
+        }, "highdim-serve-stop"));
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("listening", "http://" + bind + ":" + server.port());
+        line.put("upload_dir", uploadDir.toAbsolutePath().normalize().toString());
+        System.out.println(new ObjectMapper().writeValueAsString(line));
+        System.out.flush();
+        stopped.await();
+        return HighdimCli.EXIT_OK;
+    }
+}

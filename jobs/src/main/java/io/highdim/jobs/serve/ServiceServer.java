@@ -1,0 +1,109 @@
+package io.highdim.jobs.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.catalogue.CatalogueReader;
+import io.highdim.jobs.catalogue.CatalogueWriter;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP service (Javalin on Jetty 11) over the catalogue and the slice store: the Python service's five routes,
+ * its JSON and status codes. Every refusal is a JSON {@code {"error": ...}}; an exception that is not a refusal is
+ * our bug: logged with its stack trace here, answered 500 without it.
+ */
+public final class ServiceServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Multipart parts larger than this go to disk (the upload folder's .incoming) while the request is read. */
+    private static final int IN_MEMORY_PART_MB = 1;
+
+    /** Where it listens and what it accepts. */
+    public record Settings(String bind, int port, Path uploadDir, long maxUploadBytes, int concurrentRenders) {}
+
+    private final Javalin app;
+
+    private ServiceServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Starts the server; {@code port} 0 takes a free one ({@link #port()}). */
+    public static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings)
+            throws IOException {
+        Path uploads = settings.uploadDir().toAbsolutePath().normalize();
+        Path incoming = Files.createDirectories(uploads.resolve(".incoming"));
+        CatalogueReader reader = new CatalogueReader(database);
+        ServiceApi api = new ServiceApi(reader, new SliceSource(reader, hadoop, settings.concurrentRenders()),
+                new Uploads(reader, new CatalogueWriter(database), uploads, settings.maxUploadBytes(), hadoop));
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.jetty.multipartConfig.cacheDirectory(incoming.toString());
+            config.jetty.multipartConfig.maxInMemoryFileSize(IN_MEMORY_PART_MB, SizeUnit.MB);
+            config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
+            // the form's other fields and boundaries: a little over the file
+            config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + (1 << 20), SizeUnit.BYTES);
+        });
+        app.get("/metadata", api::metadata);
+        app.get("/statistics", api::statistics);
+        app.get("/slice", api::slice);
+        app.post("/analyze", api::analyze);
+        app.post("/upload", api::upload);
+        app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.body()));
+        // Javalin's own refusals: no such route (404), wrong method, body too large (413), ...
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), Map.of("error",
+                e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            if (tooLargeUpload(e)) {
+                error(ctx, 413, Map.of("error", "the upload is larger than " + settings.maxUploadBytes() + " bytes"));
+                return;
+            }
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, Map.of("error", "internal error (" + e.getClass().getSimpleName()
+                    + "); the server's log has the details"));
+        });
+        app.start(settings.bind(), settings.port());
+        return new ServiceServer(app);
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /**
+     * Jetty refuses a multipart part over maxFileSize with an IllegalStateException ("... exceeds max filesize"),
+     * possibly wrapped; only that one means 413.
+     */
+    private static boolean tooLargeUpload(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("exceeds max")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void error(Context ctx, int status, Map<String, Object> body) {
+        try {
+            ServiceApi.json(ctx, status, JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("strings and numbers always render", e);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.highdim.jobs.serve;
+
+import io.highdim.jobs.catalogue.CatalogueReader;
+import io.highdim.jobs.catalogue.CatalogueWriter;
+import io.highdim.jobs.spark.IndexedImage;
+import io.highdim.jobs.spark.InputListing;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageRef;
+import io.highdim.model.ImageResults;
+import io.highdim.model.Rejection;
+import io.highdim.model.RunStatus;
+import io.highdim.tiff.HadoopRangeReader;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.ReaderOptions;
+import io.highdim.tiff.TiffFormatReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /upload}: the file goes to a temporary name in the upload folder, is indexed (header only, as
+ * {@code ingest}), and only then takes its own name and gets its catalogue rows (one transaction). A bad file is
+ * deleted and answered 400 with its typed reason; nothing of it stays. An existing name or image id is not
+ * replaced (409): its stored results would no longer match the file.
+ */
+final class Uploads {
+    private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
+    /** A plain file name: no folders, no leading dot (temporary files start with one). */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*");
+
+    private final CatalogueReader reader;
+    private final CatalogueWriter writer;
+    private final Path dir;
+    private final long maxBytes;
+    private final Configuration hadoop;
+
+    Uploads(CatalogueReader reader, CatalogueWriter writer, Path dir, long maxBytes, Configuration hadoop) {
+        this.reader = reader;
+        this.writer = writer;
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+        this.hadoop = hadoop;
+    }
+
+    Path dir() { return dir; }
+
+    long maxBytes() { return maxBytes; }
+
+    /** Stores, indexes and catalogues one uploaded file; the answer's fields. */
+    Map<String, Object> store(String submittedName, InputStream content) throws IOException {
+        String name = fileName(submittedName);
+        String baseId = InputListing.withoutExtension(name);
+        Path target = dir.resolve(name);
+        if (Files.exists(target)) throw conflict("a file named " + name + " was uploaded already");
+        // a hidden name (never listed as an input) with the folder's usual permissions (createTempFile: owner only)
+        Path temp = Files.createFile(dir.resolve(".upload-" + UUID.randomUUID() + ".part"));
+        boolean moved = false;
+        try {
+            copy(content, temp);
+            List<ImageIndex> images = index(temp);
+            List<ImageOutcome> outcomes = new ArrayList<>();
+            String uri = new org.apache.hadoop.fs.Path(target.toAbsolutePath().toUri()).toString();
+            for (ImageIndex i : images) {
+                String id = i.imageCount() > 1 ? baseId + "#" + i.series() : baseId;
+                if (reader.image(id).isPresent()) {
+                    throw conflict("the catalogue has an image " + id + " already; rename the file");
+                }
+                IndexedImage image = new IndexedImage(new ImageRef(id, uri, Files.size(temp), i.series(),
+                        i.imageCount()), i);
+                outcomes.add(new ImageOutcome.Processed(image.ref(), image.geometry(), i.warnings(),
+                        ImageResults.planesOnly(image.planeLocations())));
+            }
+            try {
+                Files.move(temp, target); // never over another file
+            } catch (FileAlreadyExistsException e) {
+                throw conflict("a file named " + name + " was uploaded already");
+            }
+            moved = true;
+            catalogue(uri, name, outcomes);
+            List<String> ids = outcomes.stream().map(ImageOutcome::imageId).toList();
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("message", "stored " + name + " and indexed its header: " + ids.size() + " image(s); "
+                    + "scripts/highdim run " + uri + " computes statistics, PCA and slices");
+            answer.put("image_id", ids.get(0));
+            if (ids.size() > 1) answer.put("image_ids", ids);
+            return answer;
+        } catch (IOException | RuntimeException e) {
+            if (moved) Files.deleteIfExists(target); // the rows were not committed: no file without its row
+            throw e;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The submitted name without any folder; 400 unless a plain TIFF file name. */
+    static String fileName(String submitted) {
+        String name = submitted == null ? "" : submitted.substring(Math.max(submitted.lastIndexOf('/'),
+                submitted.lastIndexOf('\\')) + 1);
+        if (!NAME.matcher(name).matches() || name.length() > 200) {
+            throw ApiError.badRequest("the file name '" + name + "' is not a plain file name "
+                    + "(letters, digits, . _ + -)");
+        }
+        if (InputListing.withoutExtension(name).equals(name)) {
+            throw ApiError.badRequest("the file name '" + name + "' has no TIFF extension (.tif, .tiff, .btf, "
+                    + ".tf8): later runs over the upload folder would not list it");
+        }
+        return name;
+    }
+
+    /** Streams the upload to {@code temp}, at most {@link #maxBytes}: 413 beyond. */
+    private void copy(InputStream content, Path temp) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            for (int n; (n = content.read(buffer)) > 0; ) {
+                total += n;
+                if (total > maxBytes) throw new ApiError(413, "the file is larger than " + maxBytes + " bytes");
+                out.write(buffer, 0, n);
+            }
+        }
+        if (total == 0) throw ApiError.badRequest("NOT_A_TIFF: the file is empty");
+    }
+
+    /** The file's images, as ingest indexes them; a file the reader refuses is a 400 with the typed reason. */
+    private List<ImageIndex> index(Path temp) {
+        try (RangeReader in = HadoopRangeReader.open(temp.toUri().toString(), hadoop)) {
+            return new TiffFormatReader().index(in, ReaderOptions.defaults());
+        } catch (IOException e) {
+            throw ApiError.badRequest(Rejection.of(e).text());
+        }
+    }
+
+    /** The images' rows in one transaction, under a run of their own (so {@code show runs} lists uploads). */
+    private void catalogue(String uri, String name, List<ImageOutcome> outcomes) {
+        String runId = "upload-" + Instant.now().toString().replace(":", "") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        writer.startRun(runId, "serve upload", List.of(uri), Map.of("upload", name));
+        try {
+            writer.replace(runId, outcomes); // no provenance: the next run over the folder reads it whole
+        } catch (RuntimeException e) {
+            try {
+                writer.finishRun(runId, RunStatus.FAILED);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        writer.finishRun(runId, RunStatus.SUCCEEDED);
+        LOG.info("upload: {} stored as {}, {} image(s) catalogued by run {}", name, uri, outcomes.size(), runId);
+    }
+
+    private static ApiError conflict(String message) {
+        return new ApiError(409, message);
+    }
+}
