@@ -11,6 +11,7 @@ import io.highdim.jobs.incremental.InputPlan;
 import io.highdim.jobs.spark.ImagePass;
 import io.highdim.jobs.spark.InputListing;
 import io.highdim.jobs.spark.SourceFingerprints;
+import io.highdim.jobs.spark.ScorePass;
 import io.highdim.jobs.spark.SparkSessions;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.SliceSpec;
@@ -61,8 +62,11 @@ abstract class PipelineCommand implements Callable<Integer> {
     /** The validated options of this run. */
     final PassSpec spec() {
         return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, components(),
-                partitionBytes(), slices());
+                partitionBytes(), slices(), scoresOutput());
     }
+
+    /** Where --scores writes, or null: no scores. */
+    String scoresOutput() { return null; }
 
     /** Subcommands with PCA options override these three; the others run with the options' defaults. */
     int components() { return PcaOptions.DEFAULT_COMPONENTS; }
@@ -130,7 +134,16 @@ abstract class PipelineCommand implements Callable<Integer> {
                     toRead.unreadable().forEach(sink);
                 } else {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(spark.start()));
-                    pixelBytes = ImagePass.run(sc, spec, toRead, sink);
+                    if (spec.scoresOutput() == null) {
+                        pixelBytes = ImagePass.run(sc, spec, toRead, sink);
+                    } else { // images with a PCA reach the catalogue once their scores are written
+                        ScorePass scores = new ScorePass(sc, spec, sink);
+                        try {
+                            pixelBytes = ImagePass.run(sc, spec, toRead, scores::accept);
+                        } finally {
+                            scores.finish(); // its failure, if any, is the run's: it names the image
+                        }
+                    }
                 }
             } catch (Exception | Error e) {
                 stages.put("pixels", seconds(tPass));

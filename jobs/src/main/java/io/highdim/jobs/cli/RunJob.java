@@ -15,6 +15,7 @@ public class RunJob extends PipelineCommand {
     @Mixin PcaOptions pca;
     @Mixin PartitionOptions partition;
     @Mixin SliceOptions sliceOptions;
+    @Mixin ScoreOptions scores;
 
     @Option(names = "--no-slices", description = "Skip the slice PNGs.")
     boolean noSlices;
@@ -30,4 +31,5 @@ public class RunJob extends PipelineCommand {
     @Override int components() { return pca.components; }
     @Override long partitionBytes() { return partition.partitionBytes; }
     @Override SliceSpec slices() { return noSlices ? null : sliceOptions.spec(); }
+    @Override String scoresOutput() { return scores.scores ? sliceOptions.outputUri() : null; }
 }

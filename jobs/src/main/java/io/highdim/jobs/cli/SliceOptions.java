@@ -40,7 +40,11 @@ public class SliceOptions {
      * slash (Path.toUri adds one once the folder exists), so the same option is the same URI on every run: an
      * incremental run compares it.
      */
-    private String outputUri() {
+    String outputUri() {
+        return uri(output);
+    }
+
+    static String uri(String output) {
         String uri = output.contains("://") || output.startsWith("/") ? output
                 : Paths.get(output).toAbsolutePath().toUri().toString();
         while (uri.length() > 1 && uri.endsWith("/") && !uri.endsWith("://")) uri = uri.substring(0, uri.length() - 1);

@@ -17,9 +17,17 @@ import java.util.Set;
  * @param components     PCA components asked for (at least 1; an image with fewer channels gets what it has)
  * @param partitionBytes stored bytes per Spark task
  * @param slices         slice selection and output; used when {@code parts} has SLICES
+ * @param scoresOutput   where PCA score TIFFs and models go (a Hadoop URI), or null: none ({@code --scores})
  */
 public record PassSpec(String command, List<String> inputs, Set<Part> parts, String axes, long maxPlaneBytes,
-                       int components, long partitionBytes, SliceSpec slices) implements Serializable {
+                       int components, long partitionBytes, SliceSpec slices, String scoresOutput)
+        implements Serializable {
+    /** A spec without scores. */
+    public PassSpec(String command, List<String> inputs, Set<Part> parts, String axes, long maxPlaneBytes,
+                    int components, long partitionBytes, SliceSpec slices) {
+        this(command, inputs, parts, axes, maxPlaneBytes, components, partitionBytes, slices, null);
+    }
+
     public PassSpec {
         inputs = List.copyOf(inputs);
         parts = parts.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(parts));
@@ -28,6 +36,7 @@ public record PassSpec(String command, List<String> inputs, Set<Part> parts, Str
                     + ", " + components);
         }
         if (parts.contains(Part.SLICES) && slices == null) throw new IllegalArgumentException("slices need a spec");
+        if (scoresOutput != null && !parts.contains(Part.PCA)) throw new IllegalArgumentException("scores need PCA");
     }
 
     public ReaderOptions readerOptions() {

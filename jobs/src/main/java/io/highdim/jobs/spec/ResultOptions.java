@@ -19,6 +19,8 @@ public final class ResultOptions {
         m.put("axes", spec.axes() == null ? "" : spec.axes());
         m.put("max_plane_bytes", spec.maxPlaneBytes());
         if (spec.computes(Part.PCA)) m.put("components", spec.components());
+        // an image catalogued without score files is read again when they are asked for
+        if (spec.scoresOutput() != null) m.put("scores", "output=" + spec.scoresOutput());
         if (spec.computes(Part.SLICES)) {
             SliceSpec s = spec.slices();
             m.put("slices", List.of("z=" + s.z(), "t=" + s.t(), "c=" + s.c(), "window=" + s.window(),

@@ -1,0 +1,121 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.ImageRef;
+import io.highdim.model.PcaResult;
+import io.highdim.tiff.HadoopRangeReader;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.TiffFormatReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --scores}: the second pass, over the images the pixel pass gave a PCA. An image's outcome is held back from
+ * the catalogue until its score TIFFs and Spark ML models are written, so committed rows always have their files
+ * (an image is the unit of commit, as with slices); other outcomes pass straight on. The pass runs beside the pixel
+ * pass, on one driver thread: each round takes every outcome waiting, re-reads their headers on the driver (the
+ * pixel pass's index of a small file stays in its task), cuts them into the same stack tasks and runs one Spark job.
+ * A failure stops the rounds: the images still waiting are not committed and {@link #finish()} fails the run.
+ */
+public final class ScorePass {
+    private static final Logger LOG = LoggerFactory.getLogger(ScorePass.class);
+    private final JavaSparkContext sc;
+    private final PassSpec spec;
+    private final HadoopSettings hadoop;
+    private final Consumer<ImageOutcome> next;
+    private final ConcurrentLinkedQueue<ImageOutcome.Processed> waiting = new ConcurrentLinkedQueue<>();
+    private final ExecutorService driver = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "highdim-scores");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong files = new AtomicLong();
+    private int images;
+
+    public ScorePass(JavaSparkContext sc, PassSpec spec, Consumer<ImageOutcome> next) {
+        if (spec.scoresOutput() == null) throw new IllegalArgumentException("the spec asks for no scores");
+        this.sc = sc;
+        this.spec = spec;
+        this.hadoop = new HadoopSettings(sc.hadoopConfiguration());
+        this.next = next;
+    }
+
+    /** Where outcomes go: those with a PCA after their scores, the others at once. */
+    public void accept(ImageOutcome outcome) {
+        if (outcome instanceof ImageOutcome.Processed p && p.results().pca().isPresent()) {
+            waiting.add(p);
+            driver.execute(this::round);
+        } else {
+            next.accept(outcome);
+        }
+    }
+
+    /** Waits for the rounds to end; throws the first failure (the images it left are not committed). */
+    public void finish() throws InterruptedException {
+        driver.shutdown();
+        while (!driver.awaitTermination(1, TimeUnit.MINUTES)) LOG.info("scores: still writing");
+        Throwable e = failure.get();
+        if (e instanceof RuntimeException r) throw r;
+        if (e instanceof Error r) throw r;
+        if (e != null) throw new IllegalStateException(e);
+        if (images > 0) LOG.info("scores: {} images, {} score TIFFs written", images, files.get());
+    }
+
+    private void round() {
+        List<ImageOutcome.Processed> batch = new ArrayList<>();
+        for (ImageOutcome.Processed p; (p = waiting.poll()) != null; ) batch.add(p);
+        if (batch.isEmpty() || failure.get() != null) return;
+        try {
+            score(batch);
+            for (ImageOutcome.Processed p : batch) next.accept(p);
+        } catch (RuntimeException | Error e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private void score(List<ImageOutcome.Processed> batch) {
+        Map<String, PcaResult> pcas = new LinkedHashMap<>();
+        List<PassUnit> units = new ArrayList<>();
+        for (ImageOutcome.Processed p : batch) {
+            PcaResult pca = p.results().pca().orElseThrow();
+            pcas.put(p.imageId(), pca);
+            IndexedImage image = new IndexedImage(p.image(), index(p.image()));
+            units.addAll(TaskPlanner.stackUnits(image, spec.partitionBytes(), TaskPlanner.PlanesRead.ALL));
+        }
+        ScoreWorker worker = new ScoreWorker(hadoop, spec.scoresOutput(), pcas);
+        SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, Integer.class, n -> files.addAndGet(n));
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        pcas.forEach((id, pca) -> PcaModels.save(spark, spec.scoresOutput(), id, pca));
+        images += batch.size();
+    }
+
+    /** The image's plane index, read again from its file's header. */
+    private ImageIndex index(ImageRef ref) {
+        try (RangeReader in = HadoopRangeReader.open(ref.uri(), ref.fileBytes(), hadoop.get())) {
+            for (ImageIndex i : new TiffFormatReader().index(in, spec.readerOptions())) {
+                if (i.series() == ref.series()) return i;
+            }
+            throw new IllegalStateException(ref.uri() + " has no series " + ref.series() + " any more");
+        } catch (IOException e) {
+            throw new UncheckedIOException("indexing " + ref.uri() + " again for its scores failed", e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.model.PcaResult;
+import io.highdim.stats.PcaScores;
+import io.highdim.tiff.FloatStackWriter;
+import io.highdim.tiff.HadoopRangeReader;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.Plane;
+import io.highdim.tiff.PlaneBuffer;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.TiffFormatReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The executors' side of the score pass: one task's (z, t) stacks of one image read again, each turned into its k
+ * score planes with the image's stored mean and components and written as one float32 TIFF. The image was read
+ * whole by the pixel pass a moment ago, so any error now (reading or writing) fails the task: Spark runs it again,
+ * and after its last attempt the run fails. Each file is written whole or not at all.
+ */
+final class ScoreWorker implements Serializable {
+    private final HadoopSettings hadoop;
+    private final String output;
+    /** The PCA of each image the job scores, by image id: k x C loadings and C means each, small. */
+    private final Map<String, PcaResult> pcas;
+
+    ScoreWorker(HadoopSettings hadoop, String output, Map<String, PcaResult> pcas) {
+        this.hadoop = hadoop;
+        this.output = output.replaceAll("/+$", "");
+        this.pcas = new HashMap<>(pcas);
+    }
+
+    /** Where stack (z, t)'s scores of an image go under {@code output}. */
+    static String uri(String output, String imageId, int z, int t) {
+        return output.replaceAll("/+$", "") + "/" + imageId + "/scores/z" + z + "_t" + t + ".tif";
+    }
+
+    /** Writes the task's score files; returns how many. */
+    Integer run(PassUnit unit) {
+        PassUnit.Stacks s = (PassUnit.Stacks) unit;
+        ImageIndex image = s.index();
+        PcaResult pca = pcas.get(s.task().imageId());
+        HadoopSliceSink files = new HadoopSliceSink(output, hadoop); // creates and abandons any output file
+        TiffFormatReader reader = new TiffFormatReader();
+        int channels = image.sizeC(), written = 0;
+        PlaneBuffer[] buffers = PlaneBuffer.perChannel(channels);
+        Plane[] stack = new Plane[channels];
+        try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
+            for (TaskPlanner.Stack st : TaskPlanner.stacks(s.task(), image)) {
+                for (int c = 0; c < channels; c++) stack[c] = reader.readPlane(image, in, st.z(), st.t(), c, buffers[c]);
+                float[][] scores = PcaScores.of(stack, pca.mean(), pca.components());
+                write(files, uri(output, s.task().imageId(), st.z(), st.t()), image, scores);
+                written++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("scores of " + s.task().imageId() + ": " + e.getMessage(), e);
+        }
+        return written;
+    }
+
+    private static void write(HadoopSliceSink files, String uri, ImageIndex image, float[][] scores)
+            throws IOException {
+        OutputStream out = files.create(uri);
+        try {
+            FloatStackWriter.write(out, image.width(), image.height(), scores);
+        } catch (IOException | RuntimeException | Error e) {
+            files.abandon(uri, out);
+            throw e;
+        }
+        out.close();
+    }
+}
