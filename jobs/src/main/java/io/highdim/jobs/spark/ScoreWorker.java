@@ -49,7 +49,11 @@ final class ScoreWorker implements Serializable {
         int channels = image.sizeC(), written = 0;
         PlaneBuffer[] buffers = PlaneBuffer.perChannel(channels);
         Plane[] stack = new Plane[channels];
-        try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
+        // the pixel pass's heap for this image plus the k float score planes; more than the whole budget takes it all
+        long need = TaskMemory.need(image, false, false)
+                + (long) pca.components().length * image.width() * image.height() * Float.BYTES;
+        try (TaskMemory.Lease held = TaskMemory.jvm().enter(s.task().imageId(), need);
+             RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
             for (TaskPlanner.Stack st : TaskPlanner.stacks(s.task(), image)) {
                 for (int c = 0; c < channels; c++) stack[c] = reader.readPlane(image, in, st.z(), st.t(), c, buffers[c]);
                 float[][] scores = PcaScores.of(stack, pca.mean(), pca.components());
