@@ -3,6 +3,7 @@ package io.highdim.jobs;
 import io.highdim.jobs.cli.IngestJob;
 import io.highdim.jobs.cli.InspectCommand;
 import io.highdim.jobs.cli.PcaJob;
+import io.highdim.jobs.cli.ReportCommand;
 import io.highdim.jobs.cli.RunJob;
 import io.highdim.jobs.cli.ServeCommand;
 import io.highdim.jobs.cli.ShowCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
 @Command(name = "highdim", mixinStandardHelpOptions = true, version = "highdim 0.1.0",
         description = "Spark pipeline for 5D (Z, T, C, Y, X) TIFF images.",
         subcommands = {InspectCommand.class, IngestJob.class, StatsJob.class, PcaJob.class, SlicesJob.class,
-                RunJob.class, ShowCommand.class, ServeCommand.class})
+                RunJob.class, ShowCommand.class, ServeCommand.class, ReportCommand.class})
 public final class HighdimCli {
     private static final Logger LOG = LoggerFactory.getLogger(HighdimCli.class);
     public static final int EXIT_OK = 0;

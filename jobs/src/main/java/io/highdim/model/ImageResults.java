@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
                            List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, Optional<PcaResult> pca,
-                           List<SliceFile> slices) implements Serializable {
+                           List<SliceFile> slices, List<ProjectionFile> projections) implements Serializable {
     public ImageResults {
         parts = parts.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(parts));
         planes = List.copyOf(planes);
@@ -20,24 +20,34 @@ public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<Cha
         histograms = List.copyOf(histograms);
         planeStats = List.copyOf(planeStats);
         slices = List.copyOf(slices);
+        projections = List.copyOf(projections);
         requireOnlyComputed(parts, Part.PLANES, planes.isEmpty());
         requireOnlyComputed(parts, Part.CHANNEL_STATS, channels.isEmpty());
         requireOnlyComputed(parts, Part.HISTOGRAMS, histograms.isEmpty());
         requireOnlyComputed(parts, Part.PLANE_STATS, planeStats.isEmpty());
         requireOnlyComputed(parts, Part.PCA, pca.isEmpty());
         requireOnlyComputed(parts, Part.SLICES, slices.isEmpty());
+        requireOnlyComputed(parts, Part.PROJECTIONS, projections.isEmpty());
+    }
+
+    /** Without projections. */
+    public ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
+                        List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, Optional<PcaResult> pca,
+                        List<SliceFile> slices) {
+        this(parts, planes, channels, histograms, planeStats, pca, slices, List.of());
     }
 
     /** Optional is not serializable: the PCA travels as a nullable field. */
     private Object writeReplace() {
-        return new Wire(parts, planes, channels, histograms, planeStats, pca.orElse(null), slices);
+        return new Wire(parts, planes, channels, histograms, planeStats, pca.orElse(null), slices, projections);
     }
 
     private record Wire(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
                         List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, PcaResult pca,
-                        List<SliceFile> slices) implements Serializable {
+                        List<SliceFile> slices, List<ProjectionFile> projections) implements Serializable {
         private Object readResolve() {
-            return new ImageResults(parts, planes, channels, histograms, planeStats, Optional.ofNullable(pca), slices);
+            return new ImageResults(parts, planes, channels, histograms, planeStats, Optional.ofNullable(pca), slices,
+                    projections);
         }
     }
 

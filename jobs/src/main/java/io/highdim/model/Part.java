@@ -13,5 +13,7 @@ public enum Part {
     PLANE_STATS,
     /** PCA over channels; an image with fewer than two channels has none (computed, nothing to store). */
     PCA,
-    SLICES
+    SLICES,
+    /** Maximum-intensity projections over Z per (t, c), as PNGs: computed with the slices, in the same window. */
+    PROJECTIONS
 }

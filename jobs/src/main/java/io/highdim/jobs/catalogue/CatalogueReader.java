@@ -12,6 +12,7 @@ import io.highdim.model.ImageStatus;
 import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
+import io.highdim.model.ProjectionFile;
 import io.highdim.model.SliceFile;
 import io.highdim.stats.SparseHistogram;
 import java.sql.Array;
@@ -115,6 +116,15 @@ public final class CatalogueReader {
                         + "order by z, t, c, bit_depth", imageId,
                 rows -> new SliceFile(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getInt(4),
                         rows.getString(5), float8(rows, 6), float8(rows, 7))));
+    }
+
+    /** The maximum-projection PNGs in (t, c, bit depth) order; empty if none were written. */
+    public List<ProjectionFile> projections(String imageId) {
+        return query("reading the projections of " + imageId, connection -> list(connection,
+                "select t, c, bit_depth, uri, window_low, window_high from projections where image_id = ? "
+                        + "order by t, c, bit_depth", imageId,
+                rows -> new ProjectionFile(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getString(4),
+                        float8(rows, 5), float8(rows, 6))));
     }
 
     /** The slice PNG of plane (z, t, c) in {@code bitDepth} bits, if a run wrote one. */

@@ -115,6 +115,7 @@ final class ImageRowsWriter implements AutoCloseable {
                 results.pcaComponents.insert(id, components(computed.pca()));
             }
             case SLICES -> results.slices.replace(id, computed.slices());
+            case PROJECTIONS -> results.projections.replace(id, computed.projections());
         }
     }
 

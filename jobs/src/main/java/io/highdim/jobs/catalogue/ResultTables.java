@@ -6,6 +6,7 @@ import io.highdim.stats.SparseHistogram;
 import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
+import io.highdim.model.ProjectionFile;
 import io.highdim.model.SliceFile;
 import java.sql.Connection;
 
@@ -22,6 +23,7 @@ final class ResultTables implements AutoCloseable {
     final TableWriter<PcaResult> pcaResults;
     final TableWriter<PcaComponent> pcaComponents;
     final TableWriter<SliceFile> slices;
+    final TableWriter<ProjectionFile> projections;
 
     ResultTables(Connection connection) {
         planes = TableWriter.forTable(connection, "planes", "z, t, c, ifd, sample, first_byte, stored_bytes",
@@ -53,18 +55,21 @@ final class ResultTables implements AutoCloseable {
         slices = TableWriter.forTable(connection, "slices", "z, t, c, bit_depth, uri, window_low, window_high",
                 (row, s) -> row.integer(s.z()).integer(s.t()).integer(s.c()).integer(s.bitDepth()).text(s.uri())
                         .float8(s.windowLow()).float8(s.windowHigh()));
+        projections = TableWriter.forTable(connection, "projections", "t, c, bit_depth, uri, window_low, window_high",
+                (row, p) -> row.integer(p.t()).integer(p.c()).integer(p.bitDepth()).text(p.uri())
+                        .float8(p.windowLow()).float8(p.windowHigh()));
     }
 
     /** All of them, parents before children (pca_results before pca_components): the order to insert in. */
     TableWriter<?>[] all() {
         return new TableWriter<?>[] {planes, channelStats, channelHistograms, planeStats, pcaResults, pcaComponents,
-            slices};
+            slices, projections};
     }
 
     @Override
     public void close() throws java.sql.SQLException {
         try (var a = planes; var b = channelStats; var h = channelHistograms; var c = planeStats; var d = pcaResults;
-             var e = pcaComponents; var f = slices) {
+             var e = pcaComponents; var f = slices; var g = projections) {
             // closes every statement, even if one fails
         }
     }

@@ -17,14 +17,14 @@ public class RunJob extends PipelineCommand {
     @Mixin SliceOptions sliceOptions;
     @Mixin ScoreOptions scores;
 
-    @Option(names = "--no-slices", description = "Skip the slice PNGs.")
+    @Option(names = "--no-slices", description = "Skip the slice and projection PNGs.")
     boolean noSlices;
 
     @Override String name() { return "run"; }
 
     @Override Set<Part> parts() {
         Set<Part> parts = EnumSet.of(Part.CHANNEL_STATS, Part.HISTOGRAMS, Part.PLANE_STATS, Part.PCA);
-        if (!noSlices) parts.add(Part.SLICES);
+        if (!noSlices) parts.addAll(Set.of(Part.SLICES, Part.PROJECTIONS));
         return parts;
     }
 

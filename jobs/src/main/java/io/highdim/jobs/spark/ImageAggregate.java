@@ -1,6 +1,7 @@
 package io.highdim.jobs.spark;
 
 import io.highdim.model.PlaneSummary;
+import io.highdim.model.ProjectionFile;
 import io.highdim.model.Rejection;
 import io.highdim.model.SliceFile;
 import io.highdim.stats.ChannelMoments;
@@ -13,8 +14,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What the plane tasks of one image found: the channel moments, each plane's statistics, the slices written, or the
- * first failure to read. Serializable add/merge value: each task returns one, and the driver merges an image's as
+ * What the plane tasks of one image found: the channel moments, each plane's statistics, the slices written, the
+ * running maxima over Z (rendered as projection PNGs once the image is complete), or the first failure to
+ * read. Serializable add/merge value: each task returns one, and the driver merges an image's as
  * they arrive ({@link PassResults}).
  *
  * <p>Exact moments (8/16-bit integer data: integer sums and histograms, {@link ChannelMoments#mergesExactly()})
@@ -28,14 +30,17 @@ public final class ImageAggregate implements Serializable {
     private ChannelMoments moments;
     private final List<PlaneSummary> planes = new ArrayList<>();
     private final List<SliceFile> slices = new ArrayList<>();
+    private MaxProjection maxima;   // null: none (yet), or rendered
+    private final List<ProjectionFile> projections = new ArrayList<>();
     private int failedTask = Integer.MAX_VALUE;
     private Rejection failure;
     private long bytesDecoded;
 
     /** One task's results. */
     static ImageAggregate ofTask(int ordinal, ChannelMoments moments, List<PlaneSummary> planes,
-                                 List<SliceFile> slices, long bytesDecoded) {
+                                 List<SliceFile> slices, MaxProjection maxima, long bytesDecoded) {
         ImageAggregate a = new ImageAggregate();
+        a.maxima = maxima;
         if (moments != null) a.momentsByTask.put(ordinal, moments);
         a.planes.addAll(planes);
         a.slices.addAll(slices);
@@ -63,6 +68,7 @@ public final class ImageAggregate implements Serializable {
             momentsByTask.clear();
             planes.clear();
             slices.clear();
+            maxima = null;
             return this;
         }
         if (other.moments != null) add(other.moments);
@@ -73,6 +79,10 @@ public final class ImageAggregate implements Serializable {
         }
         planes.addAll(other.planes);
         slices.addAll(other.slices);
+        if (other.maxima != null) {
+            if (maxima == null) maxima = new MaxProjection(other.maxima.channels());
+            maxima.merge(other.maxima);
+        }
         return this;
     }
 
@@ -106,4 +116,18 @@ public final class ImageAggregate implements Serializable {
     public List<SliceFile> slices() { return slices; }
 
     public long bytesDecoded() { return bytesDecoded; }
+
+    /**
+     * Writes the projection PNGs of a complete, unfailed image (after {@link #finish()}) and lets go of its maxima;
+     * nothing when there are none.
+     */
+    void renderProjections(ProjectionRenderer renderer, String imageId) {
+        if (renderer != null && failure == null && maxima != null) projections.addAll(renderer.render(imageId, maxima));
+        maxima = null;
+    }
+
+    public List<ProjectionFile> projections() { return projections; }
+
+    /** Whether there are maxima to render. */
+    boolean hasMaxima() { return failure == null && maxima != null; }
 }

@@ -98,8 +98,14 @@ public final class ImagePass {
         units.addAll(TaskPlanner.packFiles(small, packBytes));
 
         PassWorker worker = new PassWorker(spec, hadoop, pass);
-        PassResults results = new PassResults(spec, largeById, tasksPerImage, sink);
-        SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, UnitResult.class, results);
+        PassResults results = new PassResults(spec, pass.projections(), largeById, tasksPerImage, sink);
+        try {
+            SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, UnitResult.class, results);
+        } catch (RuntimeException | Error e) {
+            results.abandonRendering();   // no rendering thread outlives a failed pass
+            throw e;
+        }
+        results.finishRendering();
         if (!results.incomplete().isEmpty()) {
             throw new IllegalStateException("the pixel pass ended without all tasks of " + results.incomplete());
         }
@@ -115,7 +121,10 @@ public final class ImagePass {
     static PlanePass planePass(HadoopSettings hadoop, PassSpec spec, int taskAttempts) {
         SliceRenderer slices = spec.computes(Part.SLICES)
                 ? new SliceRenderer(spec.slices(), new HadoopSliceSink(spec.slices().output(), hadoop)) : null;
-        return new PlanePass(hadoop, spec.needsMoments(), spec.computes(Part.PLANE_STATS), slices, taskAttempts);
+        ProjectionRenderer projections = spec.computes(Part.PROJECTIONS)
+                ? new ProjectionRenderer(spec.slices(), new HadoopSliceSink(spec.slices().output(), hadoop)) : null;
+        return new PlanePass(hadoop, spec.needsMoments(), spec.computes(Part.PLANE_STATS), slices, projections,
+                taskAttempts);
     }
 
     /** The image's outcome from what the pass found; {@code aggregate} is null when no pixels were read. */
@@ -155,9 +164,15 @@ public final class ImagePass {
                 }
             }
         }
+        if (parts.contains(Part.PROJECTIONS) && !ProjectionRenderer.fits(spec.slices(), image.index())) {
+            warnings.add("projections: " + ProjectionRenderer.bytes(spec.slices(), image.index()) / (1 << 20)
+                    + " MB of T x C planes exceed the " + (MaxProjection.MAX_BYTES >> 20) + " MB they may take: none "
+                    + "made (select fewer with --t, --c)");
+        }
         ImageResults results = new ImageResults(parts, image.planeLocations(), channels, histograms,
                 aggregate == null ? List.of() : aggregate.planeStats(), pca,
-                aggregate == null ? List.of() : aggregate.slices());
+                aggregate == null ? List.of() : aggregate.slices(),
+                aggregate == null ? List.of() : aggregate.projections());
         return new ImageOutcome.Processed(image.ref(), image.geometry(), warnings, results);
     }
 }

@@ -2,10 +2,16 @@ package io.highdim.jobs.spark;
 
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ImageOutcome;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,12 +20,14 @@ import org.slf4j.LoggerFactory;
  * The driver's side of the pixel pass: takes each task's result as it arrives and hands on every image's outcome as
  * soon as the image is complete — at once for whole files, after the last task for a large image, whose partial
  * aggregates are merged here (exact moments in any order, others folded in task order by
- * {@link ImageAggregate#finish()}).
+ * {@link ImageAggregate#finish()}). A large image's projections are rendered on a thread of their own, and its
+ * outcome handed on from there once they are written.
  */
 final class PassResults implements Consumer<UnitResult> {
     private static final Logger LOG = LoggerFactory.getLogger(PassResults.class);
 
     private final PassSpec spec;
+    private final ProjectionRenderer projections;
     private final Map<String, IndexedImage> largeImages;
     private final Map<String, Integer> tasksLeft;
     private final Map<String, ImageAggregate> merging = new HashMap<>();
@@ -27,10 +35,13 @@ final class PassResults implements Consumer<UnitResult> {
     private final Consumer<ImageOutcome> sink;
     private long bytesDecoded;
     private long slices;
+    private ExecutorService renderer;   // made when a large image's projections are first rendered
+    private final List<Future<?>> rendering = new ArrayList<>();
 
-    PassResults(PassSpec spec, Map<String, IndexedImage> largeImages, Map<String, Integer> tasksPerImage,
-                Consumer<ImageOutcome> sink) {
+    PassResults(PassSpec spec, ProjectionRenderer projections, Map<String, IndexedImage> largeImages,
+                Map<String, Integer> tasksPerImage, Consumer<ImageOutcome> sink) {
         this.spec = spec;
+        this.projections = projections;
         this.largeImages = largeImages;
         this.tasksLeft = new HashMap<>(tasksPerImage);
         this.sink = sink;
@@ -46,11 +57,50 @@ final class PassResults implements Consumer<UnitResult> {
         int left = tasksLeft.merge(id, -1, Integer::sum);
         if (left == 0) {
             tasksLeft.remove(id);
-            emit(ImagePass.assemble(largeImages.get(id), merging.remove(id).finish(), spec));
+            ImageAggregate all = merging.remove(id).finish();
+            if (projections == null || !all.hasMaxima()) {
+                emit(ImagePass.assemble(largeImages.get(id), all, spec));
+                return;
+            }
+            // PNG encoding (T x C planes) must not hold up Spark's scheduler thread, which this runs on
+            if (renderer == null) renderer = Executors.newSingleThreadExecutor(r -> new Thread(r, "projections"));
+            rendering.add(renderer.submit(() -> {
+                all.renderProjections(projections, id);
+                emit(ImagePass.assemble(largeImages.get(id), all, spec));
+            }));
         }
     }
 
-    private void emit(ImageOutcome outcome) {
+    /**
+     * Waits for the projections still being rendered and their images' outcomes; a failure to write them fails the
+     * run. Call once, after the job.
+     */
+    void finishRendering() {
+        ExecutorService r;
+        List<Future<?>> pending;
+        synchronized (this) {
+            r = renderer;
+            pending = new ArrayList<>(rendering);
+        }
+        if (r == null) return;
+        try {
+            for (Future<?> f : pending) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while projections were written", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            r.shutdownNow();
+        }
+    }
+
+    /** After a failed job: stops rendering (what is half-written is abandoned by the sink). */
+    synchronized void abandonRendering() {
+        if (renderer != null) renderer.shutdownNow();
+    }
+
+    private synchronized void emit(ImageOutcome outcome) {
         if (!ids.add(outcome.imageId())) { // ids are made unique before the pass (InputListing, Ingest)
             throw new IllegalStateException("two images of one run have the id " + outcome.imageId());
         }

@@ -43,9 +43,10 @@ final class PassWorker implements Serializable {
                 }
                 for (ImageIndex index : images) {
                     IndexedImage image = IndexedImage.of(file, index);
-                    ImageAggregate all = pass.run(TaskPlanner.whole(image.imageId(), index), index, in);
+                    ImageAggregate all = pass.run(TaskPlanner.whole(image.imageId(), index), index, in).finish();
                     decoded += all.bytesDecoded();
-                    finished.add(ImagePass.assemble(image, all.finish(), spec));
+                    all.renderProjections(pass.projections(), image.imageId());
+                    finished.add(ImagePass.assemble(image, all, spec));
                 }
             } catch (IOException e) { // opening (or closing) the file
                 finished.removeIf(o -> o.image().uri().equals(file.uri()));

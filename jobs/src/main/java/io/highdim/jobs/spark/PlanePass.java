@@ -34,14 +34,17 @@ public final class PlanePass implements Serializable {
     private final boolean moments;
     private final boolean planeStats;
     private final SliceRenderer slices; // null: no slices
+    private final ProjectionRenderer projections; // null: no projections
     /** How many times Spark runs a failed task (spark.task.maxFailures; local[N, F]); 1: never again. */
     private final int taskAttempts;
 
-    PlanePass(HadoopSettings hadoop, boolean moments, boolean planeStats, SliceRenderer slices, int taskAttempts) {
+    PlanePass(HadoopSettings hadoop, boolean moments, boolean planeStats, SliceRenderer slices,
+              ProjectionRenderer projections, int taskAttempts) {
         this.hadoop = hadoop;
         this.moments = moments;
         this.planeStats = planeStats;
         this.slices = slices;
+        this.projections = projections;
         this.taskAttempts = taskAttempts;
     }
 
@@ -58,10 +61,19 @@ public final class PlanePass implements Serializable {
         return Rejection.of(e);
     }
 
-    /** The planes this pass reads: statistics need every plane, slices alone only the selected ones. */
+    /**
+     * The planes this pass reads: statistics need every plane; slices alone only the selected ones, projections every
+     * z of the selected (t, c).
+     */
     TaskPlanner.PlanesRead planesRead() {
-        return moments || planeStats ? TaskPlanner.PlanesRead.ALL : slices::selects;
+        if (moments || planeStats) return TaskPlanner.PlanesRead.ALL;
+        SliceRenderer s = slices;
+        ProjectionRenderer p = projections;
+        return (z, t, c) -> s != null && s.selects(z, t, c) || p != null && p.selects(t, c);
     }
+
+    /** Renders the projections of a complete image; null when the pass makes none. */
+    ProjectionRenderer projections() { return projections; }
 
     /** One task of {@code image}: its stacks read and computed. */
     public ImageAggregate run(PlaneTask task, ImageIndex image) {
@@ -75,16 +87,18 @@ public final class PlanePass implements Serializable {
     /** One task of {@code image}, read from {@code in} (open, positioned reads only; the caller closes it). */
     public ImageAggregate run(PlaneTask task, ImageIndex image, RangeReader in) {
         // the heap this task will hold, taken from the JVM's share before any pixel is read
-        long need = TaskMemory.need(image, slices != null, slices != null && slices.percentileWindow());
+        boolean project = projections != null && projections.fits(image);
+        long need = TaskMemory.need(image, slices != null, slices != null && slices.percentileWindow())
+                + (project ? projections.bytes(image) : 0);
         TaskMemory.Gate heap = TaskMemory.jvm();
         Rejection tooLarge = heap.refusal(task.imageId(), need);
         if (tooLarge != null) return ImageAggregate.failed(task.ordinal(), tooLarge);
         try (TaskMemory.Lease held = heap.enter(task.imageId(), need)) {
-            return read(task, image, in);
+            return read(task, image, in, project ? new MaxProjection(image.sizeC()) : null);
         }
     }
 
-    private ImageAggregate read(PlaneTask task, ImageIndex image, RangeReader in) {
+    private ImageAggregate read(PlaneTask task, ImageIndex image, RangeReader in, MaxProjection max) {
         int channels = image.sizeC();
         ChannelMoments sums = moments ? new ChannelMoments(channels) : null;
         List<PlaneSummary> planes = new ArrayList<>();
@@ -113,6 +127,7 @@ public final class PlanePass implements Serializable {
                                 p.nanCount()));
                     }
                     if (slices != null) written.addAll(slices.render(png, task.imageId(), s.z(), s.t(), c, stack[c]));
+                    if (max != null && projections.selects(s.t(), c)) max.add(s.t(), c, stack[c]);
                 }
             }
         } catch (IOException e) {
@@ -120,6 +135,6 @@ public final class PlanePass implements Serializable {
         } finally {
             if (png != null) png.close();
         }
-        return ImageAggregate.ofTask(task.ordinal(), sums, planes, written, decoded);
+        return ImageAggregate.ofTask(task.ordinal(), sums, planes, written, max, decoded);
     }
 }

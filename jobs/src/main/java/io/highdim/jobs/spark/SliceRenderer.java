@@ -44,22 +44,22 @@ final class SliceRenderer implements Serializable {
         DisplayScaling.Window w = spec.window() == DisplayWindow.MINMAX ? DisplayScaling.minMax(plane)
                 : DisplayScaling.percentile(plane);
         String png8 = sink.uri(imageId, z, t, c, 8);
-        write(png8, o -> png.writeDisplay8(o, plane, w));
+        write(sink, png8, o -> png.writeDisplay8(o, plane, w));
         out.add(new SliceFile(z, t, c, 8, png8, w.low(), w.high()));
         if (spec.raw16() && plane.type().bytes() <= 2 && !plane.type().isFloating()) {
             String png16 = sink.uri(imageId, z, t, c, 16);
-            write(png16, o -> png.writeRaw16(o, plane));
+            write(sink, png16, o -> png.writeRaw16(o, plane));
             out.add(new SliceFile(z, t, c, 16, png16, Double.NaN, Double.NaN));
         }
         return out;
     }
 
-    private interface Body {
+    interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
     /** One PNG, whole or not at all: a write that fails half-way is abandoned, not closed (which would publish it). */
-    private void write(String uri, Body body) {
+    static void write(SliceSink sink, String uri, Body body) {
         try {
             OutputStream o = sink.create(uri);
             try {

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param axes           the user's axes override, or null (already checked to parse)
  * @param components     PCA components asked for (at least 1; an image with fewer channels gets what it has)
  * @param partitionBytes stored bytes per Spark task
- * @param slices         slice selection and output; used when {@code parts} has SLICES
+ * @param slices         slice selection and output; used when {@code parts} has SLICES or PROJECTIONS (the
+ *                       projections of the selected (t, c), in the same window and output)
  * @param scoresOutput   where PCA score TIFFs and models go (a Hadoop URI), or null: none ({@code --scores})
  */
 public record PassSpec(String command, List<String> inputs, Set<Part> parts, String axes, long maxPlaneBytes,
@@ -35,7 +36,9 @@ public record PassSpec(String command, List<String> inputs, Set<Part> parts, Str
             throw new IllegalArgumentException("options out of range: " + maxPlaneBytes + ", " + partitionBytes
                     + ", " + components);
         }
-        if (parts.contains(Part.SLICES) && slices == null) throw new IllegalArgumentException("slices need a spec");
+        if ((parts.contains(Part.SLICES) || parts.contains(Part.PROJECTIONS)) && slices == null) {
+            throw new IllegalArgumentException("slices and projections need a spec");
+        }
         if (scoresOutput != null && !parts.contains(Part.PCA)) throw new IllegalArgumentException("scores need PCA");
     }
 
@@ -52,5 +55,5 @@ public record PassSpec(String command, List<String> inputs, Set<Part> parts, Str
     }
 
     /** Whether the pixels are read at all (ingest reads headers only). */
-    public boolean readsPixels() { return needsMoments() || computes(Part.SLICES); }
+    public boolean readsPixels() { return needsMoments() || computes(Part.SLICES) || computes(Part.PROJECTIONS); }
 }

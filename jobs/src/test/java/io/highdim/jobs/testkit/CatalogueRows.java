@@ -15,7 +15,7 @@ import java.util.Set;
 public final class CatalogueRows {
     /** The result tables. */
     public static final List<String> TABLES = List.of("images", "channel_stats", "plane_stats", "pca_results",
-            "pca_components", "planes", "channel_histograms");
+            "pca_components", "planes", "channel_histograms", "projections");
     /** The columns that name the run or its time: they differ between equal results. */
     private static final Set<String> RUN_COLUMNS = Set.of("run_id", "updated_at");
 

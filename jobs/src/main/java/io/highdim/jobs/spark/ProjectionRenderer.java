@@ -1,0 +1,83 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.jobs.spec.DisplayWindow;
+import io.highdim.jobs.spec.SliceSpec;
+import io.highdim.model.ProjectionFile;
+import io.highdim.png.DisplayScaling;
+import io.highdim.png.PngEncoder;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.Plane;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maximum-intensity projections over Z of the (t, c) the slice options select (--t, --c; every Z whatever --z says),
+ * rendered where an image completes (in the task of a small file, on the driver for a large one) once its maxima are
+ * merged: an 8-bit display PNG in the slices' window (percentile or min/max of the projected plane), and for 8/16-bit
+ * integer data a 16-bit PNG of the raw maxima (as {@code --raw16} slices: int8/int16 offset). 32-bit and float data
+ * get the 8-bit PNG only: their values do not fit 16 bits without a scaling of our choosing, and the 8-bit one is
+ * that scaling already.
+ */
+final class ProjectionRenderer implements Serializable {
+    private final SliceSpec spec;
+    private final SliceSink sink;
+
+    ProjectionRenderer(SliceSpec spec, SliceSink sink) {
+        this.spec = spec;
+        this.sink = sink;
+    }
+
+    boolean selects(int t, int c) {
+        return selects(spec, t, c);
+    }
+
+    private static boolean selects(SliceSpec spec, int t, int c) {
+        return spec.t().contains(t) && spec.c().contains(c);
+    }
+
+    /** The heap the image's projections take, in a task (every task of an image reads every t) and on the driver. */
+    static long bytes(SliceSpec spec, ImageIndex image) {
+        long n = 0;
+        for (int t = 0; t < image.sizeT(); t++) {
+            for (int c = 0; c < image.sizeC(); c++) if (selects(spec, t, c)) n++;
+        }
+        return MaxProjection.bytes(image.pixelType(), image.width(), image.height(), n);
+    }
+
+    /** Whether the image gets projections: not when they would take more than {@link MaxProjection#MAX_BYTES}. */
+    static boolean fits(SliceSpec spec, ImageIndex image) {
+        return bytes(spec, image) <= MaxProjection.MAX_BYTES;
+    }
+
+    boolean fits(ImageIndex image) {
+        return fits(spec, image);
+    }
+
+    long bytes(ImageIndex image) {
+        return bytes(spec, image);
+    }
+
+    /** Writes the PNGs of every projection, each whole or not at all; a failure to write fails the run. */
+    List<ProjectionFile> render(String imageId, MaxProjection max) {
+        List<ProjectionFile> out = new ArrayList<>();
+        try (PngEncoder png = new PngEncoder()) {
+            for (Map.Entry<Integer, Plane> e : max.planes().entrySet()) {
+                int t = max.t(e.getKey()), c = max.c(e.getKey());
+                Plane plane = e.getValue();
+                DisplayScaling.Window w = spec.window() == DisplayWindow.MINMAX ? DisplayScaling.minMax(plane)
+                        : DisplayScaling.percentile(plane);
+                String png8 = sink.projectionUri(imageId, t, c, 8);
+                SliceRenderer.write(sink, png8, o -> png.writeDisplay8(o, plane, w));
+                out.add(new ProjectionFile(t, c, 8, png8, w.low(), w.high()));
+                if (plane.type().bytes() <= 2 && !plane.type().isFloating()) {
+                    String png16 = sink.projectionUri(imageId, t, c, 16);
+                    SliceRenderer.write(sink, png16, o -> png.writeRaw16(o, plane));
+                    out.add(new ProjectionFile(t, c, 16, png16, Double.NaN, Double.NaN));
+                }
+            }
+        }
+        return out;
+    }
+}
