@@ -55,10 +55,11 @@ class CatalogueDatabaseTest {
             assertTrue(Files.isRegularFile(dir.resolve("PG_VERSION")));
             db.migrate();
             db.migrate();
-            assertEquals("5", scalar(db, "select max(version) from flyway_schema_history where success"));
-            assertEquals("5", scalar(db, "select count(*) from flyway_schema_history where version is not null"));
+            String latest = Integer.toString(Migrations.LATEST);
+            assertEquals(latest, scalar(db, "select max(version) from flyway_schema_history where success"));
+            assertEquals(latest, scalar(db, "select count(*) from flyway_schema_history where version is not null"));
             for (String table : List.of("runs", "image_claims", "images", "planes", "plane_stats", "channel_stats",
-                    "channel_histograms", "pca_results", "pca_components", "slices")) {
+                    "channel_histograms", "pca_results", "pca_components", "slices", "projections")) {
                 assertEquals(table, scalar(db, "select table_name from information_schema.tables "
                         + "where table_schema = 'public' and table_name = ?", table));
             }
