@@ -11,29 +11,18 @@ import sys
 import numpy as np
 import tifffile
 
+from display8 import as_ztcyx, display8
+
 path, axes = sys.argv[1], sys.argv[2]
-a = tifffile.imread(path)
-assert a.ndim == len(axes), (a.shape, axes)
-for ax in "ZTC":
-    if ax not in axes:
-        a, axes = a[np.newaxis], ax + axes
-a = np.transpose(a, [axes.index(x) for x in "ZTCYX"])
+a = as_ztcyx(tifffile.imread(path), axes)
 offsets = {np.dtype(np.int8): 128, np.dtype(np.int16): 32768}
 raw = a.dtype.itemsize <= 2 and a.dtype.kind in "iu"
 out = []
 for t in range(a.shape[1]):
     for c in range(a.shape[2]):
         m = np.fmax.reduce(a[:, t, c], axis=0)
-        v = m.astype(np.float64)
-        finite = v[np.isfinite(v)]
-        low, high = (np.percentile(finite, [0.1, 99.9]).tolist() if finite.size else [0.0, 0.0])
-        if high > low:
-            s = (v - low) * (255.0 / (high - low))
-            d = np.where(np.isnan(s) | (s <= 0), 0, np.where(s >= 255, 255, np.floor(np.nan_to_num(s) + 0.5)))
-        else:
-            d = np.where(v > low, 255, 0)
+        low, high, d = display8(m)
         r = (m.astype(np.int64) + offsets.get(a.dtype, 0)).ravel().tolist() if raw else None
-        out.append({"t": t, "c": c, "low": low, "high": high, "raw16": r,
-                    "display8": d.astype(np.uint8).ravel().tolist()})
+        out.append({"t": t, "c": c, "low": low, "high": high, "raw16": r, "display8": d.ravel().tolist()})
 print(json.dumps({"T": a.shape[1], "C": a.shape[2], "height": a.shape[3], "width": a.shape[4],
                   "projections": out}))

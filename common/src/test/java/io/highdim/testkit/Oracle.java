@@ -52,7 +52,7 @@ public final class Oracle {
     }
 
     /** Modules the oracle scripts may import (test resources oracle/NAME), copied beside the script when present. */
-    private static final List<String> MODULES = List.of("seed_axes.py");
+    private static final List<String> MODULES = List.of("seed_axes.py", "display8.py");
 
     /** Runs a python script from the test resources (oracle/NAME) with arguments. */
     public static String python(String script, String... args) throws IOException, InterruptedException {
