@@ -51,7 +51,7 @@ final class IntegerMoments implements Serializable {
 
     /** The 8/16-bit integer types, whose values and products are exact in int and long arithmetic. */
     static boolean supports(PixelType t) {
-        return t == PixelType.U8 || t == PixelType.I8 || t == PixelType.U16 || t == PixelType.I16;
+        return t.isSmallInteger();
     }
 
     static int bins(PixelType t) {

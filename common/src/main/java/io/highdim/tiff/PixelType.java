@@ -31,6 +31,15 @@ public enum PixelType {
 
     public boolean isUnsigned() { return this == U8 || this == U16 || this == U32; }
 
+    /**
+     * An 8- or 16-bit integer type: its values fit a 16-bit PNG and exact histograms of 256 / 65536 bins (statistics,
+     * percentiles without sorting).
+     */
+    public boolean isSmallInteger() { return this == U8 || this == I8 || this == U16 || this == I16; }
+
+    /** Bytes per pixel of the decoded plane's array ({@link #arrayKind()}: half floats widen to float). */
+    public int arrayBytes() { return this == F16 ? 4 : bytes; }
+
     /** The primitive array a decoded plane of this type lives in. */
     public Class<?> arrayKind() {
         switch (this) {

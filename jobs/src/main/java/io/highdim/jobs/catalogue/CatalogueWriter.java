@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,11 @@ public final class CatalogueWriter {
 
     public CatalogueWriter(CatalogueDatabase database) {
         this.database = Objects.requireNonNull(database, "database");
+    }
+
+    /** A new run's id: what ran, when (no colons: ids appear in file names and URLs) and 8 random hex digits. */
+    public static String newRunId(String kind, Instant startedAt) {
+        return kind + "-" + startedAt.toString().replace(":", "") + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**

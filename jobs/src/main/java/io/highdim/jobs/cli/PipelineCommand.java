@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -82,8 +81,7 @@ abstract class PipelineCommand implements Callable<Integer> {
         if (incremental.dryRun) return dryRun(spec);
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
-        String runId = name() + "-" + startedAt.toString().replace(":", "") + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String runId = CatalogueWriter.newRunId(name(), startedAt);
         // Spark and the embedded database each take seconds to start: both start now, side by side, unless the same
         // command ran to its end before (a rerun over an archive): then Spark starts once the plan finds files to
         // read. An external database is checked first, so a wrong URL or password fails before any work.

@@ -3,6 +3,7 @@ package io.highdim.jobs.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.catalogue.CataloguedImage;
+import io.highdim.jobs.spec.DisplayWindow;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.Rejection;
 import io.highdim.model.SliceFile;
@@ -85,8 +86,7 @@ final class SliceSource {
         try (RangeReader in = HadoopRangeReader.open(image.ref().uri(), hadoop)) {
             ImageIndex index = index(image, in, options);
             Plane plane = new TiffFormatReader().readPlane(index, in, z, t, c);
-            DisplayScaling.Window window = minMaxWindow(options) ? DisplayScaling.minMax(plane)
-                    : DisplayScaling.percentile(plane);
+            DisplayScaling.Window window = storedWindow(options).of(plane);
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             try (PngEncoder encoder = new PngEncoder()) {
                 encoder.writeDisplay8(png, plane, window);
@@ -132,12 +132,12 @@ final class SliceSource {
         return new ReaderOptions(null, maxPlane).withAxes(axes.isEmpty() ? null : axes);
     }
 
-    /** The run's {@code --window minmax}, stored as "window=MINMAX" among the slices options. */
-    private static boolean minMaxWindow(JsonNode options) {
-        if (options == null || !options.has("slices")) return false;
+    /** The run's {@code --window}, stored as "window=MINMAX" among the slices options; else the default. */
+    private static DisplayWindow storedWindow(JsonNode options) {
+        if (options == null || !options.has("slices")) return DisplayWindow.PERCENTILE;
         for (JsonNode o : options.get("slices")) {
-            if (o.asText().equals("window=MINMAX")) return true;
+            if (o.asText().equals("window=" + DisplayWindow.MINMAX)) return DisplayWindow.MINMAX;
         }
-        return false;
+        return DisplayWindow.PERCENTILE;
     }
 }

@@ -5,7 +5,6 @@ import io.highdim.jobs.catalogue.CatalogueWriter;
 import io.highdim.jobs.spark.IndexedImage;
 import io.highdim.jobs.spark.InputListing;
 import io.highdim.model.ImageOutcome;
-import io.highdim.model.ImageRef;
 import io.highdim.model.ImageResults;
 import io.highdim.model.Rejection;
 import io.highdim.model.RunStatus;
@@ -74,13 +73,12 @@ final class Uploads {
             List<ImageIndex> images = index(temp);
             List<ImageOutcome> outcomes = new ArrayList<>();
             String uri = new org.apache.hadoop.fs.Path(target.toAbsolutePath().toUri()).toString();
+            InputListing.ListedFile file = new InputListing.ListedFile(uri, Files.size(temp), baseId);
             for (ImageIndex i : images) {
-                String id = i.imageCount() > 1 ? baseId + "#" + i.series() : baseId;
-                if (reader.image(id).isPresent()) {
-                    throw conflict("the catalogue has an image " + id + " already; rename the file");
+                IndexedImage image = IndexedImage.of(file, i);   // its id as a run over the folder would give it
+                if (reader.image(image.imageId()).isPresent()) {
+                    throw conflict("the catalogue has an image " + image.imageId() + " already; rename the file");
                 }
-                IndexedImage image = new IndexedImage(new ImageRef(id, uri, Files.size(temp), i.series(),
-                        i.imageCount()), i);
                 outcomes.add(new ImageOutcome.Processed(image.ref(), image.geometry(), i.warnings(),
                         ImageResults.planesOnly(image.planeLocations())));
             }
@@ -146,8 +144,7 @@ final class Uploads {
 
     /** The images' rows in one transaction, under a run of their own (so {@code show runs} lists uploads). */
     private void catalogue(String uri, String name, List<ImageOutcome> outcomes) {
-        String runId = "upload-" + Instant.now().toString().replace(":", "") + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        String runId = CatalogueWriter.newRunId("upload", Instant.now());
         writer.startRun(runId, "serve upload", List.of(uri), Map.of("upload", name));
         try {
             writer.replace(runId, outcomes); // no provenance: the next run over the folder reads it whole

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Slices through Hadoop FileSystem (file://, s3a://, hdfs://), laid out as
  * {@code <output>/<image_id>/slices/z<z>_t<t>_c<c>.png} and {@code ..._raw16.png} for 16-bit raw values;
- * maximum projections as {@code <output>/<image_id>/projections/mip_t<t>_c<c>_8bit.png} and {@code ..._16bit.png}.
+ * maximum projections as {@code <output>/<image_id>/projections/mip_t<t>_c<c>_8bit.png} and {@code ..._16bit.png};
+ * PCA scores ({@code --scores}) as {@code <output>/<image_id>/scores/z<z>_t<t>.tif}, beside the image's Spark ML models
+ * ({@link PcaModels}).
  * Local files are written with java.nio: Hadoop's raw local filesystem sets each new file's permission by forking
  * {@code chmod} when its native library is absent (as it is in our jars): 9 ms per PNG on an idle machine, as long as
  * encoding an 8-bit slice, and up to 0.1 s under load.
@@ -31,14 +33,24 @@ public final class HadoopSliceSink implements SliceSink {
         this.hadoop = hadoop;
     }
 
+    /** The folder of an image's outputs. */
+    public String imageDir(String imageId) {
+        return output + "/" + imageId;
+    }
+
     @Override
     public String uri(String imageId, int z, int t, int c, int bitDepth) {
-        return output + "/" + imageId + "/slices/z" + z + "_t" + t + "_c" + c + (bitDepth == 16 ? "_raw16" : "") + ".png";
+        return imageDir(imageId) + "/slices/z" + z + "_t" + t + "_c" + c + (bitDepth == 16 ? "_raw16" : "") + ".png";
     }
 
     @Override
     public String projectionUri(String imageId, int t, int c, int bitDepth) {
-        return output + "/" + imageId + "/projections/mip_t" + t + "_c" + c + "_" + bitDepth + "bit.png";
+        return imageDir(imageId) + "/projections/mip_t" + t + "_c" + c + "_" + bitDepth + "bit.png";
+    }
+
+    /** The score TIFF of stack (z, t) of an image. */
+    public String scoreUri(String imageId, int z, int t) {
+        return imageDir(imageId) + "/scores/z" + z + "_t" + t + ".tif";
     }
 
     @Override

@@ -29,7 +29,7 @@ final class MaxProjection implements Serializable {
 
     /** The bytes of {@code planes} projections of {@code width x height} pixels of {@code type}. */
     static long bytes(PixelType type, int width, int height, long planes) {
-        return planes * width * height * (type == PixelType.F16 ? 4 : type.bytes());
+        return planes * width * height * type.arrayBytes();
     }
 
     int channels() { return channels; }

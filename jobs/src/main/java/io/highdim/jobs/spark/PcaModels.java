@@ -46,12 +46,11 @@ public final class PcaModels {
         return model.copy(params).setInputCol("features").setOutputCol("centered");
     }
 
-    /** Saves both under {@code <output>/<image_id>/}, replacing what is there. */
-    public static void save(SparkSession spark, String output, String imageId, PcaResult pca) {
-        String dir = output.replaceAll("/+$", "") + "/" + imageId + "/";
+    /** Saves both in the image's output folder {@code dir}, replacing what is there. */
+    public static void save(SparkSession spark, String dir, String imageId, PcaResult pca) {
         try {
-            pcaModel(imageId, pca).write().session(spark).overwrite().save(dir + PCA_DIR);
-            centering(imageId, pca).write().session(spark).overwrite().save(dir + CENTERING_DIR);
+            pcaModel(imageId, pca).write().session(spark).overwrite().save(dir + "/" + PCA_DIR);
+            centering(imageId, pca).write().session(spark).overwrite().save(dir + "/" + CENTERING_DIR);
         } catch (IOException e) {
             throw new UncheckedIOException("saving the PCA model of " + imageId + " failed", e);
         }

@@ -87,9 +87,10 @@ public final class PlanePass implements Serializable {
     /** One task of {@code image}, read from {@code in} (open, positioned reads only; the caller closes it). */
     public ImageAggregate run(PlaneTask task, ImageIndex image, RangeReader in) {
         // the heap this task will hold, taken from the JVM's share before any pixel is read
-        boolean project = projections != null && projections.fits(image);
+        long projected = projections == null ? 0 : projections.bytes(image);
+        boolean project = projections != null && projected <= MaxProjection.MAX_BYTES;
         long need = TaskMemory.need(image, slices != null, slices != null && slices.percentileWindow())
-                + (project ? projections.bytes(image) : 0);
+                + (project ? projected : 0);
         TaskMemory.Gate heap = TaskMemory.jvm();
         Rejection tooLarge = heap.refusal(task.imageId(), need);
         if (tooLarge != null) return ImageAggregate.failed(task.ordinal(), tooLarge);

@@ -1,6 +1,5 @@
 package io.highdim.jobs.spark;
 
-import io.highdim.jobs.spec.DisplayWindow;
 import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.ProjectionFile;
 import io.highdim.png.DisplayScaling;
@@ -51,10 +50,6 @@ final class ProjectionRenderer implements Serializable {
         return bytes(spec, image) <= MaxProjection.MAX_BYTES;
     }
 
-    boolean fits(ImageIndex image) {
-        return fits(spec, image);
-    }
-
     long bytes(ImageIndex image) {
         return bytes(spec, image);
     }
@@ -66,14 +61,13 @@ final class ProjectionRenderer implements Serializable {
             for (Map.Entry<Integer, Plane> e : max.planes().entrySet()) {
                 int t = max.t(e.getKey()), c = max.c(e.getKey());
                 Plane plane = e.getValue();
-                DisplayScaling.Window w = spec.window() == DisplayWindow.MINMAX ? DisplayScaling.minMax(plane)
-                        : DisplayScaling.percentile(plane);
+                DisplayScaling.Window w = spec.window().of(plane);
                 String png8 = sink.projectionUri(imageId, t, c, 8);
-                SliceRenderer.write(sink, png8, o -> png.writeDisplay8(o, plane, w));
+                sink.write(png8, o -> png.writeDisplay8(o, plane, w));
                 out.add(new ProjectionFile(t, c, 8, png8, w.low(), w.high()));
-                if (plane.type().bytes() <= 2 && !plane.type().isFloating()) {
+                if (plane.type().isSmallInteger()) {
                     String png16 = sink.projectionUri(imageId, t, c, 16);
-                    SliceRenderer.write(sink, png16, o -> png.writeRaw16(o, plane));
+                    sink.write(png16, o -> png.writeRaw16(o, plane));
                     out.add(new ProjectionFile(t, c, 16, png16, Double.NaN, Double.NaN));
                 }
             }

@@ -10,7 +10,6 @@ import io.highdim.tiff.PlaneBuffer;
 import io.highdim.tiff.RangeReader;
 import io.highdim.tiff.TiffFormatReader;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -30,13 +29,8 @@ final class ScoreWorker implements Serializable {
 
     ScoreWorker(HadoopSettings hadoop, String output, Map<String, PcaResult> pcas) {
         this.hadoop = hadoop;
-        this.output = output.replaceAll("/+$", "");
+        this.output = output;
         this.pcas = new HashMap<>(pcas);
-    }
-
-    /** Where stack (z, t)'s scores of an image go under {@code output}. */
-    static String uri(String output, String imageId, int z, int t) {
-        return output.replaceAll("/+$", "") + "/" + imageId + "/scores/z" + z + "_t" + t + ".tif";
     }
 
     /** Writes the task's score files; returns how many. */
@@ -44,7 +38,7 @@ final class ScoreWorker implements Serializable {
         PassUnit.Stacks s = (PassUnit.Stacks) unit;
         ImageIndex image = s.index();
         PcaResult pca = pcas.get(s.task().imageId());
-        HadoopSliceSink files = new HadoopSliceSink(output, hadoop); // creates and abandons any output file
+        HadoopSliceSink files = new HadoopSliceSink(output, hadoop); // names, creates and abandons output files
         TiffFormatReader reader = new TiffFormatReader();
         int channels = image.sizeC(), written = 0;
         PlaneBuffer[] buffers = PlaneBuffer.perChannel(channels);
@@ -57,24 +51,13 @@ final class ScoreWorker implements Serializable {
             for (TaskPlanner.Stack st : TaskPlanner.stacks(s.task(), image)) {
                 for (int c = 0; c < channels; c++) stack[c] = reader.readPlane(image, in, st.z(), st.t(), c, buffers[c]);
                 float[][] scores = PcaScores.of(stack, pca.mean(), pca.components());
-                write(files, uri(output, s.task().imageId(), st.z(), st.t()), image, scores);
+                files.write(files.scoreUri(s.task().imageId(), st.z(), st.t()),
+                        o -> FloatStackWriter.write(o, image.width(), image.height(), scores));
                 written++;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("scores of " + s.task().imageId() + ": " + e.getMessage(), e);
         }
         return written;
-    }
-
-    private static void write(HadoopSliceSink files, String uri, ImageIndex image, float[][] scores)
-            throws IOException {
-        OutputStream out = files.create(uri);
-        try {
-            FloatStackWriter.write(out, image.width(), image.height(), scores);
-        } catch (IOException | RuntimeException | Error e) {
-            files.abandon(uri, out);
-            throw e;
-        }
-        out.close();
     }
 }

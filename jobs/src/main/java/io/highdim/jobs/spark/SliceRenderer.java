@@ -6,10 +6,7 @@ import io.highdim.model.SliceFile;
 import io.highdim.png.DisplayScaling;
 import io.highdim.png.PngEncoder;
 import io.highdim.tiff.Plane;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,36 +38,15 @@ final class SliceRenderer implements Serializable {
     List<SliceFile> render(PngEncoder png, String imageId, int z, int t, int c, Plane plane) {
         if (!spec.selects(z, t, c)) return List.of();
         List<SliceFile> out = new ArrayList<>(2);
-        DisplayScaling.Window w = spec.window() == DisplayWindow.MINMAX ? DisplayScaling.minMax(plane)
-                : DisplayScaling.percentile(plane);
+        DisplayScaling.Window w = spec.window().of(plane);
         String png8 = sink.uri(imageId, z, t, c, 8);
-        write(sink, png8, o -> png.writeDisplay8(o, plane, w));
+        sink.write(png8, o -> png.writeDisplay8(o, plane, w));
         out.add(new SliceFile(z, t, c, 8, png8, w.low(), w.high()));
-        if (spec.raw16() && plane.type().bytes() <= 2 && !plane.type().isFloating()) {
+        if (spec.raw16() && plane.type().isSmallInteger()) {
             String png16 = sink.uri(imageId, z, t, c, 16);
-            write(sink, png16, o -> png.writeRaw16(o, plane));
+            sink.write(png16, o -> png.writeRaw16(o, plane));
             out.add(new SliceFile(z, t, c, 16, png16, Double.NaN, Double.NaN));
         }
         return out;
-    }
-
-    interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /** One PNG, whole or not at all: a write that fails half-way is abandoned, not closed (which would publish it). */
-    static void write(SliceSink sink, String uri, Body body) {
-        try {
-            OutputStream o = sink.create(uri);
-            try {
-                body.writeTo(o);
-            } catch (IOException | RuntimeException | Error e) {
-                sink.abandon(uri, o);
-                throw e;
-            }
-            o.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + uri + " failed", e);
-        }
     }
 }

@@ -3,8 +3,12 @@ package io.highdim.jobs.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 
-/** Where slice and projection PNGs go. The sink owns the naming of the files; the pass only renders and streams them. */
+/**
+ * Where slice and projection PNGs (and score TIFFs) go. The sink owns the naming of the files; the pass only renders
+ * and streams them.
+ */
 public interface SliceSink extends Serializable {
     /** The URI of the slice of plane (z, t, c) at this bit depth. */
     String uri(String imageId, int z, int t, int c, int bitDepth);
@@ -24,6 +28,30 @@ public interface SliceSink extends Serializable {
             out.close();
         } catch (IOException e) {
             // failing already
+        }
+    }
+
+    /** What a file holds, streamed into it. */
+    interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * One file at {@code uri}, whole or not at all: a write that fails half-way is {@link #abandon}ed, not closed
+     * (which would publish it). Our output, not the user's file: a failure is unchecked and fails the run.
+     */
+    default void write(String uri, Body body) {
+        try {
+            OutputStream o = create(uri);
+            try {
+                body.writeTo(o);
+            } catch (IOException | RuntimeException | Error e) {
+                abandon(uri, o);
+                throw e;
+            }
+            o.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + uri + " failed", e);
         }
     }
 }

@@ -42,18 +42,14 @@ final class TaskMemory {
     static long need(ImageIndex image, boolean slices, boolean percentileWindow) {
         long pixels = (long) image.width() * image.height();
         PixelType type = image.pixelType();
-        long array = pixels * arrayBytes(type);
+        long array = pixels * type.arrayBytes();
         long stored = pixels * type.bytes();
         int samples = image.pages().stream().mapToInt(p -> p.planar() ? 1 : p.samplesPerPixel()).max().orElse(1);
         long scratch = samples > 1 ? samples * stored : 2 * stored;
-        boolean sorts = slices && percentileWindow && !(type.bytes() <= 2 && !type.isFloating());
+        boolean sorts = slices && percentileWindow && !type.isSmallInteger();
         return image.sizeC() * array + scratch + (sorts ? 16 * pixels : 0) + TASK_OVERHEAD_BYTES;
     }
 
-    /** Bytes per pixel of the array a plane of {@code type} is read into (half floats widen to float). */
-    private static int arrayBytes(PixelType type) {
-        return type == PixelType.F16 ? 4 : type.bytes();
-    }
 
     /** The heap of one JVM for planes, shared by its tasks: permits are megabytes. */
     static final class Gate {
