@@ -515,10 +515,13 @@ def report_files(a):
 
 # ---------------------------------------------------------------- report-slices: PNGs, vs pil_slices
 
-def _png_files(root, raw):
-    """{name: size} of the PNGs under root (not Hadoop's .crc side files), 8-bit or raw16."""
+def _png_files(root, raw, folder=None):
+    """{name: size} of the PNGs under root (not Hadoop's .crc side files), 8-bit or raw16; with folder, only those
+    in folders of that name (highdim's slices/, not the projections/ its slices command writes beside them)."""
     out = {}
     for d, _, names in os.walk(root):
+        if folder is not None and os.path.basename(d) != folder:
+            continue
         for f in names:
             if f.endswith('.png') and not f.startswith('.') and f.endswith('_raw16.png') == raw:
                 out[os.path.join(d, f)] = os.path.getsize(os.path.join(d, f))
@@ -537,7 +540,7 @@ def report_slices(a):
     h, p = Run(W, 'highdim', 'highdim'), Run(W, 'pil', 'PIL')
     p_json = p.json_line('pil_slices.py')
     hd_root, pil_root = os.path.join(W, 'png-highdim'), os.path.join(W, 'png-pil')
-    h8, h16 = _png_files(hd_root, False), _png_files(hd_root, True)
+    h8, h16 = _png_files(hd_root, False, 'slices'), _png_files(hd_root, True, 'slices')
     p8, p16 = _png_files(pil_root, False), _png_files(pil_root, True)
     h_planes, p_planes = len(h8), p_json.get('planes')
     h_pps, h_pps_wall = _ratio(h_planes, h.pix_s), _ratio(h_planes, h.wall)
