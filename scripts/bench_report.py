@@ -348,6 +348,8 @@ def _summary(W, row, runs, java_opts=True):
           f'git {ctx.get("git", "?")}, jar of {ctx.get("jar_time", "?")}; {os.cpu_count()} CPUs'
           + (f'; HIGHDIM_JAVA_OPTS {ctx.get("java_opts")}' if java_opts and ctx.get('java_opts') else '')
           + (f'; catalogue {ctx["catalogue"]}' if ctx.get('catalogue') else '')
+          + (f'; highdim\'s runs sent to {ctx["via"]}, its peak RSS the client\'s' if 'serve' in ctx.get('via', '')
+             else '')
           + (f'; other processes during the runs (CPUs): {load}' if load else '') + '.')
     print('---- end of summary ----')
 

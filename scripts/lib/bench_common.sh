@@ -69,6 +69,7 @@ cleanup() {
     for s in $(pgrep -P "$p" 2>/dev/null || true); do stop_pid "$s" TERM 50; done
     stop_pid "$p" TERM 20
   done
+  stop_server
   if [[ -n $CLUSTER_PID ]]; then
     echo "bench: stopping the local Spark cluster (scripts/local-cluster, pid $CLUSTER_PID)" >&2
     stop_pid "$CLUSTER_PID" TERM 150   # its own trap stops the Master, the Worker and the executors
@@ -286,8 +287,56 @@ measure_highdim() {   # measure_highdim SUBCOMMAND ARG... (--state-dir is added)
   wait_quiet
   # shellcheck disable=SC2034
   cached_h=$(cached)
+  if [[ $SERVER == 1 ]]; then
+    start_server "$state"
+    wait_quiet
+    cached_h=$(cached)
+    measure_via_server highdim "$@"
+    return
+  fi
   say "running highdim: HIGHDIM_JAVA_OPTS='${HIGHDIM_JAVA_OPTS:-}' scripts/highdim $* --state-dir $state"
   run_measured highdim "$state/postgres" "$HIGHDIM" "$@" --state-dir "$state" || fail_run highdim "highdim $1 failed"
+}
+
+# ---- --server: a `serve --runs` on STATE takes highdim's runs (HIGHDIM_SERVER); its log is copied into each run's
+SERVER_PID='' SERVER_LOGGED=0
+start_server() {   # start_server STATE: returns once it listens, its Spark is up and it ran once (the samples)
+  say "starting (untimed): scripts/highdim serve --runs --port 0 --state-dir $1"
+  "$HIGHDIM" serve --runs --port 0 --state-dir "$1" >"$W/server.out" 2>"$W/server.err" &
+  SERVER_PID=$!
+  local i
+  for i in $(seq 1200); do
+    grep -q 'runs: Spark is up' "$W/server.err" && grep -q listening "$W/server.out" && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=''; fail_run server "serve --runs did not start"; }
+    sleep 0.1
+  done
+  [[ $i -lt 1200 ]] || fail_run server "serve --runs was not up after 120 s"
+  HIGHDIM_SERVER=$("$PY" -c 'import json, sys; print(json.loads(sys.stdin.readline())["listening"])' <"$W/server.out")
+  export HIGHDIM_SERVER
+  # a server that has served before: one run over the samples (untimed) loads and compiles the pass's code
+  "$HIGHDIM" run --no-slices "$ROOT/sample-data" >"$W/server-warm-up.out" 2>&1 \
+    || fail_run server-warm-up "the warm-up run through serve --runs failed"
+  SERVER_LOGGED=$(stat -c %s "$W/server.err")
+}
+measure_via_server() {   # measure_via_server TAG SUBCOMMAND ARG...: the client timed; the server's log of it in TAG.err
+  local tag=$1; shift
+  say "running highdim through the server: HIGHDIM_SERVER=$HIGHDIM_SERVER scripts/highdim $*"
+  run_measured "$tag" "" "$HIGHDIM" "$@" || fail_run "$tag" "highdim $1 (through serve --runs) failed"
+  tail -c +$((SERVER_LOGGED + 1)) "$W/server.err" >>"$W/$tag.err"
+  SERVER_LOGGED=$(stat -c %s "$W/server.err")
+}
+stop_server() {   # stops it (the catalogue is then free for `show`); prints its peak RSS
+  [[ -n $SERVER_PID ]] || return 0
+  local hwm jvm
+  # the launcher runs the JVM as its child when it writes a class-data archive at exit, else exec's it
+  jvm=$(pgrep -P "$SERVER_PID" java 2>/dev/null | head -1 || true)
+  jvm=${jvm:-$SERVER_PID}
+  hwm=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$jvm/status" 2>/dev/null || true)
+  say "stopping the server (its JVM's peak RSS: ${hwm:-?} MB, besides its PostgreSQL)"
+  stop_pid "$jvm" TERM 300   # its shutdown hook stops Spark and the embedded PostgreSQL
+  stop_pid "$SERVER_PID" TERM 300
+  SERVER_PID=''
+  unset HIGHDIM_SERVER
 }
 
 # ---- what the summary block says about the run (bench_report.py reads $W/context.json)
@@ -296,5 +345,6 @@ write_context() {   # write_context KEY VALUE ...
     command "scripts/bench $BENCH_ARGS" git "$GIT_REV" jar_time "$JAR_TIME" \
     java_opts "${HIGHDIM_JAVA_OPTS:--Xmx4g (launcher default)}" \
     catalogue "$([[ $FRESH_CATALOGUE == 1 ]] && echo 'fresh (initdb in the run)' || echo 'existing (made in the warm-up)')" \
+    via "$([[ $SERVER == 1 ]] && echo 'a running serve --runs (HIGHDIM_SERVER)' || echo 'the launcher')" \
     "$@" >"$W/context.json"
 }

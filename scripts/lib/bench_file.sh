@@ -15,6 +15,7 @@ mode_file() {
   measure_highdim run --no-slices --components "$COMPONENTS" "$FILE"
   image_id=$(highdim_ok_ids highdim 1) || fail_run highdim "highdim did not accept the image"
   need_pixels_line highdim
+  stop_server
   show_stats highdim "$state" "$image_id"
 
   # ---- 4. numpy

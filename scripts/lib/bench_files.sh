@@ -34,7 +34,20 @@ mode_files() {
   say "running numpy: $PY $many_peer $dir"
   run_measured numpy "" "$PY" "$many_peer" "$dir" || fail_run numpy "numpy_many.py failed"
 
-  # ---- 4. means of 3 images (first, middle, last): highdim's catalogue vs numpy over tifffile's array
+  # ---- 4. the same command again on the catalogue it wrote: every image unchanged, no pixel read (issue 8's rerun)
+  wait_quiet
+  if [[ $SERVER == 1 ]]; then
+    measure_via_server highdim-rerun run --no-slices --components "$COMPONENTS" "$dir"
+    stop_server
+  else
+    say "running highdim again over the unchanged files: scripts/highdim run --no-slices ... --state-dir $state"
+    run_measured highdim-rerun "$state/postgres" "$HIGHDIM" run --no-slices --components "$COMPONENTS" "$dir" \
+      --state-dir "$state" || fail_run highdim-rerun "the rerun of highdim failed"
+  fi
+  n=$(grep -c '"status":"unchanged"' "$W/highdim-rerun.out" || true)
+  [[ $n == "$NFILES" ]] || fail_run highdim-rerun "the rerun reported $n unchanged images, not $NFILES"
+
+  # ---- 5. means of 3 images (first, middle, last): highdim's catalogue vs numpy over tifffile's array
   mapfile -t check_ids < <(awk 'NR == 1 {print} {a[NR] = $0} END {if (NR > 2) print a[int((NR + 1) / 2)]; if (NR > 1) print a[NR]}' <<<"$ids")
   say "checking the channel means of ${check_ids[*]} (highdim show statistics vs numpy)"
   local id i=0
@@ -42,14 +55,6 @@ mode_files() {
     show_stats "check$i" "$state" "$id"
     i=$((i + 1))
   done
-
-  # ---- 5. the same command again on the catalogue it wrote: every image unchanged, no pixel read (issue 8's rerun)
-  wait_quiet
-  say "running highdim again over the unchanged files: scripts/highdim run --no-slices ... --state-dir $state"
-  run_measured highdim-rerun "$state/postgres" "$HIGHDIM" run --no-slices --components "$COMPONENTS" "$dir" \
-    --state-dir "$state" || fail_run highdim-rerun "the rerun of highdim failed"
-  n=$(grep -c '"status":"unchanged"' "$W/highdim-rerun.out" || true)
-  [[ $n == "$NFILES" ]] || fail_run highdim-rerun "the rerun reported $n unchanged images, not $NFILES"
 
   # ---- 6. report
   write_context files "$NFILES" shape "$FILES_SHAPE"

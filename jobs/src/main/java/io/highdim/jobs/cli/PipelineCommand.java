@@ -52,6 +52,18 @@ abstract class PipelineCommand implements Callable<Integer> {
     @Mixin CatalogueOptions catalogue;
     @Mixin IncrementalOptions incremental;
 
+    /** Set when a running {@code serve --runs} executes this command (its database and Spark); null: the CLI's own. */
+    private Hosted hosted;
+
+    void hostedBy(Hosted host) {
+        this.hosted = host;
+    }
+
+    /** Relative local paths among the inputs are taken from {@code dir} (a hosted run's client's working folder). */
+    void resolveInputsAgainst(java.nio.file.Path dir) {
+        input.inputs = input.inputs.stream().map(i -> Hosted.resolve(dir, i)).toList();
+    }
+
     /** The subcommand's name, as runs.command records it. */
     abstract String name();
 
@@ -85,10 +97,13 @@ abstract class PipelineCommand implements Callable<Integer> {
         // Spark and the embedded database each take seconds to start: both start now, side by side, unless the same
         // command ran to its end before (a rerun over an archive): then Spark starts once the plan finds files to
         // read. An external database is checked first, so a wrong URL or password fails before any work.
-        CompletableFuture<CatalogueDatabase> database = catalogue.isExternal()
-                ? CompletableFuture.completedFuture(catalogue.open()) : CompletableFuture.supplyAsync(catalogue::openUnchecked);
-        SparkStart spark = new SparkStart("highdim " + name());
-        if (incremental.force || !RerunHint.ranBefore(spec, catalogue, catalogue.isExternal() ? database.join() : null)) {
+        CompletableFuture<CatalogueDatabase> database = hosted != null
+                ? CompletableFuture.completedFuture(hosted.database())
+                : catalogue.isExternal() ? CompletableFuture.completedFuture(catalogue.open())
+                : CompletableFuture.supplyAsync(catalogue::openUnchecked);
+        SparkStart spark = new SparkStart("highdim " + name(), hosted);
+        if (hosted != null || incremental.force
+                || !RerunHint.ranBefore(spec, catalogue, catalogue.isExternal() ? database.join() : null)) {
             spark.start();
         }
         RunLedger ledger = null;
@@ -102,7 +117,7 @@ abstract class PipelineCommand implements Callable<Integer> {
             // the plan needs the database, not Spark: it is made while Spark starts, and a run with nothing to read
             // (every file unchanged) never waits for Spark
             long tPlan = System.nanoTime();
-            Configuration hadoop = planConfiguration();
+            Configuration hadoop = planConfiguration(hosted);
             InputListing.Listing listing = InputListing.list(spec.inputs(), hadoop);
             stages.put("listing", seconds(tPlan));
             long tFingerprints = System.nanoTime();
@@ -155,8 +170,8 @@ abstract class PipelineCommand implements Callable<Integer> {
             stages.put("total", seconds(t0));
             RunSummary summary = summary(plan, outcomes, false, pixelBytes, stages);
             recordSummary(db, runId, summary);
-            RerunHint.record(spec, catalogue);
-            new RunReport(System.out).print(outcomes, plan.leftAlone());
+            if (hosted == null) RerunHint.record(spec, catalogue);
+            new RunReport(out()).print(outcomes, plan.leftAlone());
             LOG.info("run {}: {} ok, {} rejected, {} unchanged, {} skipped (another run's); {} MB of pixels read",
                     runId, summary.ok(), summary.rejected(), summary.unchanged(), summary.skipped(),
                     pixelBytes / 1_000_000);
@@ -174,23 +189,31 @@ abstract class PipelineCommand implements Callable<Integer> {
             CompletableFuture<Void> sparkStopped = started != null
                     ? started.handle((session, error) -> session).thenAcceptAsync(s -> { if (s != null) s.stop(); })
                     : CompletableFuture.completedFuture(null);
-            database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
+            if (hosted == null) database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
             sparkStopped.join();
         }
     }
 
     /** Lists and decides, prints one line per file, reads no pixel, starts no Spark, writes nothing. */
     private int dryRun(PassSpec spec) throws Exception {
-        Configuration conf = planConfiguration();
+        Configuration conf = planConfiguration(hosted);
         InputListing.Listing listing = InputListing.list(spec.inputs(), conf);
         var fingerprints = SourceFingerprints.of(listing, conf);
         List<String> uris = listing.files().stream().map(InputListing.ListedFile::uri).toList();
-        try (CatalogueDatabase db = catalogue.open()) {
+        CatalogueDatabase db = hosted != null ? hosted.database() : catalogue.open();
+        try {
             InputPlan plan = InputPlan.of(spec, listing, fingerprints, RunLedger.stored(db, uris),
                     RunLedger.claims(db, uris), incremental.force);
-            new RunReport(System.out).printDryRun(plan);
+            new RunReport(out()).printDryRun(plan);
+        } finally {
+            if (hosted == null) db.close();
         }
         return HighdimCli.EXIT_OK;
+    }
+
+    /** Where the per-image lines go: stdout, or a hosted run's client. */
+    private java.io.PrintStream out() {
+        return hosted != null ? hosted.out() : System.out;
     }
 
     /** The session this JVM had before the run (tests, notebooks), if any. */
@@ -201,7 +224,8 @@ abstract class PipelineCommand implements Callable<Integer> {
     }
 
     /** Hadoop settings for listing and fingerprints: an existing session's (set at run time), else Spark's own. */
-    private static Configuration planConfiguration() {
+    private static Configuration planConfiguration(Hosted hosted) {
+        if (hosted != null) return hosted.hadoop();
         return existingSession().map(s -> s.sparkContext().hadoopConfiguration())
                 .orElseGet(SparkSessions::hadoopConfiguration);
     }
@@ -255,22 +279,24 @@ abstract class PipelineCommand implements Callable<Integer> {
      */
     private static final class SparkStart {
         private final String appName;
+        private final Hosted hosted;
         private CompletableFuture<SparkContext> starting;
         private boolean own;
 
-        SparkStart(String appName) {
+        SparkStart(String appName, Hosted hosted) {
             this.appName = appName;
+            this.hosted = hosted;
         }
 
         synchronized CompletableFuture<SparkContext> start() {
-            if (starting == null) {
+            if (starting == null && hosted != null) {
+                starting = hosted.spark(); // the host's, started with it and left running
+            } else if (starting == null) {
                 own = existingSession().isEmpty();
                 starting = CompletableFuture.supplyAsync(() -> SparkSessions.create(appName));
             }
             return starting;
         }
-
-
 
         /** The session this run started (and stops), or null. */
         synchronized CompletableFuture<SparkContext> ownStarted() {

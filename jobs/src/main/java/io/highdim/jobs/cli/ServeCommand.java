@@ -44,35 +44,48 @@ public class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int renders;
 
+    @Option(names = "--runs", description = "Also run pipeline commands sent by clients (POST /runs; the launcher "
+            + "sends them there when HIGHDIM_SERVER is set) on this server's catalogue and a Spark it keeps running, "
+            + "so a run costs no JVM, Spark or database start. Anyone who can reach the port can then read and "
+            + "write files as this server's user: keep --bind local.")
+    boolean runs;
+
     @Mixin CatalogueOptions catalogue;
 
     @Override
     public Integer call() throws Exception {
         CatalogueDatabase db = catalogue.open();
+        HostedRuns hosted = runs ? HostedRuns.start(db) : null;
         ServiceServer server;
         try {
             server = ServiceServer.start(db, SparkSessions.hadoopConfiguration(), new ServiceServer.Settings(bind,
-                    port, uploadDir, (long) maxUploadMb << 20, renders));
+                    port, uploadDir, (long) maxUploadMb << 20, renders), hosted);
         } catch (JavalinBindException e) {
-            db.close();
+            stop(hosted, db);
             System.err.println("serve: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
             return HighdimCli.EXIT_FAILED;
         } catch (Exception e) {
-            db.close();
+            stop(hosted, db);
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close(); // stops taking requests before the database goes
-            db.close();
+            server.close(); // stops taking requests before Spark and the database go
+            stop(hosted, db);
             stopped.countDown();
         }, "highdim-serve-stop"));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("listening", "http://" + bind + ":" + server.port());
         line.put("upload_dir", uploadDir.toAbsolutePath().normalize().toString());
+        line.put("runs", runs);
         System.out.println(new ObjectMapper().writeValueAsString(line));
         System.out.flush();
         stopped.await();
         return HighdimCli.EXIT_OK;
+    }
+
+    private static void stop(HostedRuns hosted, CatalogueDatabase db) {
+        if (hosted != null) hosted.close();
+        db.close();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.catalogue.CatalogueWriter;
+import io.highdim.jobs.cli.HostedRuns;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -40,6 +41,18 @@ public final class ServiceServer implements AutoCloseable {
     /** Starts the server; {@code port} 0 takes a free one ({@link #port()}). */
     public static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings)
             throws IOException {
+        return start(database, hadoop, settings, null);
+    }
+
+    /** As {@link #start(CatalogueDatabase, Configuration, Settings)}, also taking runs ({@code POST /runs}) if given. */
+    public static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings,
+                                      HostedRuns runs) throws IOException {
+        return start(database, hadoop, settings, runs, RunRoute.KEEP_ALIVE_MS);
+    }
+
+    /** Tests: keep-alive frames of runs this often. */
+    static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings, HostedRuns runs,
+                               long keepAliveMs) throws IOException {
         Path uploads = settings.uploadDir().toAbsolutePath().normalize();
         Path incoming = Files.createDirectories(uploads.resolve(".incoming"));
         CatalogueReader reader = new CatalogueReader(database);
@@ -59,6 +72,7 @@ public final class ServiceServer implements AutoCloseable {
         app.get("/slice", api::slice);
         app.post("/analyze", api::analyze);
         app.post("/upload", api::upload);
+        if (runs != null) app.post("/runs", new RunRoute(runs, keepAliveMs)::run);
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.body()));
         // Javalin's own refusals: no such route (404), wrong method, body too large (413), ...
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), Map.of("error",

@@ -8,10 +8,10 @@ package io.highdim.jobs.spark;
 public final class FaultInjection {
     private static volatile String failPixelStageOf;
     /**
-     * Milliseconds each image's pixel work is held back, from the system property {@code highdim.test.pixelDelayMs}
-     * of a launcher JVM a test starts (to kill it, or its database, while images are still being committed).
+     * The system property holding the milliseconds each image's pixel work is held back: set on a launcher JVM a
+     * test starts (to kill it, or its database, while images are still being committed), or in a test's own JVM.
      */
-    private static final long PIXEL_DELAY_MS = Long.getLong("highdim.test.pixelDelayMs", 0);
+    public static final String PIXEL_DELAY_MS = "highdim.test.pixelDelayMs";
 
     private FaultInjection() {}
 
@@ -22,9 +22,10 @@ public final class FaultInjection {
 
     /** The faults a test asked for, at the pixel stage of {@code imageId}: a delay, a bug, a storage hiccup. */
     static void check(String imageId) throws java.io.IOException {
-        if (PIXEL_DELAY_MS > 0) {
+        long delay = Long.getLong(PIXEL_DELAY_MS, 0);
+        if (delay > 0) {
             try {
-                Thread.sleep(PIXEL_DELAY_MS);
+                Thread.sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,0 +1,130 @@
+package io.highdim.jobs.cli;
+
+import io.highdim.jobs.HighdimCli;
+import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.spark.SparkSessions;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.SparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Pipeline commands run inside {@code serve --runs}: the same command line as the launcher's, executed on the
+ * server's open catalogue and its Spark, which started with the server and stay up between runs. A run then costs
+ * its own work only, not a JVM's, Spark's and PostgreSQL's start (≈ 3.5 s of a cold run on a 2-core machine).
+ * Runs at once are independent commands: the catalogue's claims keep them off each other's images, as for runs in
+ * separate processes.
+ */
+public final class HostedRuns implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostedRuns.class);
+    /** Subcommands a server runs: those that read pixels into its catalogue. */
+    public static final Set<String> COMMANDS = Set.of("ingest", "stats", "pca", "slices", "run");
+    /** The catalogue is the server's: a run that names another one is refused. */
+    private static final List<String> CATALOGUE_OPTIONS = List.of("--jdbc-url", "--db-user", "--db-password-file",
+            "--state-dir", "--db-port");
+
+    private final CatalogueDatabase database;
+    private final CompletableFuture<SparkContext> spark;
+    private final boolean ownSpark;
+
+    private HostedRuns(CatalogueDatabase database, CompletableFuture<SparkContext> spark, boolean ownSpark) {
+        this.database = database;
+        this.spark = spark;
+        this.ownSpark = ownSpark;
+    }
+
+    /**
+     * Starts Spark (in the background: the server answers meanwhile) beside {@code database}; {@link #close()} stops
+     * it. The database stays the caller's.
+     */
+    public static HostedRuns start(CatalogueDatabase database) {
+        long t0 = System.nanoTime();
+        return new HostedRuns(database, CompletableFuture.supplyAsync(() -> {
+            SparkContext sc = SparkSessions.create("highdim serve");
+            LOG.info("runs: Spark is up ({} s), taking runs", Math.round((System.nanoTime() - t0) / 1e7) / 1e2);
+            return sc;
+        }), true);
+    }
+
+    /** Runs on a SparkContext the caller has (and keeps running), e.g. a test's. */
+    public static HostedRuns on(CatalogueDatabase database, SparkContext spark) {
+        return new HostedRuns(database, CompletableFuture.completedFuture(spark), false);
+    }
+
+    /**
+     * Runs {@code args} (e.g. {@code run --no-slices data/}) as the launcher would, with relative paths taken from
+     * the client's {@code workingDir}; what it prints goes to {@code out} and {@code err}. Returns the launcher's
+     * exit code. {@code jobGroup} names the run's Spark jobs, so that {@link #cancel} stops them.
+     */
+    public int execute(List<String> args, Path workingDir, String jobGroup, PrintStream out, PrintStream err) {
+        CommandLine cli = HighdimCli.commandLine();
+        PrintWriter errWriter = new PrintWriter(err, true);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(errWriter);
+        cli.setExecutionExceptionHandler((e, failed, parsed) -> {
+            LOG.error("hosted {} failed", failed.getCommandName(), e);
+            errWriter.println("highdim " + failed.getCommandName() + " failed: " + e
+                    + " (the server's log has the stack trace)");
+            return HighdimCli.EXIT_FAILED;
+        });
+        cli.setExecutionStrategy(parsed -> {
+            ParseResult sub = parsed.subcommand();
+            if (sub == null || !(sub.commandSpec().userObject() instanceof PipelineCommand command)) {
+                if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
+                    return new CommandLine.RunLast().execute(parsed);
+                }
+                return usage(errWriter, "a server runs only " + String.join(", ", COMMANDS.stream().sorted()
+                        .toList()));
+            }
+            if (sub.isUsageHelpRequested() || sub.isVersionHelpRequested()) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
+            for (String option : CATALOGUE_OPTIONS) {
+                if (sub.hasMatchedOption(option)) {
+                    return usage(errWriter, sub.commandSpec().name() + ": " + option + " is not taken by a server: "
+                            + "its runs use the catalogue it serves");
+                }
+            }
+            command.resolveInputsAgainst(workingDir);
+            OptionSpec output = sub.commandSpec().findOption("--output");
+            if (output != null) output.setValue(Hosted.resolve(workingDir, output.getValue()));
+            command.hostedBy(new Hosted(database, spark, sparkHadoop(), out));
+            SparkContext sc = spark.join();
+            sc.setJobGroup(jobGroup, "highdim " + String.join(" ", args), true);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                sc.clearJobGroup(); // the request's thread serves other requests next
+            }
+        });
+        return cli.execute(args.toArray(String[]::new));
+    }
+
+    /** Stops the Spark jobs of a run whose client went away; the run then fails, keeping what it committed. */
+    public void cancel(String jobGroup) {
+        if (spark.isDone() && !spark.isCompletedExceptionally()) spark.join().cancelJobGroup(jobGroup);
+    }
+
+    private org.apache.hadoop.conf.Configuration sparkHadoop() {
+        return spark.join().hadoopConfiguration();
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println(message);
+        return HighdimCli.EXIT_USAGE;
+    }
+
+    /** Stops Spark if {@link #start} started it. */
+    @Override
+    public void close() {
+        if (ownSpark) spark.thenAccept(SparkContext::stop).exceptionally(e -> null).join();
+    }
+}
