@@ -519,7 +519,7 @@ def report_files(a):
 
 def _png_files(root, raw, folder=None):
     """{name: size} of the PNGs under root (not Hadoop's .crc side files), 8-bit or raw16; with folder, only those
-    in folders of that name (highdim's slices/, not the projections/ its slices command writes beside them)."""
+    in folders of that name (highdim's slices/, not projections/ should its slices command be given --projections)."""
     out = {}
     for d, _, names in os.walk(root):
         if folder is not None and os.path.basename(d) != folder:

@@ -14,6 +14,9 @@ public enum Part {
     /** PCA over channels; an image with fewer than two channels has none (computed, nothing to store). */
     PCA,
     SLICES,
-    /** Maximum-intensity projections over Z per (t, c), as PNGs: computed with the slices, in the same window. */
+    /**
+     * Maximum-intensity projections over Z per (t, c), as PNGs, in the slices' window: computed with the slices by
+     * run, by slices only with --projections (they read every Z).
+     */
     PROJECTIONS
 }

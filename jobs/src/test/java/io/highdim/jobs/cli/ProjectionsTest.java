@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Maximum-intensity projections over Z: for every sample image and every (t, c), the 16-bit PNG holds numpy's
  * {@code fmax} over Z exactly (8/16-bit integer images; none for float32), the 8-bit PNG numpy's display scaling of
  * it in its 0.1/99.9 percentile window; one {@code projections} row per PNG, with that window. The images split
- * into 1 MB tasks give the same PNGs byte for byte as whole ones; {@code --t}/{@code --c} select which are made.
+ * into 1 MB tasks give the same PNGs byte for byte as whole ones; {@code --t}/{@code --c} select which are made
+ * ({@code slices} makes them only with {@code --projections}: {@link SliceSelectionTest}).
  */
 class ProjectionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,8 +81,8 @@ class ProjectionsTest {
         assertEquals(pngs, pngFiles(split).size(), "no PNG without a row");
         assertEquals(2 * (9 + 4 + 8) + 8, pngs, "every (t, c) of every image projected");
 
-        // the same images, each read whole in one task (slices: the other command that makes projections)
-        run("slices", "--force", "--output", whole.toUri().toString());
+        // the same images, each read whole in one task (slices --projections: the other command that makes them)
+        run("slices", "--force", "--projections", "--output", whole.toUri().toString());
         List<Path> splitPngs = pngFiles(split);
         assertEquals(splitPngs.stream().map(split::relativize).toList(),
                 pngFiles(whole).stream().map(whole::relativize).toList());
@@ -94,8 +95,8 @@ class ProjectionsTest {
     @Test
     void onlyTheSelectedTimePointsAndChannelsAreProjected() throws Exception {
         Path out = work.resolve("selected");
-        List<String> args = new ArrayList<>(List.of("slices", "--force", "--z", "0", "--t", "1", "--c", "0",
-                "--output", out.toUri().toString()));
+        List<String> args = new ArrayList<>(List.of("slices", "--force", "--projections", "--z", "0", "--t", "1",
+                "--c", "0", "--output", out.toUri().toString()));
         args.addAll(Cli.catalogueArgs());
         args.add(SAMPLES.resolve("embryo_tzcyx_u8_imagej.tif").toString());
         Cli.Result r = Cli.run(args.toArray(new String[0]));
