@@ -229,6 +229,9 @@ class Run:
         else:
             self.rss_mb = None
         self.background = _background_cpus(os.path.join(W, tag + '.cpustat'), self.time, self.wall)
+        server = _read(os.path.join(W, tag + '.server-ticks'))  # --server: the server's CPU is the tool's
+        if self.background is not None and server and server.strip().isdigit():
+            self.background = max(0.0, self.background - int(server) / os.sysconf('SC_CLK_TCK') / self.wall)
         # highdim's log: the Spark progress bar shares stderr, separated by \r: search, do not split on lines
         m = re.search(r'pixels: (\d+) images, (\d+) tasks, (\d+) MB decoded in ([\d.]+) s \(([\d.]+) MB/s\)',
                       self.err)

@@ -299,9 +299,10 @@ measure_highdim() {   # measure_highdim SUBCOMMAND ARG... (--state-dir is added)
 }
 
 # ---- --server: a `serve --runs` on STATE takes highdim's runs (HIGHDIM_SERVER); its log is copied into each run's
-SERVER_PID='' SERVER_LOGGED=0
+SERVER_PID='' SERVER_LOGGED=0 SERVER_STATE=''
 start_server() {   # start_server STATE: returns once it listens, its Spark is up and it ran once (the samples)
   say "starting (untimed): scripts/highdim serve --runs --port 0 --state-dir $1"
+  SERVER_STATE=$1
   "$HIGHDIM" serve --runs --port 0 --state-dir "$1" >"$W/server.out" 2>"$W/server.err" &
   SERVER_PID=$!
   local i
@@ -314,16 +315,29 @@ start_server() {   # start_server STATE: returns once it listens, its Spark is u
   HIGHDIM_SERVER=$("$PY" -c 'import json, sys; print(json.loads(sys.stdin.readline())["listening"])' <"$W/server.out")
   export HIGHDIM_SERVER
   # a server that has served before: one run over the samples (untimed) loads and compiles the pass's code
-  "$HIGHDIM" run --no-slices "$ROOT/sample-data" >"$W/server-warm-up.out" 2>&1 \
+  "$HIGHDIM" run --output "$W/server-warm-up-png" "$ROOT/sample-data" >"$W/server-warm-up.out" 2>&1 \
     || fail_run server-warm-up "the warm-up run through serve --runs failed"
   SERVER_LOGGED=$(stat -c %s "$W/server.err")
 }
 measure_via_server() {   # measure_via_server TAG SUBCOMMAND ARG...: the client timed; the server's log of it in TAG.err
-  local tag=$1; shift
+  local tag=$1 before; shift
   say "running highdim through the server: HIGHDIM_SERVER=$HIGHDIM_SERVER scripts/highdim $*"
+  before=$(server_cpu_ticks)
   run_measured "$tag" "" "$HIGHDIM" "$@" || fail_run "$tag" "highdim $1 (through serve --runs) failed"
+  # the server's CPU is highdim's, not "other processes'": bench_report.py subtracts it
+  echo $(( $(server_cpu_ticks) - before )) >"$W/$tag.server-ticks"
   tail -c +$((SERVER_LOGGED + 1)) "$W/server.err" >>"$W/$tag.err"
   SERVER_LOGGED=$(stat -c %s "$W/server.err")
+}
+server_cpu_ticks() {   # user+system clock ticks of the server's JVM and of its PostgreSQL (with reaped backends)
+  local jvm pg p sum=0
+  jvm=$(pgrep -P "$SERVER_PID" java 2>/dev/null | head -1 || true)
+  pg=$(head -1 "$SERVER_STATE/postgres/postmaster.pid" 2>/dev/null || true)
+  for p in ${jvm:-$SERVER_PID} $pg $( [[ -n $pg ]] && pgrep -P "$pg" ); do
+    # fields after the command's ")": utime stime cutime cstime are the 12th-15th
+    sum=$(( sum + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}' || echo 0) ))
+  done
+  echo "$sum"
 }
 stop_server() {   # stops it (the catalogue is then free for `show`); prints its peak RSS
   [[ -n $SERVER_PID ]] || return 0

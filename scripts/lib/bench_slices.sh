@@ -31,6 +31,7 @@ with tifffile.TiffFile(sys.argv[1]) as tf: print(*tf.series[0].shape[:3])' "$FIL
   measure_highdim slices --output "$W/png-highdim" "${raw[@]}" "${hd_sel[@]}" "$FILE"
   highdim_ok_ids highdim 1 >/dev/null || fail_run highdim "highdim did not accept the image"
   need_pixels_line highdim
+  stop_server
 
   # ---- PIL
   wait_quiet

@@ -65,7 +65,7 @@ public final class ImagePass {
         Set<String> collide = InputListing.mayCollide(listing.files());
         List<InputListing.ListedFile> large = new ArrayList<>(), small = new ArrayList<>();
         for (InputListing.ListedFile f : listing.files()) {
-            (f.bytes() > spec.partitionBytes() || collide.contains(f.uri()) ? large : small).add(f);
+            (f.bytes() > spec.taskBytes() || collide.contains(f.uri()) ? large : small).add(f);
         }
         Ingest.Result indexed = Ingest.index(sc, hadoop, large, spec.readerOptions());
         indexed.rejected().forEach(sink);
@@ -87,14 +87,14 @@ public final class ImagePass {
         PlanePass pass = planePass(hadoop, spec, SparkJobs.taskAttempts(sc));
         for (IndexedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
-            List<PassUnit.Stacks> stacks = TaskPlanner.stackUnits(i, spec.partitionBytes(), pass.planesRead());
+            List<PassUnit.Stacks> stacks = TaskPlanner.stackUnits(i, spec.taskBytes(), pass.planesRead());
             tasksPerImage.put(i.imageId(), stacks.size());
             units.addAll(stacks);
         }
         long total = units.stream().mapToLong(PassUnit::bytes).sum()
                 + small.stream().mapToLong(InputListing.ListedFile::bytes).sum();
         // several units per core, so the cores finish together; never more than a task's worth of files in one
-        long packBytes = Math.max(1, Math.min(spec.partitionBytes(), total / (4L * sc.defaultParallelism())));
+        long packBytes = Math.max(1, Math.min(spec.taskBytes(), total / (4L * sc.defaultParallelism())));
         units.addAll(TaskPlanner.packFiles(small, packBytes));
 
         PassWorker worker = new PassWorker(spec, hadoop, pass);

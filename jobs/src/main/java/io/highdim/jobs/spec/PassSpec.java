@@ -54,6 +54,16 @@ public record PassSpec(String command, List<String> inputs, Set<Part> parts, Str
                 || computes(Part.PCA);
     }
 
+    /**
+     * Bytes of the planes one task reads: {@code --partition-mb}, or an eighth of it when the pass only renders
+     * PNGs. Encoding a plane costs 10-25 ms, fifty times reading it, so 256 MB of selected planes (e.g. slices of
+     * 10 z of a 1 GB file) would keep one core busy while the others idle; without statistics there is no float
+     * merge order whose bits depend on the task boundaries.
+     */
+    public long taskBytes() {
+        return needsMoments() ? partitionBytes : Math.max(1L << 20, partitionBytes / 8);
+    }
+
     /** Whether the pixels are read at all (ingest reads headers only). */
     public boolean readsPixels() { return needsMoments() || computes(Part.SLICES) || computes(Part.PROJECTIONS); }
 }

@@ -3,12 +3,18 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.spec.DisplayWindow;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.spec.PlaneSelection;
+import io.highdim.jobs.spec.SliceSpec;
+import io.highdim.model.Part;
 import io.highdim.tiff.HadoopRangeReader;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.ReaderOptions;
 import io.highdim.tiff.TiffFormatReader;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +54,20 @@ class TasksSizedByPlanesReadTest {
             next = t.endStack();
         }
         assertEquals(image.sizeZ() * image.sizeT(), next);
+    }
+
+    /** A pass that only renders PNGs takes an eighth of --partition-mb a task; with statistics, all of it. */
+    @Test
+    void pngOnlyPassesTakeSmallerTasks() {
+        long partition = 256L << 20;
+        SliceSpec png = new SliceSpec(PlaneSelection.all(), PlaneSelection.all(), PlaneSelection.all(),
+                DisplayWindow.PERCENTILE, false, "file:/tmp/out");
+        PassSpec slices = new PassSpec("slices", List.of("x"), Set.of(Part.SLICES), null, 1 << 30, 2, partition, png);
+        PassSpec run = new PassSpec("run", List.of("x"), Set.of(Part.SLICES, Part.CHANNEL_STATS), null, 1 << 30, 2,
+                partition, png);
+        assertEquals(partition / 8, slices.taskBytes());
+        assertEquals(partition, run.taskBytes(), "statistics: the task boundaries the float merge order follows");
+        PassSpec tiny = new PassSpec("slices", List.of("x"), Set.of(Part.SLICES), null, 1 << 30, 2, 2L << 20, png);
+        assertEquals(1L << 20, tiny.taskBytes(), "never below 1 MB");
     }
 }
