@@ -729,8 +729,8 @@ def make_files(a):
     width = max(4, len(str(a.count - 1)))
     t0 = time.monotonic()
     for i in range(a.count):
-        args = ['--out', os.path.join(a.dir, f'img_{i:0{width}d}.tif'), '--shape', a.shape, '--dtype', 'uint16',
-                '--flavour', 'shaped', '--seed', str(i), '--quiet']
+        args = ['--out', os.path.join(a.dir, f'{a.prefix}{i:0{width}d}.tif'), '--shape', a.shape, '--dtype',
+                'uint16', '--flavour', 'shaped', '--seed', str(a.first_seed + i), '--quiet']
         with contextlib.redirect_stdout(io.StringIO()):
             make_tiff.main(args)
     print(f'    wrote {a.count} files in {time.monotonic() - t0:.1f} s')
@@ -766,6 +766,8 @@ def main():
     m.add_argument('--dir', required=True)
     m.add_argument('--count', type=int, required=True)
     m.add_argument('--shape', required=True)
+    m.add_argument('--prefix', default='img_')
+    m.add_argument('--first-seed', type=int, default=0)
     a = ap.parse_args()
     if a.cmd == 'poll':
         poll(a)

@@ -299,7 +299,7 @@ measure_highdim() {   # measure_highdim SUBCOMMAND ARG... (--state-dir is added)
 }
 
 # ---- --server: a `serve --runs` on STATE takes highdim's runs (HIGHDIM_SERVER); its log is copied into each run's
-SERVER_PID='' SERVER_LOGGED=0 SERVER_STATE=''
+SERVER_PID='' SERVER_LOGGED=0 SERVER_STATE='' SERVER_WARM_UP=()
 start_server() {   # start_server STATE: returns once it listens, its Spark is up and it ran once (the samples)
   say "starting (untimed): scripts/highdim serve --runs --port 0 --state-dir $1"
   SERVER_STATE=$1
@@ -317,6 +317,11 @@ start_server() {   # start_server STATE: returns once it listens, its Spark is u
   # a server that has served before: one run over the samples (untimed) loads and compiles the pass's code
   "$HIGHDIM" run --output "$W/server-warm-up-png" "$ROOT/sample-data" >"$W/server-warm-up.out" 2>&1 \
     || fail_run server-warm-up "the warm-up run through serve --runs failed"
+  if [[ ${#SERVER_WARM_UP[@]} -gt 0 ]]; then   # and a workload like the measured one, on other files
+    say "warm-up of the server (untimed): scripts/highdim ${SERVER_WARM_UP[*]}"
+    "$HIGHDIM" "${SERVER_WARM_UP[@]}" >>"$W/server-warm-up.out" 2>&1 \
+      || fail_run server-warm-up "the warm-up run through serve --runs failed"
+  fi
   SERVER_LOGGED=$(stat -c %s "$W/server.err")
 }
 measure_via_server() {   # measure_via_server TAG SUBCOMMAND ARG...: the client timed; the server's log of it in TAG.err

@@ -22,6 +22,12 @@ mode_files() {
   [[ $n == "$NFILES" ]] || die "expected $NFILES files in $dir, found $n"
   say "files: $NFILES in $dir, $(stat -c %s "$dir"/*.tif | awk '{s += $1} END{print s}') bytes"
   warm_cache "$dir"/*.tif
+  if [[ $SERVER == 1 ]]; then
+    # a server that has served such a workload before (its JIT warm): 200 other files, other names and seeds
+    "$PY" "$HERE/bench_report.py" make-files --dir "$W/warm-files" --count 200 --shape "$FILES_SHAPE" \
+      --prefix warm_ --first-seed 100000 || die "generating the warm-up files failed"
+    SERVER_WARM_UP=(run --no-slices --components "$COMPONENTS" "$W/warm-files")
+  fi
 
   # ---- 2. highdim
   measure_highdim run --no-slices --components "$COMPONENTS" "$dir"

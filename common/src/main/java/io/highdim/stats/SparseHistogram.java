@@ -1,10 +1,5 @@
 package io.highdim.stats;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -142,27 +137,27 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
      * Serialized as gaps between indices and counts in 7-bit groups (a byte or two each, instead of two 8-byte
      * longs): many small images' histograms travel from the executors to the driver.
      */
-    private Object writeReplace() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(indices.length * 3);
-        DataOutputStream packed = new DataOutputStream(bytes);
+    private Object writeReplace() {
+        byte[] packed = new byte[indices.length * 2 * VarLongs.MAX_BYTES];
+        int n = 0;
         for (int i = 0; i < indices.length; i++) {
-            VarLongs.write(packed, i == 0 ? 0 : indices[i] - indices[i - 1]);
-            VarLongs.write(packed, counts[i]);
+            n = VarLongs.put(packed, n, i == 0 ? 0 : indices[i] - indices[i - 1]);
+            n = VarLongs.put(packed, n, counts[i]);
         }
-        return new Wire(exact, binWidth, indices.length == 0 ? 0 : indices[0], indices.length, bytes.toByteArray(), min,
-                max, nanCount, negInfCount, posInfCount);
+        return new Wire(exact, binWidth, indices.length == 0 ? 0 : indices[0], indices.length,
+                Arrays.copyOf(packed, n), min, max, nanCount, negInfCount, posInfCount);
     }
 
     private record Wire(boolean exact, double binWidth, long firstIndex, int bins, byte[] packed, double min,
                         double max, long nanCount, long negInfCount, long posInfCount) implements Serializable {
-        private Object readResolve() throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(packed));
+        private Object readResolve() {
             long[] indices = new long[bins], counts = new long[bins];
             long index = firstIndex;
+            int[] at = {0};
             for (int i = 0; i < bins; i++) {
-                index += VarLongs.read(in);
+                index += VarLongs.get(packed, at);
                 indices[i] = index;
-                counts[i] = VarLongs.read(in);
+                counts[i] = VarLongs.get(packed, at);
             }
             return new SparseHistogram(exact, binWidth, indices, counts, min, max, nanCount, negInfCount, posInfCount);
         }

@@ -16,6 +16,33 @@ final class VarLongs {
         out.write((int) v);
     }
 
+    /** The most bytes {@link #put} writes for one value (a negative one: 64 bits in 7-bit groups). */
+    static final int MAX_BYTES = 10;
+
+    /** Writes {@code v} at {@code at}; returns the index after it. A byte array, not a stream: no call per byte. */
+    static int put(byte[] buf, int at, long v) {
+        while ((v & ~0x7FL) != 0) {
+            buf[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[at++] = (byte) v;
+        return at;
+    }
+
+    /** Reads the value at {@code at[0]} and moves {@code at[0]} past it. */
+    static long get(byte[] buf, int[] at) {
+        long v = 0;
+        int i = at[0];
+        for (int shift = 0; ; shift += 7) {
+            int b = buf[i++] & 0xFF;
+            v |= (long) (b & 0x7F) << shift;
+            if (b < 0x80) {
+                at[0] = i;
+                return v;
+            }
+        }
+    }
+
     static long read(DataInput in) throws IOException {
         long v = 0;
         for (int shift = 0; ; shift += 7) {
