@@ -1,5 +1,6 @@
 package io.highdim.jobs;
 
+import io.highdim.jobs.catalogue.CatalogueInUseException;
 import io.highdim.jobs.cli.IngestJob;
 import io.highdim.jobs.cli.InspectCommand;
 import io.highdim.jobs.cli.PcaJob;
@@ -56,6 +57,11 @@ public final class HighdimCli {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
+            if (e instanceof CatalogueInUseException) { // the user's situation, said in one line
+                failed.getErr().println("highdim " + failed.getCommandName() + ": " + e.getMessage());
+                failed.getErr().flush();
+                return EXIT_FAILED;
+            }
             LOG.error("highdim {} failed", failed.getCommandName(), e);
             return EXIT_FAILED;
         });

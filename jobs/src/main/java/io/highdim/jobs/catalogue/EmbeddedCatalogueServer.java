@@ -72,8 +72,12 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             boolean locked = e instanceof OverlappingFileLockException
                     || e.getMessage() != null && e.getMessage().startsWith("could not lock");
-            String hint = locked ? " (the data directory is in use by another server of this or another process)" : "";
-            throw new CatalogueException("cannot start the embedded PostgreSQL on " + dir + hint, e);
+            if (locked) {
+                throw new CatalogueInUseException("the embedded catalogue in " + dir + " is in use by another process "
+                        + "(a running `serve` holds it: send pipeline commands there with HIGHDIM_SERVER, ask its HTTP "
+                        + "API, or stop it first)", e);
+            }
+            throw new CatalogueException("cannot start the embedded PostgreSQL on " + dir, e);
         }
         LOG.info("embedded PostgreSQL on port {} with data in {} started in {} ms", pg.getPort(), dir,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));

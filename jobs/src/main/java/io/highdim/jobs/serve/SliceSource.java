@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +84,11 @@ final class SliceSource {
     private byte[] render(CataloguedImage image, int z, int t, int c) throws IOException, InterruptedException {
         JsonNode options = catalogue.resultOptions(image.imageId()).orElse(null);
         renders.acquire();
-        try (RangeReader in = HadoopRangeReader.open(image.ref().uri(), hadoop)) {
-            ImageIndex index = index(image, in, options);
+        Path source = new Path(image.ref().uri());
+        // length and time key the cached index: a file rewritten since (even at the same length) is indexed again
+        FileStatus status = HadoopFileSystems.of(source, hadoop).getFileStatus(source);
+        try (RangeReader in = HadoopRangeReader.open(image.ref().uri(), status.getLen(), hadoop)) {
+            ImageIndex index = index(image, in, options, status.getModificationTime());
             Plane plane = new TiffFormatReader().readPlane(index, in, z, t, c);
             DisplayScaling.Window window = storedWindow(options).of(plane);
             ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -101,9 +105,10 @@ final class SliceSource {
         }
     }
 
-    /** The image's index: cached by file, series and size, else read from the header with the image's options. */
-    private ImageIndex index(CataloguedImage image, RangeReader in, JsonNode options) throws IOException {
-        String key = image.ref().uri() + "#" + image.ref().series() + "@" + in.length();
+    /** The image's index: cached by file, series, size and time, else read from the header with its options. */
+    private ImageIndex index(CataloguedImage image, RangeReader in, JsonNode options, long modified)
+            throws IOException {
+        String key = image.ref().uri() + "#" + image.ref().series() + "@" + in.length() + "@" + modified;
         synchronized (indexes) {
             ImageIndex cached = indexes.get(key);
             if (cached != null) return cached;

@@ -87,6 +87,12 @@ class LauncherThroughServerIT {
         Result usage = run(client, url, "stats", "--state-dir", "elsewhere", "in");
         assertEquals(2, usage.code(), usage.toString());
 
+        // while the server holds the embedded catalogue, the launcher's own show says so in a line, no stack trace
+        Result held = run(client, null, "show", "runs", "--state-dir", work.resolve("state").toString());
+        assertEquals(1, held.code(), held.toString());
+        assertTrue(held.err().contains("is in use by another process") && !held.err().contains("\tat "),
+                held.toString());
+
         // SIGTERM: the server stops its Spark and its PostgreSQL; the catalogue is then the launcher's to open
         server.destroy();
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "serve stops on SIGTERM");
