@@ -23,8 +23,9 @@ mode_files() {
   say "files: $NFILES in $dir, $(stat -c %s "$dir"/*.tif | awk '{s += $1} END{print s}') bytes"
   warm_cache "$dir"/*.tif
   if [[ $SERVER == 1 ]]; then
-    # a server that has served such a workload before (its JIT warm): 200 other files, other names and seeds
-    "$PY" "$HERE/bench_report.py" make-files --dir "$W/warm-files" --count 200 --shape "$FILES_SHAPE" \
+    # a server in its steady state: it processed a batch like this one before (its JIT compiled the pass), the same
+    # number of other files (other names and seeds); Python has no JIT to warm
+    "$PY" "$HERE/bench_report.py" make-files --dir "$W/warm-files" --count "$NFILES" --shape "$FILES_SHAPE" \
       --prefix warm_ --first-seed 100000 || die "generating the warm-up files failed"
     SERVER_WARM_UP=(run --no-slices --components "$COMPONENTS" "$W/warm-files")
   fi
