@@ -97,7 +97,9 @@ final class RunRoute {
             try {
                 response.write((text == null ? String.valueOf(kind) : kind + " " + text).getBytes(StandardCharsets.UTF_8));
                 response.write('\n');
-                response.flush();
+                // output lines wait in Jetty's buffer (a run prints a line per image at its end: one write each
+                // would be a chunk each); a keep-alive sends what is pending, the exit code ends the answer
+                if (kind == 'k' || kind == 'x') response.flush();
             } catch (IOException e) {
                 gone = true;
                 LOG.warn("the client of a hosted run went away ({}): cancelling its Spark jobs", e.toString());
