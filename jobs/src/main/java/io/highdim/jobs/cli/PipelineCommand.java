@@ -18,6 +18,8 @@ import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.Part;
 import io.highdim.model.RunStatus;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,7 +62,7 @@ abstract class PipelineCommand implements Callable<Integer> {
     }
 
     /** Relative local paths among the inputs are taken from {@code dir} (a hosted run's client's working folder). */
-    void resolveInputsAgainst(java.nio.file.Path dir) {
+    void resolveInputsAgainst(Path dir) {
         input.inputs = input.inputs.stream().map(i -> Hosted.resolve(dir, i)).toList();
     }
 
@@ -212,7 +214,7 @@ abstract class PipelineCommand implements Callable<Integer> {
     }
 
     /** Where the per-image lines go: stdout, or a hosted run's client. */
-    private java.io.PrintStream out() {
+    private PrintStream out() {
         return hosted != null ? hosted.out() : System.out;
     }
 
