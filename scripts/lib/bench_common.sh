@@ -284,13 +284,11 @@ measure_highdim() {   # measure_highdim SUBCOMMAND ARG... (--state-dir is added)
   # shellcheck disable=SC2034  # state and cached_h are the caller's
   state=$W/state
   new_state "$state"
+  [[ $SERVER == 0 ]] || start_server "$state"
   wait_quiet
   # shellcheck disable=SC2034
   cached_h=$(cached)
   if [[ $SERVER == 1 ]]; then
-    start_server "$state"
-    wait_quiet
-    cached_h=$(cached)
     measure_via_server highdim "$@"
     return
   fi
@@ -334,11 +332,15 @@ measure_via_server() {   # measure_via_server TAG SUBCOMMAND ARG...: the client 
   tail -c +$((SERVER_LOGGED + 1)) "$W/server.err" >>"$W/$tag.err"
   SERVER_LOGGED=$(stat -c %s "$W/server.err")
 }
-server_cpu_ticks() {   # user+system clock ticks of the server's JVM and of its PostgreSQL (with reaped backends)
-  local jvm pg p sum=0
+server_jvm() {   # the server's JVM: the launcher runs it as its child when it writes a class-data archive at exit
+  local jvm
   jvm=$(pgrep -P "$SERVER_PID" java 2>/dev/null | head -1 || true)
+  echo "${jvm:-$SERVER_PID}"
+}
+server_cpu_ticks() {   # user+system clock ticks of the server's JVM and of its PostgreSQL (with reaped backends)
+  local pg p sum=0
   pg=$(head -1 "$SERVER_STATE/postgres/postmaster.pid" 2>/dev/null || true)
-  for p in ${jvm:-$SERVER_PID} $pg $( [[ -n $pg ]] && pgrep -P "$pg" ); do
+  for p in $(server_jvm) $pg $( [[ -n $pg ]] && pgrep -P "$pg" ); do
     # fields after the command's ")": utime stime cutime cstime are the 12th-15th
     sum=$(( sum + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}' || echo 0) ))
   done
@@ -347,9 +349,7 @@ server_cpu_ticks() {   # user+system clock ticks of the server's JVM and of its 
 stop_server() {   # stops it (the catalogue is then free for `show`); prints its peak RSS
   [[ -n $SERVER_PID ]] || return 0
   local hwm jvm
-  # the launcher runs the JVM as its child when it writes a class-data archive at exit, else exec's it
-  jvm=$(pgrep -P "$SERVER_PID" java 2>/dev/null | head -1 || true)
-  jvm=${jvm:-$SERVER_PID}
+  jvm=$(server_jvm)
   hwm=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$jvm/status" 2>/dev/null || true)
   say "stopping the server (its JVM's peak RSS: ${hwm:-?} MB, besides its PostgreSQL)"
   stop_pid "$jvm" TERM 300   # its shutdown hook stops Spark and the embedded PostgreSQL

@@ -8,12 +8,10 @@ import java.io.IOException;
 final class VarLongs {
     private VarLongs() {}
 
+    /** {@link #put} onto a stream. */
     static void write(DataOutput out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) (v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
+        byte[] groups = new byte[MAX_BYTES];
+        out.write(groups, 0, put(groups, 0, v));
     }
 
     /** The most bytes {@link #put} writes for one value (a negative one: 64 bits in 7-bit groups). */

@@ -2,7 +2,6 @@ package io.highdim.jobs.cli;
 
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
@@ -13,13 +12,4 @@ import org.apache.spark.SparkContext;
  */
 record Hosted(CatalogueDatabase database, CompletableFuture<SparkContext> spark, Configuration hadoop,
               PrintStream out) {
-
-    /**
-     * {@code input} as the client meant it from its working folder {@code dir}: URIs and absolute paths as they
-     * are, a relative path (or glob) under {@code dir}.
-     */
-    static String resolve(Path dir, String input) {
-        if (input.contains("://") || input.startsWith("file:") || input.startsWith("/")) return input;
-        return dir.resolve(input).normalize().toString();
-    }
 }

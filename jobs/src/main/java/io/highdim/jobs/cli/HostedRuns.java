@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -93,9 +94,13 @@ public final class HostedRuns implements AutoCloseable {
                             + "its runs use the catalogue it serves");
                 }
             }
-            command.resolveInputsAgainst(workingDir);
+            // the client's relative paths: its inputs and --output
+            for (PositionalParamSpec inputs : sub.commandSpec().positionalParameters()) {
+                List<String> given = inputs.getValue();
+                inputs.setValue(given.stream().map(i -> resolve(workingDir, i)).toList());
+            }
             OptionSpec output = sub.commandSpec().findOption("--output");
-            if (output != null) output.setValue(Hosted.resolve(workingDir, output.getValue()));
+            if (output != null) output.setValue(resolve(workingDir, output.getValue()));
             command.hostedBy(new Hosted(database, spark, sparkHadoop(), out));
             SparkContext sc = spark.join();
             sc.setJobGroup(jobGroup, "highdim " + String.join(" ", args), true);
@@ -115,6 +120,15 @@ public final class HostedRuns implements AutoCloseable {
 
     private org.apache.hadoop.conf.Configuration sparkHadoop() {
         return spark.join().hadoopConfiguration();
+    }
+
+    /**
+     * {@code path} as the client meant it from its working folder {@code dir}: URIs and absolute paths as they are,
+     * a relative path (or glob) under {@code dir}.
+     */
+    private static String resolve(Path dir, String path) {
+        if (path.contains("://") || path.startsWith("file:") || path.startsWith("/")) return path;
+        return dir.resolve(path).normalize().toString();
     }
 
     private static int usage(PrintWriter err, String message) {

@@ -19,7 +19,6 @@ import io.highdim.model.ImageOutcome;
 import io.highdim.model.Part;
 import io.highdim.model.RunStatus;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,11 +58,6 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     void hostedBy(Hosted host) {
         this.hosted = host;
-    }
-
-    /** Relative local paths among the inputs are taken from {@code dir} (a hosted run's client's working folder). */
-    void resolveInputsAgainst(Path dir) {
-        input.inputs = input.inputs.stream().map(i -> Hosted.resolve(dir, i)).toList();
     }
 
     /** The subcommand's name, as runs.command records it. */

@@ -1,7 +1,6 @@
 package io.highdim.jobs.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.cli.HostedRuns;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RunRoute {
     private static final Logger LOG = LoggerFactory.getLogger(RunRoute.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final long KEEP_ALIVE_MS = 10_000;
 
     private final HostedRuns runs;
@@ -46,12 +44,7 @@ final class RunRoute {
     }
 
     void run(Context ctx) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (IOException e) {
-            throw ApiError.badRequest("the body is not JSON: " + e.getMessage());
-        }
+        JsonNode body = ServiceApi.jsonBody(ctx);
         if (body == null || !body.path("args").isArray() || !body.path("cwd").isTextual()) {
             throw ApiError.badRequest("the body must be {\"args\": [strings], \"cwd\": \"an absolute folder\"}");
         }

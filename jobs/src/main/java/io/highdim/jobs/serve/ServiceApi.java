@@ -67,12 +67,7 @@ final class ServiceApi {
      * so the first k of a larger PCA are the k-component PCA). More than stored: 409 with the command.
      */
     void analyze(Context ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("the body is not JSON: " + e.getOriginalMessage());
-        }
+        JsonNode body = jsonBody(ctx);
         if (body == null || !body.isObject() || !body.path("image_id").isTextual()) {
             throw ApiError.badRequest("the body must be a JSON object with \"image_id\" (a string) and "
                     + "\"components\" (an integer >= 1)");
@@ -116,6 +111,15 @@ final class ServiceApi {
         if (file == null) throw ApiError.badRequest("no multipart form field \"file\"");
         try (InputStream content = file.content()) {
             json(ctx, 200, JSON.writeValueAsString(uploads.store(file.filename(), content)));
+        }
+    }
+
+    /** The request's body as JSON (null when empty); 400 when it is not JSON. */
+    static JsonNode jsonBody(Context ctx) {
+        try {
+            return JSON.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("the body is not JSON: " + e.getOriginalMessage());
         }
     }
 

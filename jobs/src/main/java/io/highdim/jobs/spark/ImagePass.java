@@ -164,8 +164,9 @@ public final class ImagePass {
                 }
             }
         }
-        if (parts.contains(Part.PROJECTIONS) && !ProjectionRenderer.fits(spec.slices(), image.index())) {
-            warnings.add("projections: " + ProjectionRenderer.bytes(spec.slices(), image.index()) / (1 << 20)
+        long projected = parts.contains(Part.PROJECTIONS) ? ProjectionRenderer.bytes(spec.slices(), image.index()) : 0;
+        if (!ProjectionRenderer.fits(projected)) {
+            warnings.add("projections: " + projected / (1 << 20)
                     + " MB of T x C planes exceed the " + (MaxProjection.MAX_BYTES >> 20) + " MB they may take: none "
                     + "made (select fewer with --t, --c)");
         }

@@ -88,7 +88,7 @@ public final class PlanePass implements Serializable {
     public ImageAggregate run(PlaneTask task, ImageIndex image, RangeReader in) {
         // the heap this task will hold, taken from the JVM's share before any pixel is read
         long projected = projections == null ? 0 : projections.bytes(image);
-        boolean project = projections != null && projected <= MaxProjection.MAX_BYTES;
+        boolean project = projections != null && ProjectionRenderer.fits(projected);
         long need = TaskMemory.need(image, slices != null, slices != null && slices.percentileWindow())
                 + (project ? projected : 0);
         TaskMemory.Gate heap = TaskMemory.jvm();

@@ -45,9 +45,9 @@ final class ProjectionRenderer implements Serializable {
         return MaxProjection.bytes(image.pixelType(), image.width(), image.height(), n);
     }
 
-    /** Whether the image gets projections: not when they would take more than {@link MaxProjection#MAX_BYTES}. */
-    static boolean fits(SliceSpec spec, ImageIndex image) {
-        return bytes(spec, image) <= MaxProjection.MAX_BYTES;
+    /** Whether projections of these {@link #bytes} are made: not above {@link MaxProjection#MAX_BYTES}. */
+    static boolean fits(long bytes) {
+        return bytes <= MaxProjection.MAX_BYTES;
     }
 
     long bytes(ImageIndex image) {

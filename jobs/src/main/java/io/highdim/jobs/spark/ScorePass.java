@@ -103,8 +103,8 @@ public final class ScorePass {
         ScoreWorker worker = new ScoreWorker(hadoop, spec.scoresOutput(), pcas);
         SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, Integer.class, n -> files.addAndGet(n));
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-        HadoopSliceSink files = new HadoopSliceSink(spec.scoresOutput(), hadoop);
-        pcas.forEach((id, pca) -> PcaModels.save(spark, files.imageDir(id), id, pca));
+        HadoopSliceSink outputs = new HadoopSliceSink(spec.scoresOutput(), hadoop);
+        pcas.forEach((id, pca) -> PcaModels.save(spark, outputs.imageDir(id), id, pca));
         images += batch.size();
     }
 

@@ -50,7 +50,6 @@ final class TaskMemory {
         return image.sizeC() * array + scratch + (sorts ? 16 * pixels : 0) + TASK_OVERHEAD_BYTES;
     }
 
-
     /** The heap of one JVM for planes, shared by its tasks: permits are megabytes. */
     static final class Gate {
         private final long maxHeap;
