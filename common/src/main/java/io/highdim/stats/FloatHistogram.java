@@ -103,14 +103,17 @@ final class FloatHistogram implements Serializable {
         posInf[c] += positive;
     }
 
-    /** The values of an exact 8/16-bit histogram (bin v holds value v + origin), as if each had been added. */
-    void addExact(int c, long[] exact, int origin, int loBin, int hiBin) {
+    /**
+     * The values of an exact 8/16-bit histogram (bin v, at exact[v − exactBase], holds value v + origin; bins loBin to
+     * hiBin), as if each had been added.
+     */
+    void addExact(int c, long[] exact, int exactBase, int origin, int loBin, int hiBin) {
         double lo = loBin + origin, hi = hiBin + origin;
         int k = canonicalExponent(lo, hi);
         double s = scale(k);
         long low = index(lo, s), high = index(hi, s);
         long[] bins = new long[(int) (high - low) + 1];
-        for (int v = loBin; v <= hiBin; v++) bins[(int) (index(v + origin, s) - low)] += exact[v];
+        for (int v = loBin; v <= hiBin; v++) bins[(int) (index(v + origin, s) - low)] += exact[v - exactBase];
         addBins(c, k, low, high, lo, hi, bins);
     }
 

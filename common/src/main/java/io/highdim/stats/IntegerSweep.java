@@ -3,6 +3,8 @@ package io.highdim.stats;
 import io.highdim.tiff.PixelType;
 import io.highdim.tiff.Plane;
 
+import java.util.Arrays;
+
 /**
  * The hot loops of {@link IntegerMoments}: one sweep over a block of 8/16-bit integer planes, a chunk at a time so
  * that the cross products re-read pixels from cache. Per voxel and channel one increment of the plane's histogram
@@ -72,7 +74,7 @@ final class IntegerSweep {
             for (int f : flip) noFlip &= f == 0;
             if (direct) {
                 crossAll(a, flip, noFlip, 0, size, prod);   // size < CHUNK
-                return finish(planes, types, m, prod, (c, out) -> direct((short[]) a[c], flip[c], size, m.hist[c], out));
+                return finish(planes, types, m, prod, (c, out) -> direct((short[]) a[c], flip[c], size, m, c, out));
             }
             for (int from = 0; from < size; from += CHUNK) {
                 int to = Math.min(size, from + CHUNK);
@@ -80,7 +82,7 @@ final class IntegerSweep {
                 crossAll(a, flip, noFlip, from, to, prod);
             }
         }
-        return finish(planes, types, m, prod, (c, out) -> sweep(h[c], IntegerMoments.bins(types[c]), m.hist[c], out));
+        return finish(planes, types, m, prod, (c, out) -> sweep(h[c], IntegerMoments.bins(types[c]), m, c, out));
     }
 
     /** Gives channel c's sums over the block: {Σ index, Σ index², lowest index, highest index}. */
@@ -113,21 +115,41 @@ final class IntegerSweep {
      * below {@value #DIRECT_BELOW} voxels, walking a 65536-bin plane histogram would cost more than the voxels
      * (a 128² plane: 4 bins a voxel). Exact like the sweep, so both paths give the same numbers.
      */
-    static void direct(short[] a, int flip, int size, long[] into, long[] out) {
-        long s = 0, q = 0;
+    static void direct(short[] a, int flip, int size, IntegerMoments m, int c, long[] out) {
         int lo = Integer.MAX_VALUE, hi = -1;
-        for (int k = 0; k < size; k++) {
+        for (int k = 0; k < size; k++) {   // first the range, so that the channel's histogram window covers it
             int v = (a[k] & 0xFFFF) ^ flip;
-            into[v]++;
-            s += v;
-            q += (long) v * v;
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
+        }
+        long[] into = m.window(c, lo, hi);
+        int base = m.histBase[c];
+        long s = 0, q = 0;
+        for (int k = 0; k < size; k++) {
+            int v = (a[k] & 0xFFFF) ^ flip;
+            into[v - base]++;
+            s += v;
+            q += (long) v * v;
         }
         out[0] = s;
         out[1] = q;
         out[2] = lo;
         out[3] = hi;
+    }
+
+    /**
+     * One plane's histogram h, as {@link #sweep(int[], int, long[])}, also folded into channel c of m (whose window
+     * grows to the plane's values) before it is cleared.
+     */
+    static void sweep(int[] h, int bins, IntegerMoments m, int c, long[] out) {
+        sums(h, bins, out);
+        int lo = (int) out[2], hi = (int) out[3];
+        if (hi < 0) return;
+        long[] into = m.window(c, lo, hi);
+        for (int v = lo, at = lo - m.histBase[c]; v <= hi; v++, at++) {
+            into[at] += h[v];
+            h[v] = 0;
+        }
     }
 
     /** Exact statistics of one 8/16-bit plane of size > 0 (a histogram, not kept). */
@@ -138,7 +160,7 @@ final class IntegerSweep {
         if (t.bytes() == 1) histogram((byte[]) p.pixels(), flip, 0, p.size(), h);
         else histogram((short[]) p.pixels(), flip, 0, p.size(), h);
         long[] s = new long[4];
-        sweep(h, IntegerMoments.bins(t), null, s);
+        sweep(h, IntegerMoments.bins(t), s);
         return IntegerMoments.planeStats(p.size(), s[0], s[1], (int) s[2], (int) s[3], t);
     }
 
@@ -165,10 +187,16 @@ final class IntegerSweep {
 
     /**
      * One plane's histogram h (its first {@code bins} bins, after adding in the 8-bit lanes) → out = {Σ index·count,
-     * Σ index²·count, lowest index, highest index}; h is added into {@code into} (unless null) and cleared. Below
-     * 2^31 voxels of index < 2^16 the sums fit a long.
+     * Σ index²·count, lowest index, highest index}; h is cleared. Below 2^31 voxels of index < 2^16 the sums fit a
+     * long.
      */
-    static void sweep(int[] h, int bins, long[] into, long[] out) {
+    static void sweep(int[] h, int bins, long[] out) {
+        sums(h, bins, out);
+        if (out[3] >= 0) Arrays.fill(h, (int) out[2], (int) out[3] + 1, 0);
+    }
+
+    /** The 8-bit lanes added into the first {@code bins} bins (and cleared), then out as {@link #sweep}. */
+    private static void sums(int[] h, int bins, long[] out) {
         for (int v = bins; v < h.length; v++) {
             h[v % bins] += h[v];
             h[v] = 0;
@@ -178,12 +206,10 @@ final class IntegerSweep {
         for (int v = 0; v < bins; v++) {
             int n = h[v];
             if (n == 0) continue;
-            h[v] = 0;
             if (lo < 0) lo = v;
             hi = v;
             s += (long) n * v;
             q += (long) n * v * v;
-            if (into != null) into[v] += n;
         }
         out[0] = s;
         out[1] = q;

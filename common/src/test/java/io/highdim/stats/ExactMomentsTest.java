@@ -163,6 +163,51 @@ class ExactMomentsTest {
         }
     }
 
+    /**
+     * The channel histograms keep a window over the values seen: blocks far apart in value (small planes counted
+     * directly, large ones through the plane histogram) grow it downwards and upwards, and merges and Spark's
+     * serialization across different windows give the voxels' own counts, bin for bin.
+     */
+    @Test
+    void histogramWindowsGrowBothWaysAndMergeAcrossThem() throws Exception {
+        Random r = new Random(5);
+        int[][] ranges = {{30000, 30100}, {100, 200}, {65400, 65535}, {0, 3}, {2000, 9000}};
+        List<Plane[]> blocks = new ArrayList<>();
+        long[][] counts = new long[2][65536];
+        for (int b = 0; b < ranges.length; b++) {
+            int w = b % 2 == 0 ? 64 : 317, h = b % 2 == 0 ? 64 : 229;   // direct, then swept
+            Plane[] block = new Plane[2];
+            for (int c = 0; c < 2; c++) {
+                short[] px = new short[w * h];
+                int lo = ranges[(b + c) % ranges.length][0], hi = ranges[(b + c) % ranges.length][1];
+                for (int k = 0; k < px.length; k++) {
+                    int v = lo + r.nextInt(hi - lo + 1);
+                    px[k] = (short) v;
+                    counts[c][v]++;
+                }
+                block[c] = new Plane(PixelType.U16, w, h, px);
+            }
+            blocks.add(block);
+        }
+        ChannelMoments sequential = accumulate(2, blocks);
+        List<ChannelMoments> orders = new ArrayList<>();
+        orders.add(sequential);
+        orders.add(roundTrip(sequential));
+        List<Plane[]> reversed = new ArrayList<>(blocks);
+        Collections.reverse(reversed);
+        orders.add(accumulate(2, reversed));
+        ChannelMoments merged = new ChannelMoments(2);
+        for (Plane[] b : reversed) merged.merge(roundTrip(accumulate(2, List.<Plane[]>of(b))));
+        orders.add(merged);
+        orders.add(accumulate(2, blocks.subList(2, 5)).merge(roundTrip(accumulate(2, blocks.subList(0, 2)))));
+        for (ChannelMoments m : orders) {
+            for (int c = 0; c < 2; c++) assertArrayEquals(counts[c], m.histogram(c), "histogram of channel " + c);
+            assertBitIdentical(sequential, m, "windows");
+        }
+        assertEquals(0, sequential.min(0));
+        assertEquals(65535, sequential.max(1));
+    }
+
     private static ChannelMoments foldLeft(List<ChannelMoments> partials) {
         ChannelMoments acc = new ChannelMoments(partials.get(0).channels());
         for (ChannelMoments m : partials) acc.merge(m);
