@@ -78,6 +78,11 @@ final class IntegerMoments implements Serializable {
     void begin(PixelType[] t) {
         if (types != null) return;
         types = t.clone();
+        emptyHistograms();
+    }
+
+    /** Every channel's histogram window empty (no bins yet). */
+    private void emptyHistograms() {
         hist = new long[channels][];
         histBase = new int[channels];
         Arrays.fill(hist, new long[0]);
@@ -315,9 +320,7 @@ final class IntegerMoments implements Serializable {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (types == null) return;
-        hist = new long[channels][];
-        histBase = new int[channels];
-        Arrays.fill(hist, new long[0]);
+        emptyHistograms();
         for (int c = 0; c < channels; c++) {
             int k = in.readInt();
             byte[] packed = new byte[in.readInt()];
