@@ -33,7 +33,8 @@ mode_scale_out() {
   [[ -n $master && -d $spark_home ]] || { cat "$W/cluster.out" >&2; die "cannot read the master URL and SPARK_HOME of scripts/local-cluster"; }
   say "cluster up: $master (pids: local-cluster $CLUSTER_PID, Master and Workers $CLUSTER_CHILDREN)"
 
-  # ---- two submissions, client mode (the driver runs here, measured like scripts/highdim)
+  # ---- two submissions, client mode (the driver runs here, measured like scripts/highdim), with the project's
+  # conf/spark-defaults.conf (the executors' JVM options; Spark adds its Java 17 ones to executors itself)
   for tag in one two; do
     cores=$([[ $tag == one ]] && echo 1 || echo 2)
     state=$W/state-$tag
@@ -47,8 +48,8 @@ mode_scale_out() {
       "$JAVA_HOME/bin/java" $opens -Xmx1g -Dlog4j2.configurationFile="$SNAP/conf/log4j2.properties" \
       -cp "$spark_home/jars/*" org.apache.spark.deploy.SparkSubmit \
       --master "$master" --deploy-mode client --class io.highdim.jobs.HighdimCli \
+      --properties-file "$SNAP/conf/spark-defaults.conf" \
       --conf spark.executor.cores=1 --conf spark.cores.max="$cores" --conf spark.executor.memory="$EXECUTOR_MEMORY" \
-      --conf "spark.executor.extraJavaOptions=$opens" --conf "spark.driver.extraJavaOptions=$opens" \
       --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
       --conf spark.scheduler.maxRegisteredResourcesWaitingTime=60s \
       --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$W/events-$tag" \
