@@ -66,7 +66,11 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
                     .setPort(Math.max(port, 0))
                     .setPGStartupWait(STARTUP_WAIT)
                     .setPgBinaryResolver(EmbeddedCatalogueServer::bundledBinaries)
-                    // zonky turns this off; the catalogue is kept, so a commit should be durable
+                    // zonky turns both off (it is made for throw-away test databases: `postgres -F`); the catalogue
+                    // is kept, so a commit must be on disk when it returns, and a power cut must not corrupt the
+                    // data directory (with fsync off PostgreSQL may lose or tear pages it believes written). The
+                    // -c that follows zonky's -F wins.
+                    .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .start();
         } catch (IOException | RuntimeException e) {

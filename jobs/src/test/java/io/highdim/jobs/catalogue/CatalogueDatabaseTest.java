@@ -71,6 +71,14 @@ class CatalogueDatabaseTest {
     }
 
     @Test
+    void commitsOfTheEmbeddedCatalogueAreDurable() throws Exception {
+        // zonky starts PostgreSQL with -F (fsync off) and synchronous_commit off, as for a throw-away test database
+        assertEquals("on", scalar(shared, "show fsync"));
+        assertEquals("on", scalar(shared, "show synchronous_commit"));
+        assertEquals("on", scalar(shared, "show full_page_writes"));
+    }
+
+    @Test
     void dataSurvivesAStopAndRestartOnTheSameDirectoryAndAFixedPort() throws Exception {
         Path dir = tmp.resolve("catalogue");
         int port = freePort();
