@@ -1,6 +1,10 @@
 package io.highdim.jobs.spark;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,6 +29,23 @@ final class SparkJobs {
     static <T, U> void runEach(JavaRDD<T> rdd, Function<T, U> perPartition, Class<U> type, Consumer<U> onResult) {
         ClassTag<U> tag = ClassTag$.MODULE$.apply(type);
         rdd.context().runJob(rdd.rdd(), new FirstElement<>(perPartition), new Handler<>(onResult), tag);
+        tellLauncherAJobRan();
+    }
+
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
+
+    /**
+     * The launcher (scripts/highdim) keeps the class-data archive a JVM writes at exit only if it ran a job: one that
+     * only started Spark lacks the scheduler's and the tasks' classes, which every later run would load from the jars.
+     */
+    private static void tellLauncherAJobRan() {
+        String marker = System.getProperty("highdim.cds.jobRan");
+        if (marker == null || !TOLD.compareAndSet(false, true)) return;
+        try {
+            Files.writeString(Path.of(marker), "");
+        } catch (IOException | RuntimeException e) {
+            // only the launcher's start-up archive depends on it
+        }
     }
 
     private static final class FirstElement<T, U> extends AbstractFunction1<Iterator<T>, U> implements Serializable {

@@ -1,8 +1,5 @@
 package io.highdim.jobs.spark;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -44,15 +41,6 @@ public final class SparkSessions {
      * (its catalog, SQL configuration and their classes, about 0.4 s of a start) is never made.
      */
     public static SparkContext create(String appName) {
-        // the launcher keeps a class-data archive only from a JVM that loaded Spark (scripts/highdim)
-        String told = System.getProperty("highdim.cds.sparkStarted");
-        if (told != null) {
-            try {
-                Files.writeString(Path.of(told), "");
-            } catch (IOException | RuntimeException e) {
-                // only the launcher's start-up archive depends on it
-            }
-        }
         return SparkContext.getOrCreate(conf(appName, Map.of()));
     }
 
