@@ -247,8 +247,10 @@ final class StandaloneCluster implements AutoCloseable {
                 err, events, millis);
     }
 
-    /** The extra JVM options executors get: the Java 17 openings and a temp folder inside the cluster's. */
-    /** The openings, the executors' options of conf/spark-defaults.conf, and this cluster's temp folder. */
+    /**
+     * The extra JVM options executors get: the Java 17 openings, the executors' options of conf/spark-defaults.conf,
+     * and a temp folder inside the cluster's.
+     */
     String executorJavaOptions() {
         return String.join(" ", layout.java17Opens()) + " " + String.join(" ", layout.executorOptions())
                 + " -Djava.io.tmpdir=" + tmpDir;
