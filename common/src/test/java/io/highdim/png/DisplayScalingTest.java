@@ -127,6 +127,56 @@ class DisplayScalingTest {
         }
     }
 
+    /**
+     * The percentile method is numpy's default 'linear' (Hyndman and Fan type 7), not nearest-rank: on a few values
+     * far apart, where the two differ at every percentile asked, the code's equal numpy's
+     * {@code np.percentile(v, pcts)} to the last bit and differ from numpy's nearest-rank ones (methods
+     * 'inverted_cdf' and 'nearest'), through both of the code's paths (a histogram for 8/16-bit, a sort for the rest).
+     */
+    @Test
+    void percentilesAreNumpysLinearMethodNotNearestRank() throws Exception {
+        double[] pcts = {0.1, 12.5, 37.5, 62.5, 99.9};
+        List<Plane> planes = List.of(
+                new Plane(PixelType.U16, 5, 1, new short[]{10, 20, 30, 40, (short) 1000}),
+                new Plane(PixelType.U8, 4, 1, new byte[]{3, 7, (byte) 200, 11}),
+                new Plane(PixelType.F32, 6, 1, new float[]{-2.5f, 0.25f, 8f, 100f, 1e4f, 7f}));
+        String script = String.join("\n",
+                "import sys, json",
+                "import numpy as np",
+                "pcts = json.loads(sys.argv[1])",
+                "out = []",
+                "for raw, dtype in zip(sys.argv[2::2], sys.argv[3::2]):",
+                "    v = np.fromfile(raw, dtype=np.dtype(dtype)).astype(np.float64)",
+                "    out.append(dict(linear=np.percentile(v, pcts).tolist(),",
+                "                    inverted_cdf=np.percentile(v, pcts, method='inverted_cdf').tolist(),",
+                "                    nearest=np.percentile(v, pcts, method='nearest').tolist()))",
+                "print(json.dumps(out))");
+        List<String> args = new ArrayList<>(List.of(java.util.Arrays.toString(pcts)));
+        for (int i = 0; i < planes.size(); i++) {
+            Path raw = tmp.resolve("linear" + i + ".raw");
+            PythonOracle.writeRaw(raw, List.of(planes.get(i)));
+            args.add(raw.toString());
+            args.add(PythonOracle.dtype(planes.get(i).type()));
+        }
+        JsonNode np = PythonOracle.run(script, args.toArray(new String[0]));
+        for (int i = 0; i < planes.size(); i++) {
+            Plane p = planes.get(i);
+            double[] ours = DisplayScaling.percentiles(p, pcts);
+            double[] linear = PythonOracle.doubles(np.get(i).get("linear"));
+            assertArrayEquals(linear, ours, 0.0, p.type() + ": numpy's 'linear' percentiles");
+            for (String rank : List.of("inverted_cdf", "nearest")) {
+                double[] other = PythonOracle.doubles(np.get(i).get(rank));
+                for (int k = 0; k < pcts.length; k++) {
+                    assertTrue(other[k] != linear[k], p.type() + ": the data tells 'linear' from '" + rank
+                            + "' at " + pcts[k] + " %");
+                }
+            }
+            DisplayScaling.Window w = DisplayScaling.percentile(p);
+            assertEquals(linear[0], w.low(), 0.0, p.type() + ": the default window's low end");
+            assertEquals(linear[4], w.high(), 0.0, p.type() + ": the default window's high end");
+        }
+    }
+
     @Test
     void windowMapsLinearlyClampsAndSendsNanToZero() {
         Plane p = new Plane(PixelType.F64, 8, 1,

@@ -10,6 +10,7 @@ import io.highdim.jobs.cli.ServeCommand;
 import io.highdim.jobs.cli.ShowCommand;
 import io.highdim.jobs.cli.SlicesJob;
 import io.highdim.jobs.cli.StatsJob;
+import io.highdim.jobs.spark.OutputWriteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
  * {@value #EXIT_REJECTED} the run completed but rejected some inputs in this run (bad files, missing paths; their
  * reasons are in the output and the catalogue; an unchanged bad file is not rejected again); {@value #EXIT_FAILED}
  * the run failed (a bug or the environment, e.g. the catalogue gone; stack trace in the log; whole images committed
- * before stay); {@value #EXIT_USAGE} a usage error (one line on stderr, before Spark or the database start).
+ * before stay; a file under --output that cannot be written is said in one line naming it and the cause);
+ * {@value #EXIT_USAGE} a usage error (one line on stderr, before Spark or the database start).
  */
 @Command(name = "highdim", mixinStandardHelpOptions = true, version = "highdim 0.1.0",
         description = "Spark pipeline for 5D (Z, T, C, Y, X) TIFF images.",
@@ -62,9 +64,28 @@ public final class HighdimCli {
                 failed.getErr().flush();
                 return EXIT_FAILED;
             }
+            String line = oneLine(e);
+            if (line != null) { // the environment, not a bug: the line names the file and the cause
+                failed.getErr().println(line);
+                failed.getErr().flush();
+                LOG.debug("highdim {} failed", failed.getCommandName(), e);
+                return EXIT_FAILED;
+            }
             LOG.error("highdim {} failed", failed.getCommandName(), e);
             return EXIT_FAILED;
         });
         return cli;
+    }
+
+    /**
+     * The one line a user reads for a failure of the environment that says all there is to say, or null (a bug:
+     * its stack trace goes to the log). A file under --output that cannot be written (disk full, no permission)
+     * fails the run, not the image: the output store is broken, and every image after it would fail alike.
+     */
+    public static String oneLine(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof OutputWriteException w) return "highdim: " + w.getMessage();
+        }
+        return null;
     }
 }

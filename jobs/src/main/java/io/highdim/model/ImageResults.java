@@ -30,6 +30,14 @@ public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<Cha
         requireOnlyComputed(parts, Part.PROJECTIONS, projections.isEmpty());
     }
 
+    /** The URIs of the files written for the image: its slices and projections. */
+    public List<String> files() {
+        List<String> uris = new java.util.ArrayList<>();
+        for (SliceFile s : slices) uris.add(s.uri());
+        for (ProjectionFile p : projections) uris.add(p.uri());
+        return uris;
+    }
+
     /** Without projections. */
     public ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
                         List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, Optional<PcaResult> pca,

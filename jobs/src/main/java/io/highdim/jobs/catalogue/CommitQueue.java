@@ -116,6 +116,11 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
                 committed, runId, transactions, (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /** After {@link #finish} or {@link #abort}: whether every image accepted was committed. */
+    public boolean committedAll() {
+        return failure == null && !committer.isAlive();
+    }
+
     /** The run failed: commits what is queued (whole images, correct), then records the run as failed. */
     public void abort(Throwable cause) {
         queue.add(End.OF_RUN);

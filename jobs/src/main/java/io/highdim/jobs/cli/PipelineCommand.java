@@ -157,6 +157,7 @@ abstract class PipelineCommand implements Callable<Integer> {
             } catch (Exception | Error e) {
                 stages.put("pixels", seconds(tPass));
                 commits.abort(e);
+                reportCommitted(commits, outcomes, plan, e);
                 throw e;
             }
             stages.put("pixels", seconds(tPass));
@@ -187,6 +188,19 @@ abstract class PipelineCommand implements Callable<Integer> {
                     : CompletableFuture.completedFuture(null);
             if (hosted == null) database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
             sparkStopped.join();
+        }
+    }
+
+    /**
+     * A failed run's images committed before the failure stay committed: their lines are printed as a run's would be,
+     * so a user (or a script reading stdout) knows which; nothing if the catalogue itself failed (then none is sure).
+     */
+    private void reportCommitted(CommitQueue commits, List<RunReport.Line> outcomes, InputPlan plan, Throwable failure) {
+        if (!commits.committedAll()) return;
+        try {
+            new RunReport(out()).print(outcomes, plan.leftAlone());
+        } catch (Exception | Error e) {
+            failure.addSuppressed(e);
         }
     }
 

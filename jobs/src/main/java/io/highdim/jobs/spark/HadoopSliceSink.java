@@ -1,11 +1,16 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.tiff.HadoopFileSystems;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import io.highdim.tiff.HadoopFileSystems;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.fs.Abortable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -19,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * maximum projections as {@code <output>/<image_id>/projections/mip_t<t>_c<c>_8bit.png} and {@code ..._16bit.png};
  * PCA scores ({@code --scores}) as {@code <output>/<image_id>/scores/z<z>_t<t>.tif}, beside the image's Spark ML models
  * ({@link PcaModels}).
+ * Each file is whole or absent (see {@link #create}).
  * Local files are written with java.nio: Hadoop's raw local filesystem sets each new file's permission by forking
  * {@code chmod} when its native library is absent (as it is in our jars): 9 ms per PNG on an idle machine, as long as
  * encoding an 8-bit slice, and up to 0.1 s under load.
@@ -53,25 +59,51 @@ public final class HadoopSliceSink implements SliceSink {
         return imageDir(imageId) + "/scores/z" + z + "_t" + t + ".tif";
     }
 
+    /**
+     * Local files and HDFS: written under a hidden temporary name beside the file ({@code .NAME.RANDOM.tmp}) and
+     * renamed to {@code NAME} once closed, so a reader (the service, a user's viewer) never sees a half-written file
+     * and a disk that fills leaves the old file, or none. Object stores (s3a): the object appears whole when its
+     * upload completes, on close; a rename there would be a copy.
+     */
     @Override
     public OutputStream create(String uri) throws IOException {
         Path p = new Path(uri);
         FileSystem fs = HadoopFileSystems.of(p, hadoop.get());
+        String temporary = "." + p.getName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp";
         if (fs instanceof RawLocalFileSystem local) {
-            Path parent = p.getParent();
-            if (!fs.mkdirs(parent)) throw new IOException("could not make the folder " + parent);   // chmod once
-            // the process umask's mode, as Hadoop's default (0644 with umask 022); an existing file is replaced
-            return new BufferedOutputStream(Files.newOutputStream(local.pathToFile(p).toPath()), 1 << 13);
+            java.nio.file.Path target = local.pathToFile(p).toPath();
+            Files.createDirectories(target.getParent());   // the umask's mode, as Hadoop's mkdirs without its chmod
+            java.nio.file.Path staged = target.resolveSibling(temporary);
+            // the process umask's mode, as Hadoop's default (0644 with umask 022)
+            OutputStream out = new BufferedOutputStream(Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), 1 << 13);
+            return new Staged(out, () -> Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE),
+                    () -> Files.deleteIfExists(staged));
         }
-        return fs.create(p, true);
+        if (OBJECT_STORES.contains(fs.getScheme())) return fs.create(p, true);
+        Path staged = new Path(p.getParent(), temporary);
+        OutputStream out = fs.create(staged, false);
+        return new Staged(out, () -> {
+            if (!fs.rename(staged, p)) { // HDFS renames onto no existing file
+                fs.delete(p, false);
+                if (!fs.rename(staged, p)) throw new IOException("could not rename " + staged + " to " + p);
+            }
+        }, () -> fs.delete(staged, false));
     }
 
+    /** Schemes whose files appear whole when their stream is closed (and not before). */
+    private static final Set<String> OBJECT_STORES = Set.of("s3a", "s3", "s3n", "gs", "wasb", "wasbs", "abfs", "abfss");
+
     /**
-     * s3a: the upload is aborted, so the object (or the one it was to replace) stays as it was; elsewhere (local,
-     * HDFS: no abort) the stream is closed and the partial file deleted.
+     * s3a: the upload is aborted, so the object (or the one it was to replace) stays as it was; a staged file is
+     * deleted (what it replaces stays); elsewhere the stream is closed and the partial file deleted.
      */
     @Override
     public void abandon(String uri, OutputStream out) {
+        if (out instanceof Staged staged) {
+            staged.abandon();
+            return;
+        }
         if (out instanceof Abortable abortable) {
             try {
                 abortable.abort();
@@ -81,11 +113,73 @@ public final class HadoopSliceSink implements SliceSink {
             }
         }
         SliceSink.super.abandon(uri, out);
+        remove(uri);
+    }
+
+    @Override
+    public void remove(String uri) {
         try {
             Path p = new Path(uri);
-            HadoopFileSystems.of(p, hadoop.get()).delete(p, false);
+            FileSystem fs = HadoopFileSystems.of(p, hadoop.get());
+            if (fs instanceof RawLocalFileSystem local) Files.deleteIfExists(local.pathToFile(p).toPath());
+            else fs.delete(p, false);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("could not delete the partial slice {}: {}", uri, e.toString());
+            LOG.warn("could not delete {}: {}", uri, e.toString());
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** A file written under a temporary name: {@link #close} publishes it, {@link #abandon} deletes it. */
+    private static final class Staged extends FilterOutputStream {
+        private final IoAction publish;
+        private final IoAction discard;
+        private boolean done;
+
+        Staged(OutputStream out, IoAction publish, IoAction discard) {
+            super(out);
+            this.publish = publish;
+            this.discard = discard;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        /** Flushes and closes the temporary file, then renames it; if any of it fails, the temporary file goes. */
+        @Override
+        public void close() throws IOException {
+            if (done) return;
+            done = true;
+            try {
+                out.close();
+                publish.run();
+            } catch (IOException | RuntimeException e) {
+                quietly(discard);
+                throw e;
+            }
+        }
+
+        void abandon() {
+            if (done) return;
+            done = true;
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                // failing already: a disk that is full fails the flush too
+            }
+            quietly(discard);
+        }
+
+        private static void quietly(IoAction a) {
+            try {
+                a.run();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not delete a temporary output file: {}", e.toString());
+            }
         }
     }
 }

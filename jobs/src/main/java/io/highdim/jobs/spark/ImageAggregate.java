@@ -34,6 +34,10 @@ public final class ImageAggregate implements Serializable {
     private final List<ProjectionFile> projections = new ArrayList<>();
     private int failedTask = Integer.MAX_VALUE;
     private Rejection failure;
+    /** A file of the image could not be written: the image is not committed, and the run fails. */
+    private OutputWriteException outputFailure;
+    /** Files written for an image that will not be committed (rejected, or a write failed): to be removed. */
+    private final List<String> discarded = new ArrayList<>();
     private long bytesDecoded;
 
     /** One task's results. */
@@ -56,19 +60,25 @@ public final class ImageAggregate implements Serializable {
         return a;
     }
 
+    /** A task that could not write one of the image's files (it removed those it had written). */
+    static ImageAggregate outputFailed(OutputWriteException why) {
+        ImageAggregate a = new ImageAggregate();
+        a.outputFailure = why;
+        return a;
+    }
+
     /** Adds {@code other} into this one (which is returned); {@code other} is not changed. */
     public ImageAggregate merge(ImageAggregate other) {
         if (other.failure != null && other.failedTask < failedTask) {
             failedTask = other.failedTask;
             failure = other.failure;
         }
+        if (outputFailure == null) outputFailure = other.outputFailure;
         bytesDecoded += other.bytesDecoded;
-        if (failure != null) { // a rejected image keeps nothing of its partial results
-            moments = null;
-            momentsByTask.clear();
-            planes.clear();
-            slices.clear();
-            maxima = null;
+        discarded.addAll(other.discarded);
+        if (failure != null || outputFailure != null) { // nothing of the image is kept: its files are to be removed
+            for (SliceFile s : other.slices) discarded.add(s.uri());
+            discard();
             return this;
         }
         if (other.moments != null) add(other.moments);
@@ -84,6 +94,16 @@ public final class ImageAggregate implements Serializable {
             maxima.merge(other.maxima);
         }
         return this;
+    }
+
+    /** Drops the partial results; the slices written go to {@link #discarded()}. */
+    private void discard() {
+        for (SliceFile s : slices) discarded.add(s.uri());
+        moments = null;
+        momentsByTask.clear();
+        planes.clear();
+        slices.clear();
+        maxima = null;
     }
 
     /** Adds exact moments into the folded ones; {@code m} is not changed. */
@@ -108,6 +128,12 @@ public final class ImageAggregate implements Serializable {
 
     public Optional<Rejection> failure() { return Optional.ofNullable(failure); }
 
+    /** Why a file of the image could not be written, if one could not: the image is not committed, the run fails. */
+    public Optional<OutputWriteException> outputFailure() { return Optional.ofNullable(outputFailure); }
+
+    /** The files other tasks wrote for this image, which is rejected or could not be written: to be removed. */
+    public List<String> discarded() { return discarded; }
+
     /** The merged moments, after {@link #finish()}; empty when the pass computed none. */
     public Optional<ChannelMoments> moments() { return Optional.ofNullable(moments); }
 
@@ -122,12 +148,17 @@ public final class ImageAggregate implements Serializable {
      * nothing when there are none.
      */
     void renderProjections(ProjectionRenderer renderer, String imageId) {
-        if (renderer != null && failure == null && maxima != null) projections.addAll(renderer.render(imageId, maxima));
+        try {
+            if (renderer != null && hasMaxima()) projections.addAll(renderer.render(imageId, maxima));
+        } catch (OutputWriteException e) { // the renderer removed its own files
+            outputFailure = e;
+            discard();
+        }
         maxima = null;
     }
 
     public List<ProjectionFile> projections() { return projections; }
 
     /** Whether there are maxima to render. */
-    boolean hasMaxima() { return failure == null && maxima != null; }
+    boolean hasMaxima() { return failure == null && outputFailure == null && maxima != null; }
 }

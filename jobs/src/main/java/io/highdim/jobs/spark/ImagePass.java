@@ -98,7 +98,7 @@ public final class ImagePass {
         units.addAll(TaskPlanner.packFiles(small, packBytes));
 
         PassWorker worker = new PassWorker(spec, hadoop, pass);
-        PassResults results = new PassResults(spec, pass.projections(), largeById, tasksPerImage, sink);
+        PassResults results = new PassResults(spec, pass, largeById, tasksPerImage, sink);
         try {
             SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, UnitResult.class, results);
         } catch (RuntimeException | Error e) {
@@ -106,6 +106,8 @@ public final class ImagePass {
             throw e;
         }
         results.finishRendering();
+        // after the whole pass, so images that completed meanwhile are committed and no task still writes
+        if (results.outputFailure() != null) throw results.outputFailure();
         if (!results.incomplete().isEmpty()) {
             throw new IllegalStateException("the pixel pass ended without all tasks of " + results.incomplete());
         }

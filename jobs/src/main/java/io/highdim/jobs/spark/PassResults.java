@@ -27,6 +27,7 @@ final class PassResults implements Consumer<UnitResult> {
     private static final Logger LOG = LoggerFactory.getLogger(PassResults.class);
 
     private final PassSpec spec;
+    private final PlanePass pass;
     private final ProjectionRenderer projections;
     private final Map<String, IndexedImage> largeImages;
     private final Map<String, Integer> tasksLeft;
@@ -37,11 +38,13 @@ final class PassResults implements Consumer<UnitResult> {
     private long slices;
     private ExecutorService renderer;   // made when a large image's projections are first rendered
     private final List<Future<?>> rendering = new ArrayList<>();
+    private OutputWriteException outputFailure;
 
-    PassResults(PassSpec spec, ProjectionRenderer projections, Map<String, IndexedImage> largeImages,
+    PassResults(PassSpec spec, PlanePass pass, Map<String, IndexedImage> largeImages,
                 Map<String, Integer> tasksPerImage, Consumer<ImageOutcome> sink) {
         this.spec = spec;
-        this.projections = projections;
+        this.pass = pass;
+        this.projections = pass.projections();
         this.largeImages = largeImages;
         this.tasksLeft = new HashMap<>(tasksPerImage);
         this.sink = sink;
@@ -51,6 +54,7 @@ final class PassResults implements Consumer<UnitResult> {
     public synchronized void accept(UnitResult result) {
         bytesDecoded += result.bytesDecoded();
         for (ImageOutcome o : result.finished()) emit(o);
+        if (result.outputFailure() != null) outputFailed(result.outputFailure());
         if (result.task() == null) return;
         String id = result.task().imageId();
         merging.computeIfAbsent(id, k -> new ImageAggregate()).merge(result.partial());
@@ -59,17 +63,41 @@ final class PassResults implements Consumer<UnitResult> {
             tasksLeft.remove(id);
             ImageAggregate all = merging.remove(id).finish();
             if (projections == null || !all.hasMaxima()) {
-                emit(ImagePass.assemble(largeImages.get(id), all, spec));
+                complete(id, all);
                 return;
             }
             // PNG encoding (T x C planes) must not hold up Spark's scheduler thread, which this runs on
             if (renderer == null) renderer = Executors.newSingleThreadExecutor(r -> new Thread(r, "projections"));
             rendering.add(renderer.submit(() -> {
                 all.renderProjections(projections, id);
-                emit(ImagePass.assemble(largeImages.get(id), all, spec));
+                complete(id, all);
             }));
         }
     }
+
+    /**
+     * A large image whose tasks have all reported: handed on, or, when a file of it could not be written, kept from
+     * the catalogue. The files other tasks wrote for an image that is rejected or not written are removed.
+     */
+    private void complete(String id, ImageAggregate all) {
+        pass.removeFiles(all.discarded());
+        if (all.outputFailure().isPresent()) {
+            outputFailed(all.outputFailure().get());
+        } else {
+            emit(ImagePass.assemble(largeImages.get(id), all, spec));
+        }
+    }
+
+    /** The first file that could not be written; the pass goes on (whole images still commit), then fails the run. */
+    private synchronized void outputFailed(OutputWriteException e) {
+        if (outputFailure == null) {
+            outputFailure = e;   // said once, by the run's failure; images completed meanwhile are still committed
+            LOG.info("pixels: an output file could not be written; the pass ends, then the run fails");
+        }
+    }
+
+    /** The first file of the pass that could not be written, or null. */
+    synchronized OutputWriteException outputFailure() { return outputFailure; }
 
     /**
      * Waits for the projections still being rendered and their images' outcomes; a failure to write them fails the

@@ -27,7 +27,7 @@ final class PassWorker implements Serializable {
     UnitResult run(PassUnit unit) {
         if (unit instanceof PassUnit.Stacks s) {
             ImageAggregate partial = pass.run(s.task(), s.index());
-            return new UnitResult(List.of(), s.task(), partial, partial.bytesDecoded());
+            return new UnitResult(List.of(), s.task(), partial, partial.bytesDecoded(), null);
         }
         List<ImageOutcome> finished = new ArrayList<>();
         long decoded = 0;
@@ -46,13 +46,22 @@ final class PassWorker implements Serializable {
                     ImageAggregate all = pass.run(TaskPlanner.whole(image.imageId(), index), index, in).finish();
                     decoded += all.bytesDecoded();
                     all.renderProjections(pass.projections(), image.imageId());
+                    if (all.outputFailure().isPresent()) { // the output is broken: the rest of the unit would fail too
+                        pass.removeFiles(all.discarded());
+                        return new UnitResult(finished, null, null, decoded, all.outputFailure().get());
+                    }
                     finished.add(ImagePass.assemble(image, all, spec));
                 }
             } catch (IOException e) { // opening (or closing) the file
+                for (ImageOutcome o : finished) {
+                    if (o.image().uri().equals(file.uri()) && o instanceof ImageOutcome.Processed p) {
+                        pass.removeFiles(p.results().files());
+                    }
+                }
                 finished.removeIf(o -> o.image().uri().equals(file.uri()));
                 finished.add(Ingest.rejected(file.imageId(0, 1), file, pass.rejection(e)));
             }
         }
-        return new UnitResult(finished, null, null, decoded);
+        return new UnitResult(finished, null, null, decoded, null);
     }
 }

@@ -2,7 +2,6 @@ package io.highdim.jobs.spark;
 
 import io.highdim.model.PcaResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.feature.StandardScalerModel;
@@ -48,11 +47,18 @@ public final class PcaModels {
 
     /** Saves both in the image's output folder {@code dir}, replacing what is there. */
     public static void save(SparkSession spark, String dir, String imageId, PcaResult pca) {
+        String saving = dir + "/" + PCA_DIR;
         try {
-            pcaModel(imageId, pca).write().session(spark).overwrite().save(dir + "/" + PCA_DIR);
-            centering(imageId, pca).write().session(spark).overwrite().save(dir + "/" + CENTERING_DIR);
+            pcaModel(imageId, pca).write().session(spark).overwrite().save(saving);
+            saving = dir + "/" + CENTERING_DIR;
+            centering(imageId, pca).write().session(spark).overwrite().save(saving);
         } catch (IOException e) {
-            throw new UncheckedIOException("saving the PCA model of " + imageId + " failed", e);
+            throw new OutputWriteException(saving, e);
+        } catch (RuntimeException e) { // Spark ML writes through a job of its own: a failed write comes as its failure
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof IOException io) throw new OutputWriteException(saving, io);
+            }
+            throw e;
         }
     }
 }

@@ -27,7 +27,10 @@ import java.util.List;
  *
  * <p>Errors: the reader's typed errors reject the image (reported in the task's aggregate). A plain I/O error (a
  * connection reset, a storage node gone) fails the task while Spark has attempts left, so Spark runs it again; on
- * the last attempt it rejects the image (IO_ERROR). Anything else is a bug and fails the task, and so the run.
+ * the last attempt it rejects the image (IO_ERROR). A file that cannot be written under the output (a disk full) is
+ * reported in the aggregate too, not thrown: Spark would run the task again into the same full disk and log each
+ * attempt's stack trace; the driver fails the run once the pass is over ({@link PassResults}). Anything else is a bug
+ * and fails the task, and so the run. In every case the slices the task wrote for the image are removed.
  */
 public final class PlanePass implements Serializable {
     private final HadoopSettings hadoop;
@@ -70,6 +73,18 @@ public final class PlanePass implements Serializable {
         SliceRenderer s = slices;
         ProjectionRenderer p = projections;
         return (z, t, c) -> s != null && s.selects(z, t, c) || p != null && p.selects(t, c);
+    }
+
+    /** Removes slices written for an image that will not be committed: an image's files appear with its rows or not at all. */
+    void remove(List<SliceFile> written) {
+        if (slices != null && !written.isEmpty()) slices.remove(written.stream().map(SliceFile::uri).toList());
+    }
+
+    /** Removes files (slices, projections) written for an image that will not be committed. */
+    void removeFiles(List<String> uris) {
+        if (uris.isEmpty()) return;
+        if (slices != null) slices.remove(uris);
+        else if (projections != null) projections.remove(uris);
     }
 
     /** Renders the projections of a complete image; null when the pass makes none. */
@@ -131,8 +146,15 @@ public final class PlanePass implements Serializable {
                     if (max != null && projections.selects(s.t(), c)) max.add(s.t(), c, stack[c]);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException e) { // the user's file: the image is rejected (or read again), its slices go
+            remove(written);
             return ImageAggregate.failed(task.ordinal(), rejection(e));
+        } catch (OutputWriteException e) { // our output: the run fails once the pass is over, the image is not committed
+            remove(written);
+            return ImageAggregate.outputFailed(e);
+        } catch (RuntimeException | Error e) { // a bug: the run fails
+            remove(written);
+            throw e;
         } finally {
             if (png != null) png.close();
         }

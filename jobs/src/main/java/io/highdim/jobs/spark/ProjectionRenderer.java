@@ -32,6 +32,11 @@ final class ProjectionRenderer implements Serializable {
         return selects(spec, t, c);
     }
 
+    /** Removes files written for an image that will not be committed. */
+    void remove(List<String> uris) {
+        sink.removeAll(uris);
+    }
+
     private static boolean selects(SliceSpec spec, int t, int c) {
         return spec.t().contains(t) && spec.c().contains(c);
     }
@@ -54,7 +59,10 @@ final class ProjectionRenderer implements Serializable {
         return bytes(spec, image);
     }
 
-    /** Writes the PNGs of every projection, each whole or not at all; a failure to write fails the run. */
+    /**
+     * Writes the PNGs of every projection, each whole or not at all; a failure to write removes those written and
+     * fails the run.
+     */
     List<ProjectionFile> render(String imageId, MaxProjection max) {
         List<ProjectionFile> out = new ArrayList<>();
         try (PngEncoder png = new PngEncoder()) {
@@ -71,6 +79,9 @@ final class ProjectionRenderer implements Serializable {
                     out.add(new ProjectionFile(t, c, 16, png16, Double.NaN, Double.NaN));
                 }
             }
+        } catch (RuntimeException | Error e) {
+            for (ProjectionFile f : out) sink.remove(f.uri());
+            throw e;
         }
         return out;
     }

@@ -101,10 +101,22 @@ public final class ScorePass {
             units.addAll(TaskPlanner.stackUnits(image, spec.partitionBytes(), TaskPlanner.PlanesRead.ALL));
         }
         ScoreWorker worker = new ScoreWorker(hadoop, spec.scoresOutput(), pcas);
-        SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, Integer.class, n -> files.addAndGet(n));
-        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         HadoopSliceSink outputs = new HadoopSliceSink(spec.scoresOutput(), hadoop);
-        pcas.forEach((id, pca) -> PcaModels.save(spark, outputs.imageDir(id), id, pca));
+        List<String> written = new ArrayList<>();
+        List<OutputWriteException> failed = new ArrayList<>();
+        try {
+            SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, ScoreWorker.Written.class, w -> {
+                written.addAll(w.files());
+                if (w.failure() != null) failed.add(w.failure());
+            });
+            if (!failed.isEmpty()) throw failed.get(0); // after the job: no task of the round still writes
+            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+            pcas.forEach((id, pca) -> PcaModels.save(spark, outputs.imageDir(id), id, pca));
+        } catch (RuntimeException | Error e) { // none of the round's images is committed: none of its files stays
+            outputs.removeAll(written);
+            throw e;
+        }
+        files.addAndGet(written.size());
         images += batch.size();
     }
 

@@ -35,6 +35,11 @@ final class SliceRenderer implements Serializable {
         return spec.window() != DisplayWindow.MINMAX;
     }
 
+    /** Removes slices written for an image that will not be committed. */
+    void remove(List<String> uris) {
+        sink.removeAll(uris);
+    }
+
     List<SliceFile> render(PngEncoder png, String imageId, int z, int t, int c, Plane plane) {
         if (!spec.selects(z, t, c)) return List.of();
         List<SliceFile> out = new ArrayList<>(2);
@@ -44,7 +49,12 @@ final class SliceRenderer implements Serializable {
         out.add(new SliceFile(z, t, c, 8, png8, w.low(), w.high()));
         if (spec.raw16() && plane.type().isSmallInteger()) {
             String png16 = sink.uri(imageId, z, t, c, 16);
-            sink.write(png16, o -> png.writeRaw16(o, plane));
+            try {
+                sink.write(png16, o -> png.writeRaw16(o, plane));
+            } catch (RuntimeException | Error e) { // the caller never learns of the 8-bit one
+                sink.remove(png8);
+                throw e;
+            }
             out.add(new SliceFile(z, t, c, 16, png16, Double.NaN, Double.NaN));
         }
         return out;

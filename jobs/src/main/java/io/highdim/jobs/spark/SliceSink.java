@@ -3,7 +3,6 @@ package io.highdim.jobs.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 
 /**
  * Where slice and projection PNGs (and score TIFFs) go. The sink owns the naming of the files; the pass only renders
@@ -16,8 +15,22 @@ public interface SliceSink extends Serializable {
     /** The URI of the maximum projection over Z of (t, c) at this bit depth. */
     String projectionUri(String imageId, int t, int c, int bitDepth);
 
-    /** A new (or replaced) file at a URI this sink gave; the caller closes it, or {@link #abandon}s it. */
+    /**
+     * A new (or replaced) file at a URI this sink gave; the caller closes it, which publishes it whole, or
+     * {@link #abandon}s it.
+     */
     OutputStream create(String uri) throws IOException;
+
+    /**
+     * Deletes a file this sink wrote, for an image whose rows will not be committed (rejected after some of its
+     * planes were rendered, or stopped by a failed write). Best effort; never throws.
+     */
+    void remove(String uri);
+
+    /** {@link #remove}s each. */
+    default void removeAll(Iterable<String> uris) {
+        for (String uri : uris) remove(uri);
+    }
 
     /**
      * Instead of closing {@code out}, when writing it failed half-way: nothing of it may become visible (closing an
@@ -38,7 +51,8 @@ public interface SliceSink extends Serializable {
 
     /**
      * One file at {@code uri}, whole or not at all: a write that fails half-way is {@link #abandon}ed, not closed
-     * (which would publish it). Our output, not the user's file: a failure is unchecked and fails the run.
+     * (which would publish it). Our output, not the user's file: a failure is an {@link OutputWriteException}, which
+     * fails the run.
      */
     default void write(String uri, Body body) {
         try {
@@ -51,7 +65,7 @@ public interface SliceSink extends Serializable {
             }
             o.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("writing " + uri + " failed", e);
+            throw new OutputWriteException(uri, e);
         }
     }
 }
