@@ -11,6 +11,9 @@ import io.highdim.jobs.testkit.LauncherProcess;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import io.highdim.testkit.Oracle;
 import io.highdim.tiff.LocalFiles;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.TiffPage;
+import io.highdim.tiff.TiffStructure;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,20 +99,41 @@ class OutputWriteFailuresTest {
         }
     }
 
+    /**
+     * Rejected images leave no file: a truncated TIFF (rejected when indexed) and one whose 8th plane's strips are
+     * garbage (its first 7 planes are rendered, then the image is rejected: their PNGs must go).
+     */
     @Test
-    void aTruncatedImageRejectedAfterSomePlanesWereRenderedLeavesNoFile() throws Exception {
+    void imagesRejectedAfterSomePlanesWereRenderedLeaveNoFile() throws Exception {
         Path out = work.resolve("out");
-        Path input = Files.copy(LocalFiles.externalTiffDir().resolve("broken_truncated.tif"),
-                Files.createDirectories(work.resolve("in")).resolve("truncated_render.tif"));
+        Path in = Files.createDirectories(work.resolve("in"));
+        Path truncated = Files.copy(LocalFiles.externalTiffDir().resolve("broken_truncated.tif"),
+                in.resolve("truncated_render.tif"));
+        Path source = LocalFiles.externalTiffDir().resolve("libtiff_lzw_pred_imagej_tzcyx_u16.tif");
+        byte[] b = Files.readAllBytes(source);
+        TiffPage page;
+        try (RangeReader r = LocalFiles.open(source)) {
+            page = TiffStructure.read(r, TiffStructure.DEFAULT_MAX_PLANE_BYTES).pages().get(7);
+        }
+        for (int s = 0; s < page.offsets().length; s++) {
+            for (long i = page.offsets()[s]; i < page.offsets()[s] + page.byteCounts()[s]; i++) b[(int) i] = (byte) (i * 31);
+        }
+        Path corrupt = Files.write(in.resolve("corrupt_late_plane.tif"), b);
         List<String> args = new ArrayList<>(List.of("run", "--force", "--raw16", "--output", out.toString()));
         args.addAll(Cli.catalogueArgs());
-        args.add(input.toString());
+        args.add(truncated.toString());
+        args.add(corrupt.toString());
         Cli.Result run = Cli.run(args.toArray(new String[0]));
         assertEquals(3, run.exitCode(), run.stdout() + run.stderr());
-        JsonNode line = JSON.readTree(run.lines().get(0));
-        assertEquals("rejected", line.get("status").asText(), run.stdout());
-        assertTrue(line.get("reason").asText().startsWith("TRUNCATED"), run.stdout());
+        Map<String, String> reasons = new TreeMap<>();
+        for (String l : run.lines()) {
+            JsonNode j = JSON.readTree(l);
+            assertEquals("rejected", j.get("status").asText(), l);
+            reasons.put(j.get("image_id").asText(), j.get("reason").asText().replaceAll(":.*", ""));
+        }
+        assertEquals(Map.of("truncated_render", "TRUNCATED", "corrupt_late_plane", "CORRUPT_DATA"), reasons);
         assertNoFileOf(out, "truncated_render");
+        assertNoFileOf(out, "corrupt_late_plane");
     }
 
     @Test
