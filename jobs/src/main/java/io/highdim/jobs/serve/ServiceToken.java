@@ -42,7 +42,8 @@ public final class ServiceToken {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
         }
-        Path temp = Files.createTempFile(dir, ".serve-token-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path temp = Files.createTempFile(dir, ".serve-token-", ".tmp",
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             Files.writeString(temp, token + "\n", StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -141,10 +141,10 @@ class HostedRunsConfinedTest {
         assertEquals(0, Result.of(client, "run", "--no-slices", "--output", outside.toString(), "in").code());
     }
 
-    /** picocli would read "@FILE" on the server and answer with its text, e.g. as an unknown option. */
+    /** picocli would read "@FILE" on the server, and its words would come back as the inputs not found. */
     @Test
     void atFilesAreNotReadOnTheServer() throws Exception {
-        Path note = Files.writeString(outside.resolve("note.txt"), "--private-words-" + UUID.randomUUID());
+        Path note = Files.writeString(work.resolve("note.txt"), "private-words-" + UUID.randomUUID() + "\n");
         Result r = Result.of(client, "ingest", "@" + note);
         assertFalse(r.out().contains("private-words") || r.err().contains("private-words"), r.toString());
         assertTrue(r.code() == 2 || r.code() == 3, r.toString());

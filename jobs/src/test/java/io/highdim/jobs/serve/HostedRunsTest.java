@@ -227,8 +227,8 @@ class HostedRunsTest {
 
         static Result run(String server, Path cwd, String... args) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-            int code = RunClient.run(server, cwd, List.of(args), TOKEN, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = RunClient.run(server, cwd, List.of(args), TOKEN, new PrintStream(out, true,
+                    StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }
     }

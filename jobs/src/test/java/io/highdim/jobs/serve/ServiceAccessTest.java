@@ -1,5 +1,6 @@
 package io.highdim.jobs.serve;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueReader;
+import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who may use the service, probed over raw HTTP as a hostile page or another user would: the token on the routes
- * that change something (and on all of them off loopback), foreign Origins and Hosts refused, every refusal JSON
- * (Jetty's own 414 and 400 included), bad bytes in names 400, and uploads of one image id at once kept apart.
+ * that change something (and on all of them off loopback; such a --bind without a token file is a usage error),
+ * foreign Origins and Hosts refused, every refusal JSON (Jetty's own 414 and 400 included), bad bytes in names 400,
+ * uploads of one image id at once kept apart, and upload names with folders landing in the upload folder.
  */
 class ServiceAccessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -200,6 +203,40 @@ class ServiceAccessTest {
                     uploads.resolve(stored), "the catalogue describes the stored file");
             Files.delete(uploads.resolve(stored));
         }
+    }
+
+    /** A name with folders keeps its last part only: the file lands in the upload folder, never beside or below it. */
+    @Test
+    void uploadNamesWithFoldersLandInTheUploadFolder() throws Exception {
+        for (String folder : List.of("../", "sub/", "../../", "..\\", "sub/../../")) {
+            String id = "serve_named_" + UUID.randomUUID().toString().substring(0, 8);
+            RawHttp.Response r = upload(folder + id + ".tif", tiff, http.host(), "Authorization: Bearer " + TOKEN);
+            assertEquals(200, r.status(), folder + ": " + r);
+            assertEquals(id, JSON.readTree(r.body()).get("image_id").asText());
+            assertArrayEquals(tiff, Files.readAllBytes(uploads.resolve(id + ".tif")), folder);
+            assertFalse(Files.exists(uploads.getParent().resolve(id + ".tif")), folder + ": beside the folder");
+            assertFalse(Files.exists(uploads.resolve("sub")), folder + ": a folder below it");
+            String uri = catalogue.image(id).orElseThrow().ref().uri();
+            assertEquals(uploads.resolve(id + ".tif"), Paths.get(java.net.URI.create(uri)), "the catalogued file");
+            Files.delete(uploads.resolve(id + ".tif"));
+        }
+    }
+
+    @Test
+    void aNonLoopbackBindWithoutATokenFileIsAUsageError() throws Exception {
+        Cli.Result r = Cli.run("serve", "--bind", "0.0.0.0", "--port", "0");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("--bind 0.0.0.0 is not a loopback address") && r.stderr().contains(
+                "--token-file"), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+
+        Path loose = Files.writeString(work.resolve("loose-token"), "secret\n");
+        Files.setPosixFilePermissions(loose, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Cli.Result readable = Cli.run("serve", "--bind", "0.0.0.0", "--port", "0", "--token-file",
+                loose.toString());
+        assertEquals(2, readable.exitCode(), readable.stderr());
+        assertTrue(readable.stderr().contains("chmod 600"), readable.stderr());
+        assertFalse(readable.stderr().contains("secret"), readable.stderr());
     }
 
     // ---- helpers
