@@ -24,7 +24,9 @@ import java.util.function.IntSupplier;
  * its own name;</li>
  * <li>an {@code Origin}, when present, is this server's own ({@code http://} one of those names and the port), else
  * 403: browsers send it on cross-site requests, and refusing them before the route runs also refuses the requests a
- * page may send without a CORS preflight (a {@code text/plain} POST, a form upload);</li>
+ * page may send without a CORS preflight (a {@code text/plain} POST, a form upload); so is a request a browser marks
+ * {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none} (a page's {@code <img>} or link to a route,
+ * which carries no Origin);</li>
  * <li>{@code Authorization: Bearer TOKEN} on every request but the reading ones (GET and HEAD — {@code /metadata},
  * {@code /statistics}, {@code /slice} — and {@code POST /analyze}), so on {@code /upload} and {@code /runs}; when
  * bound to anything but loopback, on every request; else 401 with {@code WWW-Authenticate: Bearer}. The one reading
@@ -64,6 +66,11 @@ final class RequestGuard implements Handler {
         String origin = ctx.header("Origin");
         if (origin != null && !isOwnOrigin(origin)) {
             throw new ApiError(403, "requests from pages of another origin (" + shortened(origin) + ") are refused");
+        }
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+            throw new ApiError(403, "requests from pages of another origin (Sec-Fetch-Site: " + shortened(site)
+                    + ") are refused");
         }
         String method = ctx.method().name();
         boolean reading = method.equals("GET") || method.equals("HEAD")

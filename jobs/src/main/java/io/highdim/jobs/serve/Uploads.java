@@ -69,15 +69,18 @@ final class Uploads {
     Map<String, Object> store(String submittedName, InputStream content) throws IOException {
         String name = fileName(submittedName);
         String baseId = InputListing.withoutExtension(name);
-        claim(baseId);
+        List<String> held = new ArrayList<>();
+        claim(baseId, held);
         try {
-            return store(name, baseId, content);
+            return store(name, baseId, content, held);
         } finally {
-            release(baseId);
+            release(held);
         }
     }
 
-    private Map<String, Object> store(String name, String baseId, InputStream content) throws IOException {
+    /** {@code held}: the image ids this upload claimed, to which a file of several images adds its others. */
+    private Map<String, Object> store(String name, String baseId, InputStream content, List<String> held)
+            throws IOException {
         Path target = dir.resolve(name);
         if (!target.getParent().equals(dir)) throw ApiError.badRequest("the file name '" + name + "' names a folder");
         if (Files.exists(target)) throw conflict("a file named " + name + " was uploaded already");
@@ -92,9 +95,7 @@ final class Uploads {
             InputListing.ListedFile file = new InputListing.ListedFile(uri, Files.size(temp), baseId);
             for (ImageIndex i : images) {
                 IndexedImage image = IndexedImage.of(file, i);   // its id as a run over the folder would give it
-                if (!image.imageId().equals(baseId) && claimed(image.imageId())) {
-                    throw conflict("another upload of image " + image.imageId() + " is in progress");
-                }
+                if (!held.contains(image.imageId())) claim(image.imageId(), held);
                 if (reader.image(image.imageId()).isPresent()) {
                     throw conflict("the catalogue has an image " + image.imageId() + " already; rename the file");
                 }
@@ -123,22 +124,17 @@ final class Uploads {
         }
     }
 
-    /** Takes image id {@code id} for this upload; 409 when another upload holds it. */
-    private void claim(String id) {
+    /** Takes image id {@code id} for this upload (adding it to {@code held}); 409 when another upload holds it. */
+    private void claim(String id, List<String> held) {
         synchronized (claimed) {
             if (!claimed.add(id)) throw conflict("another upload of image " + id + " is in progress");
         }
+        held.add(id);
     }
 
-    private boolean claimed(String id) {
+    private void release(List<String> held) {
         synchronized (claimed) {
-            return claimed.contains(id);
-        }
-    }
-
-    private void release(String id) {
-        synchronized (claimed) {
-            claimed.remove(id);
+            claimed.removeAll(held);
         }
     }
 

@@ -85,6 +85,11 @@ class ServiceAccessTest {
         assertError(403, "origin", upload(id + ".tif", tiff, http.host(), auth, "Origin: http://127.0.0.1:1"));
         assertError(403, "origin", http.send("GET", "/metadata?image_id=x", null, http.host(),
                 "Origin: http://evil.example"));
+        // a page's <img src> to a route: no Origin, but the browser says where it comes from
+        assertError(403, "origin", http.send("GET", "/slice?image_id=x&z=0&time=0&channel=0", null, http.host(),
+                "Sec-Fetch-Site: cross-site"));
+        assertError(403, "origin", http.send("GET", "/metadata?image_id=x", null, http.host(),
+                "Sec-Fetch-Site: same-site"));
         // DNS rebinding: a page at evil.example whose name now resolves to 127.0.0.1 sends its own name
         assertError(403, "Host", http.send("GET", "/metadata?image_id=x", null, "Host: evil.example:"
                 + server.port()));
@@ -95,7 +100,7 @@ class ServiceAccessTest {
         for (String host : List.of("localhost", "127.0.0.1", "[::1]")) {
             String h = "Host: " + host + ":" + server.port();
             assertError(404, "no image", http.send("GET", "/metadata?image_id=nope_access", null, h,
-                    "Origin: http://" + host + ":" + server.port()));
+                    "Origin: http://" + host + ":" + server.port(), "Sec-Fetch-Site: same-origin"));
         }
     }
 
