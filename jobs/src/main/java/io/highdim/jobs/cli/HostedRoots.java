@@ -18,6 +18,8 @@ import org.apache.hadoop.fs.FileSystem;
  * real paths ({@code ..} and symlinks resolved); a path that does not exist yet is its nearest existing parent's real
  * path plus the rest. Only local files: a URI of another filesystem (s3a://, hdfs://) would be read or written with
  * the server's credentials, so it is refused. What a check finds outside is a one-line reason naming the roots.
+ * The check is made when the run starts: a symlink swapped inside a root while the run reads is followed, so roots
+ * should be folders only trusted users can write to.
  */
 public record HostedRoots(List<Path> read, List<Path> write) {
     /** Hadoop's glob characters: a path's components from the first one holding any are a pattern. */
