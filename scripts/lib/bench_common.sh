@@ -301,7 +301,9 @@ SERVER_PID='' SERVER_LOGGED=0 SERVER_STATE='' SERVER_WARM_UP=()
 start_server() {   # start_server STATE: returns once it listens, its Spark is up and it ran once (the samples)
   say "starting (untimed): scripts/highdim serve --runs --port 0 --state-dir $1"
   SERVER_STATE=$1
-  "$HIGHDIM" serve --runs --port 0 --state-dir "$1" >"$W/server.out" 2>"$W/server.err" &
+  # the bench's inputs and outputs live anywhere on its own machine: the hosted runs may read and write everywhere
+  "$HIGHDIM" serve --runs --port 0 --state-dir "$1" --allow-read / --allow-write / >"$W/server.out" \
+    2>"$W/server.err" &
   SERVER_PID=$!
   local i
   for i in $(seq 1200); do
@@ -312,6 +314,7 @@ start_server() {   # start_server STATE: returns once it listens, its Spark is u
   [[ $i -lt 1200 ]] || fail_run server "serve --runs was not up after 120 s"
   HIGHDIM_SERVER=$("$PY" -c 'import json, sys; print(json.loads(sys.stdin.readline())["listening"])' <"$W/server.out")
   export HIGHDIM_SERVER
+  export HIGHDIM_STATE_DIR=$1   # where the client finds the server's token (serve-token)
   # a server that has served before: one run over the samples (untimed) loads and compiles the pass's code
   "$HIGHDIM" run --output "$W/server-warm-up-png" "$ROOT/sample-data" >"$W/server-warm-up.out" 2>&1 \
     || fail_run server-warm-up "the warm-up run through serve --runs failed"
@@ -355,7 +358,7 @@ stop_server() {   # stops it (the catalogue is then free for `show`); prints its
   stop_pid "$jvm" TERM 300   # its shutdown hook stops Spark and the embedded PostgreSQL
   stop_pid "$SERVER_PID" TERM 300
   SERVER_PID=''
-  unset HIGHDIM_SERVER
+  unset HIGHDIM_SERVER HIGHDIM_STATE_DIR
 }
 
 # ---- what the summary block says about the run (bench_report.py reads $W/context.json)

@@ -2,13 +2,18 @@ package io.highdim.jobs.cli;
 
 import io.highdim.jobs.HighdimCli;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.spark.InputListing;
 import io.highdim.jobs.spark.SparkSessions;
+import io.highdim.jobs.spec.PassSpec;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +27,11 @@ import picocli.CommandLine.ParseResult;
  * server's open catalogue and its Spark, which started with the server and stay up between runs. A run then costs
  * its own work only, not a JVM's, Spark's and PostgreSQL's start (≈ 3.5 s of a cold run on a 2-core machine).
  * Runs at once are independent commands: the catalogue's claims keep them off each other's images, as for runs in
- * separate processes.
+ * separate processes. A client names files the server reads and writes with its own rights, so what it names is
+ * confined to {@link HostedRoots}: inputs (and every file they list) under the read roots, {@code --output} under
+ * the write roots, local files only; options that name another catalogue are refused, and so are {@code @file}
+ * arguments (picocli would read the file on the server). A failed run answers the client with one line; the stack
+ * trace goes to the server's log.
  */
 public final class HostedRuns implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostedRuns.class);
@@ -35,29 +44,32 @@ public final class HostedRuns implements AutoCloseable {
     private final CatalogueDatabase database;
     private final CompletableFuture<SparkContext> spark;
     private final boolean ownSpark;
+    private final HostedRoots roots;
 
-    private HostedRuns(CatalogueDatabase database, CompletableFuture<SparkContext> spark, boolean ownSpark) {
+    private HostedRuns(CatalogueDatabase database, CompletableFuture<SparkContext> spark, boolean ownSpark,
+                       HostedRoots roots) {
         this.database = database;
         this.spark = spark;
         this.ownSpark = ownSpark;
+        this.roots = roots;
     }
 
     /**
      * Starts Spark (in the background: the server answers meanwhile) beside {@code database}; {@link #close()} stops
      * it. The database stays the caller's.
      */
-    public static HostedRuns start(CatalogueDatabase database) {
+    public static HostedRuns start(CatalogueDatabase database, HostedRoots roots) {
         long t0 = System.nanoTime();
         return new HostedRuns(database, CompletableFuture.supplyAsync(() -> {
             SparkContext sc = SparkSessions.create("highdim serve");
             LOG.info("runs: Spark is up ({} s), taking runs", Math.round((System.nanoTime() - t0) / 1e7) / 1e2);
             return sc;
-        }), true);
+        }), true, roots);
     }
 
     /** Runs on a SparkContext the caller has (and keeps running), e.g. a test's. */
-    public static HostedRuns on(CatalogueDatabase database, SparkContext spark) {
-        return new HostedRuns(database, CompletableFuture.completedFuture(spark), false);
+    public static HostedRuns on(CatalogueDatabase database, SparkContext spark, HostedRoots roots) {
+        return new HostedRuns(database, CompletableFuture.completedFuture(spark), false, roots);
     }
 
     /**
@@ -70,10 +82,11 @@ public final class HostedRuns implements AutoCloseable {
         PrintWriter errWriter = new PrintWriter(err, true);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(errWriter);
+        cli.setExpandAtFiles(false); // "@/some/file" would be read on the server, and its text echoed back
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
             LOG.error("hosted {} failed", failed.getCommandName(), e);
-            errWriter.println("highdim " + failed.getCommandName() + " failed: " + e
-                    + " (the server's log has the stack trace)");
+            errWriter.println("highdim " + failed.getCommandName() + " failed: " + oneLine(e)
+                    + " (the server's log has the details)");
             return HighdimCli.EXIT_FAILED;
         });
         cli.setExecutionStrategy(parsed -> {
@@ -101,6 +114,8 @@ public final class HostedRuns implements AutoCloseable {
             }
             OptionSpec output = sub.commandSpec().findOption("--output");
             if (output != null) output.setValue(resolve(workingDir, output.getValue()));
+            Optional<String> outside = confined(command, sparkHadoop());
+            if (outside.isPresent()) return usage(errWriter, sub.commandSpec().name() + ": " + outside.get());
             command.hostedBy(new Hosted(database, spark, sparkHadoop(), out));
             SparkContext sc = spark.join();
             sc.setJobGroup(jobGroup, "highdim " + String.join(" ", args), true);
@@ -111,6 +126,54 @@ public final class HostedRuns implements AutoCloseable {
             }
         });
         return cli.execute(args.toArray(String[]::new));
+    }
+
+    /**
+     * Why the command may not run here: a named input, a file it lists, or a folder it would write, outside the
+     * roots; empty when all are inside. The inputs are listed here once more (the command lists them again): a
+     * symlink inside a root to a file outside is found, as is a glob that matches one.
+     */
+    private Optional<String> confined(PipelineCommand command, Configuration hadoop) {
+        PassSpec spec;
+        try {
+            spec = command.spec();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // the command refuses its options itself, as a local run does
+        }
+        for (String input : spec.inputs()) {
+            Optional<String> refused = roots.readRefusal(input, hadoop);
+            if (refused.isPresent()) return refused;
+        }
+        InputListing.Listing listing = InputListing.list(spec.inputs(), hadoop);
+        for (InputListing.ListedFile file : listing.files()) {
+            Optional<String> refused = roots.listedRefusal(file.uri(), hadoop);
+            if (refused.isPresent()) return refused;
+        }
+        List<String> written = new ArrayList<>();
+        if (spec.slices() != null) written.add(spec.slices().output());
+        if (spec.scoresOutput() != null) written.add(spec.scoresOutput());
+        for (String output : written) {
+            Optional<String> refused = roots.writeRefusal(output, hadoop);
+            if (refused.isPresent()) return refused;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A failure in one line: the first line of its message (Spark's job failures carry the executor's stack trace
+     * in theirs), or of its cause's when it only wraps one.
+     */
+    static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null
+                || t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.io.UncheckedIOException)) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("").trim();
+        String line = t.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 
     /** Stops the Spark jobs of a run whose client went away; the run then fails, keeping what it committed. */

@@ -9,17 +9,24 @@ import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The launcher's side of {@code POST /runs} ({@link RunRoute}): sends a pipeline command and the working folder to a
  * running {@code serve --runs}, prints what the command prints, exits with its exit code. Only the JDK: the launcher
  * starts it with the jobs jar alone on the class path, in a fraction of a second.
- * Exit codes as the launcher's; 1 also when the server cannot be reached or does not take runs.
+ * The service's token: {@code HIGHDIM_TOKEN}, else the token file {@code serve} wrote into its state folder
+ * ({@code HIGHDIM_STATE_DIR}, default {@code .highdim} as the CLI's {@code --state-dir}), else none.
+ * Exit codes as the launcher's; 1 also when the server cannot be reached, refuses the request or does not take runs.
  */
 public final class RunClient {
+    /** The CLI's default --state-dir, where serve writes its token. */
+    static final String DEFAULT_STATE_DIR = ".highdim";
+
     private RunClient() {}
 
     /** {@code RunClient SERVER_URL SUBCOMMAND [OPTIONS] INPUTS...}. */
@@ -29,10 +36,23 @@ public final class RunClient {
             System.exit(2);
         }
         Path cwd = Path.of("").toAbsolutePath();
-        System.exit(run(args[0], cwd, Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        String token = System.getenv("HIGHDIM_TOKEN");
+        Path tokenFile = ServiceToken.defaultFile(Path.of(Objects.requireNonNullElse(System.getenv(
+                "HIGHDIM_STATE_DIR"), DEFAULT_STATE_DIR)).toAbsolutePath());
+        if ((token == null || token.isBlank()) && Files.exists(tokenFile)) {
+            try {
+                token = ServiceToken.read(tokenFile);
+            } catch (IllegalArgumentException | IOException e) {
+                System.err.println("highdim: " + e.getMessage());
+                System.exit(2);
+            }
+        }
+        System.exit(run(args[0], cwd, Arrays.asList(args).subList(1, args.length), token, System.out, System.err));
     }
 
-    public static int run(String server, Path cwd, List<String> args, PrintStream out, PrintStream err) {
+    /** Sends {@code args} to run in {@code cwd}, with the service's {@code token} (null: none). */
+    public static int run(String server, Path cwd, List<String> args, String token, PrintStream out,
+                          PrintStream err) {
         URI uri;
         try {
             uri = URI.create(server.endsWith("/") ? server + "runs" : server + "/runs");
@@ -48,6 +68,7 @@ public final class RunClient {
             http.setConnectTimeout(10_000);
             http.setReadTimeout(0); // a run takes as long as it takes; the server sends a keep-alive every 10 s
             http.setRequestProperty("Content-Type", "application/json");
+            if (token != null && !token.isBlank()) http.setRequestProperty("Authorization", "Bearer " + token.trim());
             byte[] body = body(cwd, args).getBytes(StandardCharsets.UTF_8);
             http.setFixedLengthStreamingMode(body.length);
             try (OutputStream o = http.getOutputStream()) {
@@ -58,7 +79,9 @@ public final class RunClient {
                 InputStream e = http.getErrorStream();
                 String why = e == null ? "" : new String(e.readAllBytes(), StandardCharsets.UTF_8).trim();
                 err.println("highdim: the server at " + server + " refused the run (HTTP " + status + "): " + why
-                        + (status == 404 ? " (is it started with serve --runs?)" : ""));
+                        + (status == 404 ? " (is it started with serve --runs?)" : "")
+                        + (status == 401 ? " (set HIGHDIM_TOKEN, or HIGHDIM_STATE_DIR to the server's --state-dir: "
+                        + "its token file is there, " + ServiceToken.FILE_NAME + ")" : ""));
                 return 1;
             }
         } catch (IOException e) {

@@ -123,6 +123,22 @@ final class ServiceApi {
         }
     }
 
+    /**
+     * {@code value} unless it holds a control character (NUL included: PostgreSQL refuses 0x00 in text) or invalid
+     * UTF-8 (which the decoders turn into U+FFFD): no image id or file name holds either, so 400.
+     */
+    static String plainText(String what, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                throw ApiError.badRequest(what + " holds a control character (" + String.format("0x%02x", (int) ch)
+                        + ")");
+            }
+            if (ch == '\uFFFD') throw ApiError.badRequest(what + " is not valid UTF-8");
+        }
+        return value;
+    }
+
     static void json(Context ctx, int status, String json) {
         ctx.status(status).contentType("application/json").result(json);
     }
@@ -141,6 +157,7 @@ final class ServiceApi {
 
     /** The image if catalogued ok: 404 for an unknown id and for a rejected file (with its reason). */
     private CataloguedImage okImage(String id) {
+        plainText("image_id", id);
         CataloguedImage image = catalogue.image(id).orElseThrow(() -> ApiError.notFound("no image " + id));
         if (image.status() != ImageStatus.OK || image.geometry().isEmpty()) {
             throw ApiError.notFound("image " + id + " was rejected: " + image.reason());

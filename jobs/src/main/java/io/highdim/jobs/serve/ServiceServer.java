@@ -15,13 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.util.Utf8Appendable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP service (Javalin on Jetty 11) over the catalogue and the slice store: the Python service's five routes,
- * its JSON and status codes. Every refusal is a JSON {@code {"error": ...}}; an exception that is not a refusal is
- * our bug: logged with its stack trace here, answered 500 without it.
+ * its JSON and status codes. Every request passes {@link RequestGuard} first (Host, Origin, token, Content-Type).
+ * Every refusal is a JSON {@code {"error": ...}}, Jetty's own included; an exception that is not a refusal is our
+ * bug: logged with its stack trace here, answered 500 without it.
  */
 public final class ServiceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceServer.class);
@@ -29,8 +32,17 @@ public final class ServiceServer implements AutoCloseable {
     /** Multipart parts larger than this go to disk (the upload folder's .incoming) while the request is read. */
     private static final int IN_MEMORY_PART_MB = 1;
 
-    /** Where it listens and what it accepts. */
-    public record Settings(String bind, int port, Path uploadDir, long maxUploadBytes, int concurrentRenders) {}
+    /**
+     * Where it listens and what it accepts; {@code token}: the bearer token the routes that change something (and
+     * every route when not bound to loopback) require, see {@link RequestGuard}.
+     */
+    public record Settings(String bind, int port, Path uploadDir, long maxUploadBytes, int concurrentRenders,
+                           String token) {
+        @Override
+        public String toString() { // never the token's value
+            return "Settings[bind=" + bind + ", port=" + port + ", uploadDir=" + uploadDir + "]";
+        }
+    }
 
     private final Javalin app;
 
@@ -58,8 +70,13 @@ public final class ServiceServer implements AutoCloseable {
         CatalogueReader reader = new CatalogueReader(database);
         ServiceApi api = new ServiceApi(reader, new SliceSource(reader, hadoop, settings.concurrentRenders()),
                 new Uploads(reader, new CatalogueWriter(database), uploads, settings.maxUploadBytes(), hadoop));
+        Javalin[] self = new Javalin[1];
+        RequestGuard guard = new RequestGuard(settings.token(), settings.bind(), () -> self[0].port());
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            // Jetty's own refusals (414, 431, malformed requests) and errors in the service's JSON, not HTML
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             config.startupWatcherEnabled = false;
             config.jetty.multipartConfig.cacheDirectory(incoming.toString());
             config.jetty.multipartConfig.maxInMemoryFileSize(IN_MEMORY_PART_MB, SizeUnit.MB);
@@ -67,6 +84,8 @@ public final class ServiceServer implements AutoCloseable {
             // the form's other fields and boundaries: a little over the file
             config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + (1 << 20), SizeUnit.BYTES);
         });
+        self[0] = app;
+        app.before(guard);
         app.get("/metadata", api::metadata);
         app.get("/statistics", api::statistics);
         app.get("/slice", api::slice);
@@ -82,12 +101,29 @@ public final class ServiceServer implements AutoCloseable {
                 error(ctx, 413, Map.of("error", "the upload is larger than " + settings.maxUploadBytes() + " bytes"));
                 return;
             }
+            // the client's malformed request, found by Jetty while a handler reads it (a multipart form: a NUL in
+            // a part's header, invalid UTF-8 in its file name): 400, not our bug
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BadMessageException bad && bad.getCode() >= 400 && bad.getCode() < 500) {
+                    error(ctx, bad.getCode(), Map.of("error", "malformed request: " + bad.getReason()));
+                    return;
+                }
+                if (t instanceof Utf8Appendable.NotUtf8Exception) {
+                    error(ctx, 400, Map.of("error", "malformed request: not valid UTF-8"));
+                    return;
+                }
+            }
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, Map.of("error", "internal error (" + e.getClass().getSimpleName()
                     + "); the server's log has the details"));
         });
         app.start(settings.bind(), settings.port());
         return new ServiceServer(app);
+    }
+
+    /** Whether {@code bind} is a loopback address: only then may the reading routes go without the token. */
+    public static boolean isLoopback(String bind) {
+        return RequestGuard.isLoopback(bind);
     }
 
     /** The port it listens on. */

@@ -21,9 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /upload}: the file goes to a temporary name in the upload folder, is indexed (header only, as
  * {@code ingest}), and only then takes its own name and gets its catalogue rows (one transaction). A bad file is
  * deleted and answered 400 with its typed reason; nothing of it stays. An existing name or image id is not
- * replaced (409): its stored results would no longer match the file.
+ * replaced (409): its stored results would no longer match the file. Uploads at once are kept apart by their image
+ * ids, not their names ({@code ext1.tif} and {@code ext1.tiff} are both image {@code ext1}): the first claims the id
+ * until its rows are committed or it is refused; the other is answered 409.
  */
 final class Uploads {
     private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
@@ -46,6 +50,8 @@ final class Uploads {
     private final Path dir;
     private final long maxBytes;
     private final Configuration hadoop;
+    /** Image ids of uploads in progress. */
+    private final Set<String> claimed = new HashSet<>();
 
     Uploads(CatalogueReader reader, CatalogueWriter writer, Path dir, long maxBytes, Configuration hadoop) {
         this.reader = reader;
@@ -63,7 +69,20 @@ final class Uploads {
     Map<String, Object> store(String submittedName, InputStream content) throws IOException {
         String name = fileName(submittedName);
         String baseId = InputListing.withoutExtension(name);
+        List<String> held = new ArrayList<>();
+        claim(baseId, held);
+        try {
+            return store(name, baseId, content, held);
+        } finally {
+            release(held);
+        }
+    }
+
+    /** {@code held}: the image ids this upload claimed, to which a file of several images adds its others. */
+    private Map<String, Object> store(String name, String baseId, InputStream content, List<String> held)
+            throws IOException {
         Path target = dir.resolve(name);
+        if (!target.getParent().equals(dir)) throw ApiError.badRequest("the file name '" + name + "' names a folder");
         if (Files.exists(target)) throw conflict("a file named " + name + " was uploaded already");
         // a hidden name (never listed as an input) with the folder's usual permissions (createTempFile: owner only)
         Path temp = Files.createFile(dir.resolve(".upload-" + UUID.randomUUID() + ".part"));
@@ -76,6 +95,7 @@ final class Uploads {
             InputListing.ListedFile file = new InputListing.ListedFile(uri, Files.size(temp), baseId);
             for (ImageIndex i : images) {
                 IndexedImage image = IndexedImage.of(file, i);   // its id as a run over the folder would give it
+                if (!held.contains(image.imageId())) claim(image.imageId(), held);
                 if (reader.image(image.imageId()).isPresent()) {
                     throw conflict("the catalogue has an image " + image.imageId() + " already; rename the file");
                 }
@@ -104,8 +124,23 @@ final class Uploads {
         }
     }
 
+    /** Takes image id {@code id} for this upload (adding it to {@code held}); 409 when another upload holds it. */
+    private void claim(String id, List<String> held) {
+        synchronized (claimed) {
+            if (!claimed.add(id)) throw conflict("another upload of image " + id + " is in progress");
+        }
+        held.add(id);
+    }
+
+    private void release(List<String> held) {
+        synchronized (claimed) {
+            claimed.removeAll(held);
+        }
+    }
+
     /** The submitted name without any folder; 400 unless a plain TIFF file name. */
     static String fileName(String submitted) {
+        if (submitted != null) ServiceApi.plainText("the file name", submitted);
         String name = submitted == null ? "" : submitted.substring(Math.max(submitted.lastIndexOf('/'),
                 submitted.lastIndexOf('\\')) + 1);
         if (!NAME.matcher(name).matches() || name.length() > 200) {

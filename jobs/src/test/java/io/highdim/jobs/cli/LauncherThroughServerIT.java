@@ -20,7 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * paths, the exit codes 0, 3 and 2, and after the server stops (SIGTERM) the launcher's own {@code show} finds the
  * rows in the catalogue the server released. Needs the packaged jars (an integration test: after package).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherThroughServerIT {
     private static final Path ROOT = Paths.get("..").toAbsolutePath().normalize();
     private static final Path LAUNCHER = ROOT.resolve("scripts/highdim");
@@ -36,6 +40,7 @@ class LauncherThroughServerIT {
     @TempDir static Path work;
     private static Process server;
     private static String url;
+    private static Path tokenFile;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -58,6 +63,9 @@ class LauncherThroughServerIT {
         Matcher m = Pattern.compile("\"listening\":\"(http://[^\"]+)\".*\"runs\":true").matcher(String.valueOf(line));
         assertTrue(m.find(), "serve printed where it listens: " + line + "\n" + serverLog());
         url = m.group(1);
+        Matcher token = Pattern.compile("\"token_file\":\"([^\"]+)\"").matcher(line);
+        assertTrue(token.find(), "serve printed its token file's path: " + line);
+        tokenFile = Path.of(token.group(1));
     }
 
     @AfterAll
@@ -68,7 +76,53 @@ class LauncherThroughServerIT {
         }
     }
 
+    /**
+     * The token is generated into the state folder, readable by its owner only, and never printed; another local
+     * user (nobody), without it, cannot start a run or store a file, and the launcher without it is told where it is.
+     */
     @Test
+    @Order(1)
+    void anotherLocalUserWithoutTheTokenGets401() throws Exception {
+        assertEquals(work.resolve("state").resolve("serve-token"), tokenFile);
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(tokenFile));
+        String token = Files.readString(tokenFile).trim();
+        assertTrue(token.length() >= 32, "a long random token");
+        assertTrue(!serverLog().contains(token), "the token's value is never printed");
+
+        String runs = nobody("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
+                "Content-Type: application/json", "--data", "{\"cwd\":\"/tmp\",\"args\":[\"ingest\",\"/tmp\"]}",
+                url + "/runs");
+        assertEquals("401", runs);
+        String upload = nobody("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-F", "file=@/etc/hostname;"
+                + "filename=x.tif", url + "/upload");
+        assertEquals("401", upload);
+        String wrong = nobody("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
+                "Content-Type: application/json", "-H", "Authorization: Bearer " + "0".repeat(token.length()),
+                "--data", "{}", url + "/runs");
+        assertEquals("401", wrong);
+
+        Result without = run(work.resolve("client"), url, Map.of(), "run", "--no-slices", "in");
+        assertEquals(1, without.code(), without.toString());
+        assertTrue(without.err().contains("HTTP 401") && without.err().contains("HIGHDIM_STATE_DIR"),
+                without.toString());
+        Result withToken = run(work.resolve("client"), url, Map.of("HIGHDIM_TOKEN", token), "run", "--no-slices",
+                "--dry-run", "in");
+        assertEquals(0, withToken.code(), withToken.toString());
+    }
+
+    /** {@code command} run as the user nobody; its stdout. */
+    private static String nobody(String... command) throws Exception {
+        List<String> full = new ArrayList<>(List.of("runuser", "-u", "nobody", "--"));
+        full.addAll(List.of(command));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String out = read(p.getInputStream());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", full));
+        return out.trim();
+    }
+
+    @Test
+    @Order(2) // stops the server at its end
     void runsSentByTheLauncherLandInTheServersCatalogue() throws Exception {
         Path client = work.resolve("client");
         Result first = run(client, url, "run", "--no-slices", "in");
@@ -114,7 +168,14 @@ class LauncherThroughServerIT {
     }
 
     private static Result run(Path cwd, String server, String... args) throws Exception {
-        Process p = launcher(cwd, server, args).start();
+        return run(cwd, server, server == null ? Map.of() : Map.of("HIGHDIM_STATE_DIR", work.resolve("state")
+                .toString()), args);
+    }
+
+    private static Result run(Path cwd, String server, Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder b = launcher(cwd, server, args);
+        b.environment().putAll(env);
+        Process p = b.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -130,6 +191,8 @@ class LauncherThroughServerIT {
         ProcessBuilder b = new ProcessBuilder(command).directory(cwd.toFile());
         Map<String, String> env = b.environment();
         env.remove("HIGHDIM_SERVER");
+        env.remove("HIGHDIM_TOKEN");
+        env.remove("HIGHDIM_STATE_DIR");
         if (server != null) env.put("HIGHDIM_SERVER", server);
         env.put("HIGHDIM_CDS", "0");   // no class-data archive written at exit: the jar is the build's, not a user's
         env.put("SPARK_LOCAL_IP", "127.0.0.1");

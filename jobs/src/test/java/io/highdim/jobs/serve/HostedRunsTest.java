@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.cli.HostedRoots;
 import io.highdim.jobs.cli.HostedRuns;
 import io.highdim.jobs.spark.FaultInjection;
 import io.highdim.jobs.testkit.CatalogueRows;
@@ -41,7 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostedRunsTest {
     private static final Path SAMPLES = Paths.get("..", "sample-data").toAbsolutePath().normalize();
+    private static final String TOKEN = "hosted-test-" + java.util.UUID.randomUUID();
     @TempDir static Path work;
+    /** A folder outside the server's roots, as another user's private one would be. */
+    @TempDir static Path outside;
     private static KillablePostgres launcherCatalogue;
     private static KillablePostgres serverCatalogue;
     private static HostedRuns runs;
@@ -56,9 +60,12 @@ class HostedRunsTest {
         Files.writeString(in.resolve("hosted_broken.tif"), "not a TIFF at all");
         launcherCatalogue = KillablePostgres.start(work.resolve("pg-launcher"));
         serverCatalogue = KillablePostgres.start(work.resolve("pg-server"));
-        runs = HostedRuns.on(serverCatalogue.database(), SharedSpark.session().sparkContext());
+        // the client's working folder is the roots': reads anywhere below work, writes below work/out*
+        Files.createDirectories(work.resolve("out"));
+        runs = HostedRuns.on(serverCatalogue.database(), SharedSpark.session().sparkContext(),
+                HostedRoots.of(List.of(work), List.of(work.resolve("out"))));
         server = ServiceServer.start(serverCatalogue.database(), new Configuration(), new ServiceServer.Settings(
-                "127.0.0.1", 0, work.resolve("uploads"), 1 << 20, 1), runs, 100);
+                "127.0.0.1", 0, work.resolve("uploads"), 1 << 20, 1, TOKEN), runs, 100);
         url = "http://127.0.0.1:" + server.port();
     }
 
@@ -115,7 +122,7 @@ class HostedRunsTest {
     @Test
     void aServerWithoutRunsOrNoServerAtAllIsExitOne() throws Exception {
         try (ServiceServer plain = ServiceServer.start(serverCatalogue.database(), new Configuration(),
-                new ServiceServer.Settings("127.0.0.1", 0, work.resolve("uploads2"), 1 << 20, 1))) {
+                new ServiceServer.Settings("127.0.0.1", 0, work.resolve("uploads2"), 1 << 20, 1, TOKEN))) {
             Client.Result refused = Client.run("http://127.0.0.1:" + plain.port(), work, "run", "in");
             assertEquals(1, refused.code(), refused.toString());
             assertTrue(refused.err().contains("HTTP 404") && refused.err().contains("serve --runs"),
@@ -140,6 +147,8 @@ class HostedRunsTest {
             HttpURLConnection http = (HttpURLConnection) new URL(url + "/runs").openConnection();
             http.setRequestMethod("POST");
             http.setDoOutput(true);
+            http.setRequestProperty("Content-Type", "application/json");
+            http.setRequestProperty("Authorization", "Bearer " + TOKEN);
             http.getOutputStream().write(("{\"cwd\":" + RunClient.quote(work.toString())
                     + ",\"args\":[\"run\",\"--no-slices\",\"many\"]}").getBytes(StandardCharsets.UTF_8));
             assertEquals(200, http.getResponseCode());
@@ -218,8 +227,8 @@ class HostedRunsTest {
 
         static Result run(String server, Path cwd, String... args) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-            int code = RunClient.run(server, cwd, List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = RunClient.run(server, cwd, List.of(args), TOKEN, new PrintStream(out, true,
+                    StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         }
     }

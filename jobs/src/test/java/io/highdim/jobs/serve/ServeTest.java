@@ -47,6 +47,7 @@ class ServeTest {
     private static final Path SAMPLES = Paths.get("..", "sample-data").toAbsolutePath().normalize();
     private static final long MAX_UPLOAD = 3L << 20;
     private static final String CELLS = "serve_cells"; // its own ids: the catalogue is shared with other tests
+    private static final String TOKEN = "serve-test-token-" + UUID.randomUUID();
     @TempDir static Path work;
     private static Path uploads;
     private static ServiceServer server;
@@ -67,7 +68,7 @@ class ServeTest {
         CatalogueDatabase db = SharedCatalogue.database();
         catalogue = new CatalogueReader(db);
         server = ServiceServer.start(db, new Configuration(), new ServiceServer.Settings("127.0.0.1", 0, uploads,
-                MAX_UPLOAD, 2));
+                MAX_UPLOAD, 2, TOKEN));
     }
 
     @AfterAll
@@ -84,13 +85,24 @@ class ServeTest {
                 + "\"Width\":128}", r.body());
     }
 
+    /** Per channel over all (z, t) planes, as numpy computes them from the file tifffile reads (population std). */
     @Test
-    void statisticsAreWhatShowPrints() throws Exception {
+    void statisticsAreNumpys() throws Exception {
         HttpResponse<String> r = get("/statistics?image_id=" + CELLS);
         assertEquals(200, r.statusCode(), r.body());
-        assertEquals(catalogue.statisticsJson(CELLS).orElseThrow(), r.body());
+        Path file = SAMPLES.resolve("cells_ztcyx_u16.tif");
+        JsonNode numpy = JSON.readTree(Oracle.python("seed_stats_pca.py", "2", file.toString())).get(file.toString());
         JsonNode stats = JSON.readTree(r.body());
-        for (String key : List.of("mean", "std", "min", "max")) assertEquals(3, stats.get(key).size(), key);
+        assertEquals(List.of("mean", "std", "min", "max"), iterate(stats.fieldNames()));
+        for (String key : List.of("mean", "std", "min", "max")) {
+            assertEquals(3, stats.get(key).size(), key);
+            for (int c = 0; c < 3; c++) {
+                double expected = numpy.get(key).get(c).asDouble();
+                assertEquals(expected, stats.get(key).get(c).asDouble(), Math.abs(expected) * 1e-12,
+                        key + " of channel " + c);
+            }
+        }
+        assertTrue(stats.get("min").get(0).isIntegralNumber(), "a uint16 image's min is an integer: " + r.body());
     }
 
     @Test
@@ -203,6 +215,7 @@ class ServeTest {
         assertFalse(catalogue.image("serve_large").isPresent());
 
         assertError(400, "file name", upload("notes.txt", garbage));
+        assertError(400, "file name", upload("..", garbage));
         assertError(400, "file", post("/upload", "not a form"));
         assertEquals(List.of(), storedFiles());
         // Jetty's spooled parts go once each request ends (asynchronously: give it a moment)
@@ -221,7 +234,7 @@ class ServeTest {
         // a catalogue that is not there: the environment, not the client; logged, answered 500 in JSON
         CatalogueDatabase gone = CatalogueDatabase.external("jdbc:postgresql://127.0.0.1:1/none", "postgres", null);
         try (ServiceServer other = ServiceServer.start(gone, new Configuration(), new ServiceServer.Settings(
-                "127.0.0.1", 0, work.resolve("other-uploads"), MAX_UPLOAD, 1))) {
+                "127.0.0.1", 0, work.resolve("other-uploads"), MAX_UPLOAD, 1, TOKEN))) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port()
                     + "/metadata?image_id=x")).build(), HttpResponse.BodyHandlers.ofString());
             assertError(500, "internal error", r);
@@ -288,7 +301,8 @@ class ServeTest {
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A multipart/form-data POST with one file field, as a browser or curl -F sends it. */
@@ -301,6 +315,7 @@ class ServeTest {
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return HTTP.send(HttpRequest.newBuilder(uri("/upload"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
