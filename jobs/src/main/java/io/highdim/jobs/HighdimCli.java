@@ -30,7 +30,13 @@ import picocli.CommandLine.Command;
         subcommands = {InspectCommand.class, IngestJob.class, StatsJob.class, PcaJob.class, SlicesJob.class,
                 RunJob.class, ShowCommand.class, ServeCommand.class, ReportCommand.class})
 public final class HighdimCli {
-    private static final Logger LOG = LoggerFactory.getLogger(HighdimCli.class);
+    /**
+     * Failed commands' stack traces: conf/log4j2.properties sends this logger to the log file only, so a user reads the
+     * one {@link #failureLine} on stderr and the details are kept.
+     */
+    private static final Logger FAILURES = LoggerFactory.getLogger("io.highdim.failures");
+    /** The log file's path, set by the launcher (conf/log4j2.properties writes there). */
+    public static final String LOG_FILE = "highdim.log.file";
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
@@ -59,33 +65,50 @@ public final class HighdimCli {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
-            if (e instanceof CatalogueInUseException) { // the user's situation, said in one line
-                failed.getErr().println("highdim " + failed.getCommandName() + ": " + e.getMessage());
-                failed.getErr().flush();
-                return EXIT_FAILED;
-            }
-            String line = oneLine(e);
-            if (line != null) { // the environment, not a bug: the line names the file and the cause
-                failed.getErr().println(line);
-                failed.getErr().flush();
-                LOG.debug("highdim {} failed", failed.getCommandName(), e);
-                return EXIT_FAILED;
-            }
-            LOG.error("highdim {} failed", failed.getCommandName(), e);
+            failed.getErr().println(failureLine(failed.getCommandName(), e));
+            failed.getErr().flush();
             return EXIT_FAILED;
         });
         return cli;
     }
 
     /**
-     * The one line a user reads for a failure of the environment that says all there is to say, or null (a bug:
-     * its stack trace goes to the log). A file under --output that cannot be written (disk full, no permission)
-     * fails the run, not the image: the output store is broken, and every image after it would fail alike.
+     * The one line a user reads when a command fails (a local run on stderr; a hosted run's client alike); the stack
+     * trace, if it says more, goes to the log file only ({@link #FAILURES}). A catalogue held by another process and a
+     * file under --output that cannot be written (disk full, no permission) are the user's situation, said in full; a
+     * write failure fails the run, not the image: the output store is broken, and every image after it would fail
+     * alike. Anything else is our bug (or an environment we don't name): its class and first message line.
      */
-    public static String oneLine(Throwable e) {
+    public static String failureLine(String command, Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof OutputWriteException w) return "highdim: " + w.getMessage();
+            if (c instanceof OutputWriteException w) {
+                FAILURES.debug("highdim {} failed", command, e);
+                return "highdim: " + w.getMessage();
+            }
         }
-        return null;
+        if (e instanceof CatalogueInUseException) {
+            return "highdim " + command + ": " + e.getMessage();
+        }
+        FAILURES.error("highdim {} failed", command, e);
+        String logFile = System.getProperty(LOG_FILE);
+        return "highdim " + command + " failed: " + firstLine(e) + " (the stack trace is in "
+                + (logFile == null ? "the log" : logFile) + ")";
+    }
+
+    /**
+     * A failure's first line: of its message (Spark's job failures carry the executor's stack trace in theirs), or of
+     * its cause's when it only wraps one.
+     */
+    static String firstLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null
+                || t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.io.UncheckedIOException)) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("").trim();
+        String line = t.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 }

@@ -84,9 +84,7 @@ public final class HostedRuns implements AutoCloseable {
         cli.setErr(errWriter);
         cli.setExpandAtFiles(false); // "@/some/file" would be read on the server, and its text echoed back
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
-            LOG.error("hosted {} failed", failed.getCommandName(), e);
-            errWriter.println("highdim " + failed.getCommandName() + " failed: " + oneLine(e)
-                    + " (the server's log has the details)");
+            errWriter.println(HighdimCli.failureLine(failed.getCommandName(), e)); // as a local run prints it
             return HighdimCli.EXIT_FAILED;
         });
         cli.setExecutionStrategy(parsed -> {
@@ -157,23 +155,6 @@ public final class HostedRuns implements AutoCloseable {
             if (refused.isPresent()) return refused;
         }
         return Optional.empty();
-    }
-
-    /**
-     * A failure in one line: the first line of its message (Spark's job failures carry the executor's stack trace
-     * in theirs), or of its cause's when it only wraps one.
-     */
-    static String oneLine(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null
-                || t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException
-                || t instanceof java.io.UncheckedIOException)) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("").trim();
-        String line = t.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
-        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
 
     /** Stops the Spark jobs of a run whose client went away; the run then fails, keeping what it committed. */
