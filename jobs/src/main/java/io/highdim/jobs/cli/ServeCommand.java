@@ -31,12 +31,11 @@ public class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--bind", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0: every interface). Any address "
-                    + "but loopback needs --token-file, and then every route needs the token.")
+                    + "but loopback needs --token-file.")
     String bind;
 
     @Option(names = "--token-file", description = "File holding the bearer token clients must send "
-            + "(Authorization: Bearer TOKEN) on /upload and /runs, and on every route when --bind is not loopback; "
-            + "mode 0600. Default: a new token generated at each start into <state-dir>/"
+            + "(Authorization: Bearer TOKEN) on every route; mode 0600. Default: a new token generated at each start into <state-dir>/"
             + ServiceToken.FILE_NAME + " (0600); its path, never its value, is printed.")
     Path tokenFile;
 

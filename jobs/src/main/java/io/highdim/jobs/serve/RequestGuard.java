@@ -27,23 +27,15 @@ import java.util.function.IntSupplier;
  * page may send without a CORS preflight (a {@code text/plain} POST, a form upload); so is a request a browser marks
  * {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none} (a page's {@code <img>} or link to a route,
  * which carries no Origin);</li>
- * <li>{@code Authorization: Bearer TOKEN} on every request but the reading ones (GET and HEAD — {@code /metadata},
- * {@code /statistics}, {@code /slice} — and {@code POST /analyze}), so on {@code /upload} and {@code /runs}; when
- * bound to anything but loopback, on every request; else 401 with {@code WWW-Authenticate: Bearer}. The one reading
- * POST is named exactly: another spelling Javalin would still route ({@code /runs/}) needs the token;</li>
+ * <li>{@code Authorization: Bearer TOKEN} on every request, reading ones included, else 401 with
+ * {@code WWW-Authenticate: Bearer}: on a shared machine every local user reaches a loopback port, and {@code /slice}
+ * renders planes of files only the server's user may read;</li>
  * <li>a POST other than {@code /upload} (multipart) is JSON: {@code Content-Type: application/json}, else 415 (a
  * browser cannot send that cross-site without a preflight, which this server never grants).</li>
  * </ol>
  */
 final class RequestGuard implements Handler {
-    /**
-     * The one POST a client on loopback may send without the token: it answers from the stored PCA and changes
-     * nothing, as the GET routes; its JSON body keeps it from pages of other origins all the same.
-     */
-    static final String READING_POST = "POST /analyze";
-
     private final byte[] tokenDigest;
-    private final boolean loopback;
     private final Set<String> hostNames;
     private final IntSupplier port;
 
@@ -51,7 +43,6 @@ final class RequestGuard implements Handler {
     RequestGuard(String token, String bind, IntSupplier port) {
         if (token == null || token.isBlank()) throw new IllegalArgumentException("the service needs a token");
         this.tokenDigest = sha256(token);
-        this.loopback = isLoopback(bind);
         this.hostNames = hostNames(bind);
         this.port = port;
     }
@@ -73,9 +64,7 @@ final class RequestGuard implements Handler {
                     + ") are refused");
         }
         String method = ctx.method().name();
-        boolean reading = method.equals("GET") || method.equals("HEAD")
-                || READING_POST.equals(method + " " + ctx.path());
-        if ((!loopback || !reading) && !carriesToken(ctx.header("Authorization"))) {
+        if (!carriesToken(ctx.header("Authorization"))) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"highdim\"");
             throw new ApiError(401, "this route needs the service's token: Authorization: Bearer TOKEN (serve "
                     + "printed the token file's path when it started)");

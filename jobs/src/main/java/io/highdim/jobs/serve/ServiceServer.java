@@ -33,8 +33,8 @@ public final class ServiceServer implements AutoCloseable {
     private static final int IN_MEMORY_PART_MB = 1;
 
     /**
-     * Where it listens and what it accepts; {@code token}: the bearer token the routes that change something (and
-     * every route when not bound to loopback) require, see {@link RequestGuard}.
+     * Where it listens and what it accepts; {@code token}: the bearer token every route requires, see
+     * {@link RequestGuard}.
      */
     public record Settings(String bind, int port, Path uploadDir, long maxUploadBytes, int concurrentRenders,
                            String token) {
@@ -121,7 +121,7 @@ public final class ServiceServer implements AutoCloseable {
         return new ServiceServer(app);
     }
 
-    /** Whether {@code bind} is a loopback address: only then may the reading routes go without the token. */
+    /** Whether {@code bind} is a loopback address: anything else needs a token file the user chose (serve). */
     public static boolean isLoopback(String bind) {
         return RequestGuard.isLoopback(bind);
     }

@@ -236,7 +236,8 @@ class ServeTest {
         try (ServiceServer other = ServiceServer.start(gone, new Configuration(), new ServiceServer.Settings(
                 "127.0.0.1", 0, work.resolve("other-uploads"), MAX_UPLOAD, 1, TOKEN))) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port()
-                    + "/metadata?image_id=x")).build(), HttpResponse.BodyHandlers.ofString());
+                    + "/metadata?image_id=x")).header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertError(500, "internal error", r);
         }
     }
@@ -292,11 +293,13 @@ class ServeTest {
     }
 
     private static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<byte[]> getBytes(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HTTP.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Who may use the service, probed over raw HTTP as a hostile page or another user would: the token on the routes
- * that change something (and on all of them off loopback; such a --bind without a token file is a usage error),
+ * Who may use the service, probed over raw HTTP as a hostile page or another user would: the token on every route
+ * (a --bind off loopback without a token file is a usage error),
  * foreign Origins and Hosts refused, every refusal JSON (Jetty's own 414 and 400 included), bad bytes in names 400,
  * uploads of one image id at once kept apart, and upload names with folders landing in the upload folder.
  */
@@ -36,6 +36,7 @@ class ServiceAccessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SAMPLES = Paths.get("..", "sample-data").toAbsolutePath().normalize();
     private static final String TOKEN = "access-test-" + UUID.randomUUID();
+    private static final String AUTH = "Authorization: Bearer " + TOKEN;
     @TempDir static Path work;
     private static Path uploads;
     private static ServiceServer server;
@@ -59,7 +60,7 @@ class ServiceAccessTest {
     }
 
     @Test
-    void uploadNeedsTheTokenReadsDoNotOnLoopback() throws Exception {
+    void everyRouteNeedsTheTokenOnLoopbackToo() throws Exception {
         String id = "access_" + UUID.randomUUID().toString().substring(0, 8);
         RawHttp.Response none = upload(id + ".tif", tiff, http.host());
         assertError(401, "token", none);
@@ -71,7 +72,14 @@ class ServiceAccessTest {
 
         RawHttp.Response ok = upload(id + ".tif", tiff, http.host(), "Authorization: bearer " + TOKEN);
         assertEquals(200, ok.status(), ok.toString());
-        assertEquals(200, http.send("GET", "/metadata?image_id=" + id, null, http.host()).status());
+        assertEquals(200, http.send("GET", "/metadata?image_id=" + id, null, http.host(), AUTH).status());
+        // reads too: another local user reaches a loopback port as well as we do
+        for (String target : List.of("/metadata?image_id=" + id, "/statistics?image_id=" + id,
+                "/slice?image_id=" + id + "&z=0&time=0&channel=0", "/no/such/route")) {
+            assertError(401, "token", http.send("GET", target, null, http.host()));
+        }
+        assertError(401, "token", http.send("POST", "/analyze", ("{\"image_id\":\"" + id + "\"}").getBytes(
+                StandardCharsets.UTF_8), http.host(), "Content-Type: application/json"));
         Files.delete(uploads.resolve(id + ".tif"));
     }
 
@@ -100,7 +108,7 @@ class ServiceAccessTest {
         for (String host : List.of("localhost", "127.0.0.1", "[::1]")) {
             String h = "Host: " + host + ":" + server.port();
             assertError(404, "no image", http.send("GET", "/metadata?image_id=nope_access", null, h,
-                    "Origin: http://" + host + ":" + server.port(), "Sec-Fetch-Site: same-origin"));
+                    "Origin: http://" + host + ":" + server.port(), "Sec-Fetch-Site: same-origin", AUTH));
         }
     }
 
@@ -108,10 +116,10 @@ class ServiceAccessTest {
     void analyzeTakesJsonOnly() throws Exception {
         byte[] body = "{\"image_id\":\"nope_access\",\"components\":1}".getBytes(StandardCharsets.UTF_8);
         assertError(415, "application/json", http.send("POST", "/analyze", body, http.host(),
-                "Content-Type: text/plain"));
-        assertError(415, "application/json", http.send("POST", "/analyze", body, http.host()));
+                "Content-Type: text/plain", AUTH));
+        assertError(415, "application/json", http.send("POST", "/analyze", body, http.host(), AUTH));
         assertError(404, "no image", http.send("POST", "/analyze", body, http.host(),
-                "Content-Type: application/json; charset=utf-8"));
+                "Content-Type: application/json; charset=utf-8", AUTH));
     }
 
     @Test
@@ -142,14 +150,15 @@ class ServiceAccessTest {
     @Test
     void nulAndInvalidUtf8Are400() throws Exception {
         for (String id : List.of("a%00b", "%00", "a%ffb", "%c3%28", "x%0ay")) {
-            assertError(400, "image_id", http.send("GET", "/metadata?image_id=" + id, null, http.host()));
+            assertError(400, "image_id", http.send("GET", "/metadata?image_id=" + id, null, http.host(), AUTH));
             assertError(400, "image_id", http.send("GET", "/slice?image_id=" + id + "&z=0&time=0&channel=0", null,
-                    http.host()));
+                    http.host(), AUTH));
         }
         assertError(400, "image_id", http.send("POST", "/analyze", "{\"image_id\":\"a\\u0000b\"}".getBytes(
-                StandardCharsets.UTF_8), http.host(), "Content-Type: application/json"));
+                StandardCharsets.UTF_8), http.host(), "Content-Type: application/json", AUTH));
         byte[] invalid = {'{', '"', 'i', 'm', 'a', 'g', 'e', '_', 'i', 'd', '"', ':', '"', 'a', (byte) 0xff, '"', '}'};
-        RawHttp.Response r = http.send("POST", "/analyze", invalid, http.host(), "Content-Type: application/json");
+        RawHttp.Response r = http.send("POST", "/analyze", invalid, http.host(), "Content-Type: application/json",
+                AUTH);
         assertEquals(400, r.status(), r.toString());
         assertTrue(JSON.readTree(r.body()).has("error"), r.toString());
 
