@@ -14,7 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * kept between runs, so a later process sees what an earlier one wrote. One process at a time per state folder
  * ({@link StateFolder}); only its owner can log in ({@link EmbeddedCatalogueSetup}): the server listens on localhost
  * only, has no Unix socket, and takes scram-sha-256 passwords. Stopped by {@link #close()} or, failing that, when
- * the JVM exits (a shutdown hook: normal exit, SIGTERM, SIGINT); a server left by a JVM killed outright is stopped by
- * the next start ({@link CrashedRunLeftovers}).
+ * the JVM exits (a shutdown hook: normal exit, SIGTERM, SIGINT; at most 3 s after the exit began); a server left by
+ * a JVM killed outright (SIGKILL) is stopped by the next start ({@link CrashedRunLeftovers}).
  *
  * <p>zonky's own {@code EmbeddedPostgres} is not used: it runs initdb with trust authentication, connects as the
  * superuser without a password, and unpacks its programs into a folder under /tmp that any local user can prepare.
@@ -42,6 +42,7 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
 
     private static final int STARTUP_WAIT_SECONDS = 60;
     private static final int STOP_WAIT_SECONDS = 30;
+    private static final int EXIT_GRACE_SECONDS = 3;
     /**
      * Besides port and addresses: commits on disk when they return (zonky used to start it with fsync and
      * synchronous_commit off, as for a throw-away test database), times in UTC, connections for many executors.
@@ -55,7 +56,8 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
     private final int port;
     private final String password;
     private final Thread stopAtExit;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountDownLatch closeCalled = new CountDownLatch(1);
+    private boolean stopped;
 
     private EmbeddedCatalogueServer(StateFolder state, PostgresBinaries binaries, Path dataDir, int port,
             String password) {
@@ -64,7 +66,7 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
         this.dataDir = dataDir;
         this.port = port;
         this.password = password;
-        this.stopAtExit = new Thread(this::stop, "highdim-catalogue-stop");
+        this.stopAtExit = new Thread(this::stopAtExit, "highdim-catalogue-stop");
     }
 
     /**
@@ -85,9 +87,9 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
             CrashedRunLeftovers.clear(dataDir);
             Path pidFile = dataDir.resolve("postmaster.pid");
             if (Files.exists(pidFile)) {
+                String pid = Files.readAllLines(pidFile).stream().findFirst().orElse("?").strip();
                 throw new CatalogueInUseException("the embedded catalogue in " + state.dir() + " is in use by "
-                        + "PostgreSQL process " + Files.readAllLines(pidFile).get(0).strip() + ", which another "
-                        + "program started (stop it first)", null);
+                        + "PostgreSQL process " + pid + ", which another program started (stop it first)", null);
             }
             long start = System.nanoTime();
             PostgresBinaries binaries = PostgresBinaries.unpacked();
@@ -128,6 +130,7 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
     /** Stops the server (its data stays) and releases the state folder. */
     @Override
     public void close() {
+        closeCalled.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(stopAtExit);
         } catch (IllegalStateException shuttingDown) {
@@ -200,11 +203,28 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
         }
     }
 
-    /** pg_ctl stop (fast: open transactions roll back), then the state folder's lock goes. Once. */
-    private void stop() {
-        if (stopped.getAndSet(true)) {
+    /**
+     * The JVM exits without {@link #close()}: the other shutdown hooks (serve's, a run's own) get a moment to finish
+     * with the database and close it themselves, then it is stopped anyway.
+     */
+    private void stopAtExit() {
+        try {
+            closeCalled.await(EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+    }
+
+    /**
+     * pg_ctl stop (fast: open transactions roll back), then the state folder's lock goes. Once; a second caller waits
+     * for the first to finish (a shutdown hook must not return while the server is still stopping).
+     */
+    private synchronized void stop() {
+        if (stopped) {
             return;
         }
+        stopped = true;
         try {
             if (Files.exists(dataDir.resolve("postmaster.pid"))) {
                 Process pgCtl = new ProcessBuilder(binaries.command("pg_ctl", "-D", dataDir.toString(), "-m", "fast",

@@ -34,6 +34,9 @@ final class PostgresBinaries {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBinaries.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
+    /** Unpacked (or found) once per JVM: reading and hashing the 10 MB bundle takes a while. */
+    private static PostgresBinaries cached;
+
     private final Path home;
     private final boolean asRoot;
 
@@ -44,6 +47,9 @@ final class PostgresBinaries {
 
     /** The unpacked binaries, unpacking them first if this user has not yet. */
     static synchronized PostgresBinaries unpacked() {
+        if (cached != null && Files.isRegularFile(cached.home.resolve("bin/postgres"))) {
+            return cached;
+        }
         String bundle = "postgres-" + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "-"
                 + ("amd64".equals(System.getProperty("os.arch")) ? "x86_64" : System.getProperty("os.arch")) + ".txz";
         try {
@@ -53,7 +59,8 @@ final class PostgresBinaries {
             if (!Files.isRegularFile(home.resolve("bin/postgres"))) {
                 unpack(archive, cache, home);
             }
-            return new PostgresBinaries(home, isRoot());
+            cached = new PostgresBinaries(home, isRoot());
+            return cached;
         } catch (IOException e) {
             throw new CatalogueException("cannot unpack the embedded PostgreSQL: " + e.getMessage(), e);
         }
@@ -74,11 +81,25 @@ final class PostgresBinaries {
         return command;
     }
 
+    /**
+     * {@code $XDG_CACHE_HOME/highdim} or {@code ~/.cache/highdim}; for a user without a writable home (e.g. a service
+     * account), {@code <java.io.tmpdir>/highdim-<uid>}, which must then be this user's own.
+     */
     private static Path privateCacheFolder() throws IOException {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        Path cache = base.resolve("highdim");
-        if (!Files.isDirectory(cache)) {
+        try {
+            return privateFolder(base, "highdim");
+        } catch (IOException e) {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            LOG.info("no cache folder under {} ({}): using {}", base, e.toString(), tmp);
+            return privateFolder(tmp, "highdim-" + currentUid());
+        }
+    }
+
+    private static Path privateFolder(Path base, String name) throws IOException {
+        Path cache = base.resolve(name);
+        if (!Files.isDirectory(cache, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(base);
             try {
                 Files.createDirectory(cache, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -88,7 +109,8 @@ final class PostgresBinaries {
         }
         int owner = (Integer) Files.getAttribute(cache, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(cache);
-        if (owner != currentUid() || permissions.contains(PosixFilePermission.GROUP_WRITE)
+        if (!Files.isDirectory(cache, java.nio.file.LinkOption.NOFOLLOW_LINKS) || owner != currentUid()
+                || permissions.contains(PosixFilePermission.GROUP_WRITE)
                 || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new AccessDeniedException(cache + " is not a folder only this user can write (its programs would "
                     + "run as this user); remove it or make it yours with mode 0700");

@@ -27,7 +27,8 @@ final class StateFolder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateFolder.class);
     static final String LOCK_FILE = "catalogue.lock";
     /** What marks a folder as a highdim state folder (that we may make private): any of these in it. */
-    private static final Set<String> OURS = Set.of("postgres", LOCK_FILE, EmbeddedCatalogueSetup.PASSWORD_FILE);
+    private static final Set<String> OURS = Set.of("postgres", LOCK_FILE, EmbeddedCatalogueSetup.PASSWORD_FILE,
+            "reruns");
     /**
      * The folders this JVM holds. Checked before the lock file is opened: closing a second channel on it would
      * release this process's lock (POSIX locks belong to the process, not to the channel).

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.LauncherProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +52,8 @@ class OneStartPerStateFolderTest {
                 + " (a running `serve` or another run; send pipeline commands to a `serve` with HIGHDIM_SERVER, or "
                 + "wait for that process to end)"), said, loser.toString());
         assertTrue(loser.stdout().isBlank(), loser.toString());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)),
+                "the state folder a run creates is its owner's alone");
 
         try (CatalogueDatabase db = CatalogueDatabase.embedded(state, 0); Connection c = db.connect()) {
             assertEquals(SAMPLE_FILES, CatalogueRows.number(c, "select count(*) from images"));
