@@ -40,11 +40,12 @@ public final class CatalogueDatabase implements AutoCloseable {
     }
 
     /**
-     * The default: an embedded PostgreSQL whose data directory is {@code dataDir}, kept between runs; {@code port > 0}:
-     * that port, else a free one. See {@link EmbeddedCatalogueServer#start(Path, int)} (incl. recovery after a crash).
+     * The default: an embedded PostgreSQL with its data in the state folder {@code stateDir}, kept between runs;
+     * {@code port > 0}: that port, else a free one. See {@link EmbeddedCatalogueServer#start(Path, int)} (incl. who
+     * may connect, one process per state folder, and recovery after a crash).
      */
-    public static CatalogueDatabase embedded(Path dataDir, int port) {
-        EmbeddedCatalogueServer server = EmbeddedCatalogueServer.start(dataDir, port);
+    public static CatalogueDatabase embedded(Path stateDir, int port) {
+        EmbeddedCatalogueServer server = EmbeddedCatalogueServer.start(stateDir, port);
         return new CatalogueDatabase(server.connectionSettings(), server);
     }
 
@@ -65,9 +66,14 @@ public final class CatalogueDatabase implements AutoCloseable {
         return server != null;
     }
 
-    /** The embedded server's data directory, if embedded. */
+    /** The embedded server's PostgreSQL data directory, if embedded. */
     public Optional<Path> dataDirectory() {
         return Optional.ofNullable(server).map(EmbeddedCatalogueServer::dataDirectory);
+    }
+
+    /** The embedded server's state folder (data directory, password file, lock), if embedded. */
+    public Optional<Path> stateDirectory() {
+        return Optional.ofNullable(server).map(EmbeddedCatalogueServer::stateDirectory);
     }
 
     /** The embedded server's port, or -1 for an external server. */

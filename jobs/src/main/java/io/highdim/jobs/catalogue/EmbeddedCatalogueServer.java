@@ -1,231 +1,251 @@
 package io.highdim.jobs.catalogue;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded PostgreSQL (io.zonky) whose data directory is kept between runs, so a later process sees what an
- * earlier one wrote; and the recovery of a data directory that a crashed run left behind.
+ * The embedded PostgreSQL (the binaries of the zonky bundle): its data directory {@code <state folder>/postgres} is
+ * kept between runs, so a later process sees what an earlier one wrote. One process at a time per state folder
+ * ({@link StateFolder}); only its owner can log in ({@link EmbeddedCatalogueSetup}): the server listens on localhost
+ * only, has no Unix socket, and takes scram-sha-256 passwords. Stopped by {@link #close()} or, failing that, when
+ * the JVM exits (a shutdown hook: normal exit, SIGTERM, SIGINT; at most 3 s after the exit began); a server left by
+ * a JVM killed outright (SIGKILL) is stopped by the next start ({@link CrashedRunLeftovers}).
+ *
+ * <p>zonky's own {@code EmbeddedPostgres} is not used: it runs initdb with trust authentication, connects as the
+ * superuser without a password, and unpacks its programs into a folder under /tmp that any local user can prepare.
  */
 public final class EmbeddedCatalogueServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCatalogueServer.class);
 
-    /** The embedded server's superuser and database (trust authentication on localhost, no password). */
-    public static final String USER = "postgres";
+    /** The role the pipeline connects as (not superuser; owns the catalogue's tables) and its database. */
+    public static final String USER = EmbeddedCatalogueSetup.ROLE;
     public static final String DATABASE = "postgres";
+    /** The data directory's name in the state folder. */
+    public static final String DATA_DIRECTORY = "postgres";
+    /** The file in the state folder holding {@link #USER}'s password (mode 0600). */
+    public static final String PASSWORD_FILE = EmbeddedCatalogueSetup.PASSWORD_FILE;
 
-    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
-    private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
+    private static final int STARTUP_WAIT_SECONDS = 60;
+    private static final int STOP_WAIT_SECONDS = 30;
+    private static final int EXIT_GRACE_SECONDS = 3;
+    /**
+     * Besides port and addresses: commits on disk when they return (zonky used to start it with fsync and
+     * synchronous_commit off, as for a throw-away test database), times in UTC, connections for many executors.
+     */
+    private static final List<String> SERVER_SETTINGS = List.of("listen_addresses=localhost",
+            "unix_socket_directories=", "fsync=on", "synchronous_commit=on", "timezone=UTC", "max_connections=300");
 
-    private final EmbeddedPostgres server;
+    private final StateFolder state;
+    private final PostgresBinaries binaries;
     private final Path dataDir;
+    private final int port;
+    private final String password;
+    private final Thread stopAtExit;
+    private final CountDownLatch closeCalled = new CountDownLatch(1);
+    private boolean stopped;
 
-    private EmbeddedCatalogueServer(EmbeddedPostgres server, Path dataDir) {
-        this.server = server;
+    private EmbeddedCatalogueServer(StateFolder state, PostgresBinaries binaries, Path dataDir, int port,
+            String password) {
+        this.state = state;
+        this.binaries = binaries;
         this.dataDir = dataDir;
+        this.port = port;
+        this.password = password;
+        this.stopAtExit = new Thread(this::stopAtExit, "highdim-catalogue-stop");
     }
 
     /**
-     * Starts a server on {@code dataDir}: created (initdb) if missing, kept otherwise. {@code port > 0}: that port,
-     * else a free one. A {@code postmaster.pid} left by a dead process is removed, and a server left running by a
-     * crashed JVM (no live process holds the directory) is shut down first, so a crash doesn't block the next run.
+     * Starts the server of the state folder {@code stateDir} (created if missing): its data directory is created
+     * (initdb) or kept, and set up or migrated to owner-only access. {@code port > 0}: that port, else a free one.
+     * What a crashed run left (a stale {@code postmaster.pid}, an orphaned server) is cleared first.
+     *
+     * @throws CatalogueInUseException if another process has the state folder (its pid is in the message)
      */
-    public static EmbeddedCatalogueServer start(Path dataDir, int port) {
-        Objects.requireNonNull(dataDir, "dataDir");
+    public static EmbeddedCatalogueServer start(Path stateDir, int port) {
+        Objects.requireNonNull(stateDir, "stateDir");
         if (port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
-        Path dir = dataDir.toAbsolutePath().normalize();
+        StateFolder state = StateFolder.open(stateDir);
         try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new CatalogueException("cannot create the catalogue data directory " + dir, e);
-        }
-        clearStalePostmaster(dir);
-        long start = System.nanoTime();
-        EmbeddedPostgres pg;
-        try {
-            pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    .setPort(Math.max(port, 0))
-                    .setPGStartupWait(STARTUP_WAIT)
-                    .setPgBinaryResolver(EmbeddedCatalogueServer::bundledBinaries)
-                    // zonky turns both off (it is made for throw-away test databases: `postgres -F`); the catalogue
-                    // is kept, so a commit must be on disk when it returns, and a power cut must not corrupt the
-                    // data directory (with fsync off PostgreSQL may lose or tear pages it believes written). The
-                    // -c that follows zonky's -F wins.
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .start();
-        } catch (IOException | RuntimeException e) {
-            boolean locked = e instanceof OverlappingFileLockException
-                    || e.getMessage() != null && e.getMessage().startsWith("could not lock");
-            if (locked) {
-                throw new CatalogueInUseException("the embedded catalogue in " + dir + " is in use by another process "
-                        + "(a running `serve` holds it: send pipeline commands there with HIGHDIM_SERVER, ask its HTTP "
-                        + "API, or stop it first)", e);
+            Path dataDir = state.dir().resolve(DATA_DIRECTORY);
+            CrashedRunLeftovers.clear(dataDir);
+            Path pidFile = dataDir.resolve("postmaster.pid");
+            if (Files.exists(pidFile)) {
+                String pid = Files.readAllLines(pidFile).stream().findFirst().orElse("?").strip();
+                throw new CatalogueInUseException("the embedded catalogue in " + state.dir() + " is in use by "
+                        + "PostgreSQL process " + pid + ", which another program started (stop it first)", null);
             }
-            throw new CatalogueException("cannot start the embedded PostgreSQL on " + dir, e);
+            long start = System.nanoTime();
+            PostgresBinaries binaries = PostgresBinaries.unpacked();
+            String password = EmbeddedCatalogueSetup.prepare(binaries, state.dir(), dataDir);
+            EmbeddedCatalogueServer server = new EmbeddedCatalogueServer(state, binaries, dataDir,
+                    port > 0 ? port : freePort(), password);
+            server.startPostmaster();
+            LOG.info("embedded PostgreSQL on port {} with data in {} started in {} ms", server.port, dataDir,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            return server;
+        } catch (IOException | RuntimeException e) {
+            state.close();
+            if (e instanceof CatalogueException c) {
+                throw c;
+            }
+            throw new CatalogueException("cannot start the embedded PostgreSQL in " + state.dir() + ": " + e, e);
         }
-        LOG.info("embedded PostgreSQL on port {} with data in {} started in {} ms", pg.getPort(), dir,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        return new EmbeddedCatalogueServer(pg, dir);
-    }
-
-    /**
-     * The PostgreSQL bundle of the binaries jar on the classpath (Linux x86-64 in the shipped jar). zonky's default
-     * resolver first looks for a distribution-specific bundle by scanning every jar of the classpath twice (about
-     * 0.3 s with Spark's 200 jars, on every start); only the generic bundles exist.
-     */
-    private static InputStream bundledBinaries(String system, String architecture) throws IOException {
-        String name = "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-"
-                + architecture.toLowerCase(java.util.Locale.ROOT) + ".txz";
-        InputStream bundle = EmbeddedCatalogueServer.class.getClassLoader().getResourceAsStream(name);
-        if (bundle == null) {
-            throw new IOException("no embedded PostgreSQL binaries for " + system + " " + architecture + " on the "
-                    + "classpath (" + name + "); use an external catalogue with --jdbc-url");
-        }
-        return bundle;
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
+    /** The PostgreSQL data directory ({@code <state folder>/postgres}). */
     public Path dataDirectory() {
         return dataDir;
     }
 
-    /** How to connect: localhost, this server's port, its superuser without a password. */
-    public ConnectionSettings connectionSettings() {
-        return new ConnectionSettings("jdbc:postgresql://localhost:" + port() + "/" + DATABASE, USER, null);
+    public Path stateDirectory() {
+        return state.dir();
     }
 
-    /** Stops the server (its data stays). */
+    /** How to connect: localhost, this server's port, the pipeline's role and its password. */
+    public ConnectionSettings connectionSettings() {
+        return new ConnectionSettings("jdbc:postgresql://localhost:" + port + "/" + DATABASE, USER, password);
+    }
+
+    /** Stops the server (its data stays) and releases the state folder. */
     @Override
     public void close() {
+        closeCalled.countDown();
         try {
-            server.close();
-        } catch (IOException e) {
-            throw new CatalogueException("stopping the embedded PostgreSQL on " + dataDir + " failed", e);
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) anyway; stop() is done once
         }
+        stop();
     }
 
     @Override
     public String toString() {
-        return "embedded PostgreSQL on port " + port() + " in " + dataDir;
+        return "embedded PostgreSQL on port " + port + " in " + dataDir;
     }
 
-    // ---- crash recovery for the data directory ----
-
-    /**
-     * If {@code dir/postmaster.pid} names a process that is gone (or is not a postgres), remove the file. If it names
-     * a live postgres that no JVM holds (zonky's {@code epg-lock} is free), it is the server of a crashed run: shut
-     * it down. A postgres held by a live JVM is left alone (starting then fails with "could not lock").
-     */
-    static void clearStalePostmaster(Path dir) {
-        Path pidFile = dir.resolve("postmaster.pid");
-        if (!Files.isRegularFile(pidFile)) {
-            return;
+    private void startPostmaster() throws IOException {
+        StringBuilder options = new StringBuilder("-p ").append(port);
+        for (String setting : SERVER_SETTINGS) {
+            options.append(" -c ").append(setting.endsWith("=") ? setting + "''" : setting);
         }
-        long pid = readPid(pidFile);
-        Optional<ProcessHandle> process = pid > 0 ? ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                : Optional.empty();
-        Optional<String> command = process.flatMap(p -> p.info().command());
-        Optional<Path> workingDir = process.flatMap(p -> workingDirectory(p.pid()));
-        boolean gone = process.isEmpty()
-                || command.isPresent() && !isPostgres(command.get())
-                // a postgres of another cluster that got the recycled pid: postgres runs in its data directory
-                || command.isPresent() && workingDir.isPresent() && !sameFile(workingDir.get(), dir);
-        if (gone) {
-            LOG.warn("removing the stale {} left by a crashed run (process {} is gone or is not its server)", pidFile, pid);
-            deleteQuietly(pidFile);
-            return;
-        }
-        if (command.isEmpty() || workingDir.isEmpty() || heldByLiveProcess(dir.resolve("epg-lock"))) {
-            return; // cannot tell what it is, or another live highdim process runs this server: leave it
-        }
-        ProcessHandle postmaster = process.get();
-        LOG.warn("stopping the PostgreSQL server (pid {}) that a crashed run left running on {}", pid, dir);
-        postmaster.destroy(); // SIGTERM: smart shutdown; its clients died with the crashed JVM
+        Process pgCtl = new ProcessBuilder(binaries.command("pg_ctl", "-D", dataDir.toString(), "-o",
+                options.toString(), "-w", "-t", Integer.toString(STARTUP_WAIT_SECONDS), "start"))
+                .redirectErrorStream(true).start();
+        pgCtl.getOutputStream().close();
+        // the server inherits pg_ctl's output: its log lines go to ours for as long as it runs
+        Deque<String> lastLines = new ArrayDeque<>();
+        Thread logger = new Thread(() -> forwardLog(pgCtl, lastLines), "postgres-log-" + port);
+        logger.setDaemon(true);
+        logger.start();
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
+        boolean ready;
         try {
-            postmaster.onExit().get(ORPHAN_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            ready = pgCtl.waitFor(STARTUP_WAIT_SECONDS + 30, TimeUnit.SECONDS) && pgCtl.exitValue() == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CatalogueException("interrupted while stopping the orphaned PostgreSQL server " + pid);
-        } catch (Exception e) {
-            throw new CatalogueException("the orphaned PostgreSQL server (pid " + pid + ") on " + dir
-                    + " did not stop within " + ORPHAN_STOP_WAIT.toSeconds() + " s; stop it by hand");
+            ready = false;
         }
-        deleteQuietly(pidFile); // a clean shutdown removes it; be sure
-    }
-
-    private static long readPid(Path pidFile) {
-        try {
-            List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).strip());
-        } catch (IOException | NumberFormatException e) {
-            return -1; // unreadable or half-written: stale
-        }
-    }
-
-    private static boolean isPostgres(String command) {
-        String name = Path.of(command).getFileName().toString();
-        return name.equals("postgres") || name.equals("postmaster");
-    }
-
-    private static Optional<Path> workingDirectory(long pid) {
-        try {
-            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")));
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return a.normalize().equals(b.normalize());
-        }
-    }
-
-    private static boolean heldByLiveProcess(Path lockFile) {
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                return true;
+        if (ready) {
+            try (Connection c = connectionSettings().connect()) {
+                return; // up, and the role logs in with its password
+            } catch (CatalogueException | SQLException e) {
+                close();
+                throw new CatalogueException("the embedded PostgreSQL in " + dataDir + " started, but " + USER
+                        + " cannot log in: " + e.getMessage(), e);
             }
-            lock.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true; // held by this JVM
+        }
+        pgCtl.destroyForcibly();
+        close();
+        String log;
+        synchronized (lastLines) {
+            log = String.join(" | ", lastLines);
+        }
+        throw new CatalogueException("the embedded PostgreSQL in " + dataDir + " did not start on port " + port
+                + ": " + log);
+    }
+
+    private static void forwardLog(Process pgCtl, Deque<String> lastLines) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(pgCtl.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                LOG.info("postgres: {}", line);
+                synchronized (lastLines) {
+                    lastLines.addLast(line);
+                    if (lastLines.size() > 10) {
+                        lastLines.removeFirst();
+                    }
+                }
+            }
         } catch (IOException e) {
-            return true; // cannot tell: be careful
+            LOG.debug("the embedded PostgreSQL's output ended: {}", e.toString());
         }
     }
 
-    private static void deleteQuietly(Path file) {
+    /**
+     * The JVM exits without {@link #close()}: the other shutdown hooks (serve's, a run's own) get a moment to finish
+     * with the database and close it themselves, then it is stopped anyway.
+     */
+    private void stopAtExit() {
         try {
-            Files.deleteIfExists(file);
+            closeCalled.await(EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+    }
+
+    /**
+     * pg_ctl stop (fast: open transactions roll back), then the state folder's lock goes. Once; a second caller waits
+     * for the first to finish (a shutdown hook must not return while the server is still stopping).
+     */
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+                Process pgCtl = new ProcessBuilder(binaries.command("pg_ctl", "-D", dataDir.toString(), "-m", "fast",
+                        "-w", "-t", Integer.toString(STOP_WAIT_SECONDS), "stop"))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!pgCtl.waitFor(STOP_WAIT_SECONDS + 10, TimeUnit.SECONDS) || pgCtl.exitValue() != 0) {
+                    LOG.warn("pg_ctl stop of the embedded PostgreSQL in {} failed; the next start stops it", dataDir);
+                }
+            }
         } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", file, e.toString());
+            LOG.warn("stopping the embedded PostgreSQL in {} failed: {}", dataDir, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            state.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 }

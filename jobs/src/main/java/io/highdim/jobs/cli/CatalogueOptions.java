@@ -19,8 +19,8 @@ public class CatalogueOptions {
             + "Otherwise the environment variable HIGHDIM_DB_PASSWORD is used. Never logged.")
     Path passwordFile;
 
-    @Option(names = "--state-dir", defaultValue = ".highdim", description = "Folder for the embedded database's data "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", defaultValue = ".highdim", description = "Folder (mode 0700) for the embedded "
+            + "database's data, password and lock (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
     @Option(names = "--db-port", defaultValue = "0", converter = OptionConverters.Port.class,
@@ -53,7 +53,7 @@ public class CatalogueOptions {
         if (jdbcUrl != null) {
             db = CatalogueDatabase.external(jdbcUrl, user, CatalogueDatabase.resolvePassword(passwordFile));
         } else {
-            db = CatalogueDatabase.embedded(stateDir.resolve("postgres"), port);
+            db = CatalogueDatabase.embedded(stateDir, port);
         }
         db.migrate();
         return db;

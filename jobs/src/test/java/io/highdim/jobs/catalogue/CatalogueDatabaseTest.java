@@ -52,7 +52,7 @@ class CatalogueDatabaseTest {
             System.out.println("embedded PostgreSQL, fresh data directory (initdb + start): "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
             assertTrue(db.isEmbedded());
-            assertTrue(Files.isRegularFile(dir.resolve("PG_VERSION")));
+            assertTrue(Files.isRegularFile(dir.resolve("postgres/PG_VERSION")));
             db.migrate();
             db.migrate();
             String latest = Integer.toString(Migrations.LATEST);
@@ -88,7 +88,7 @@ class CatalogueDatabaseTest {
             db.migrate();
             new CatalogueWriter(db).replace("run-1", List.of(fullResults("kept", 2, 1, 2, 0)));
         }
-        assertFalse(Files.exists(dir.resolve("postmaster.pid")), "the server was stopped");
+        assertFalse(Files.exists(dir.resolve("postgres/postmaster.pid")), "the server was stopped");
 
         long start = System.nanoTime();
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, port)) {
@@ -115,7 +115,8 @@ class CatalogueDatabaseTest {
         Process notPostgres = new ProcessBuilder("sleep", "60").start();
         try {
             for (long pid : new long[] {dead.pid(), notPostgres.pid()}) {
-                Files.writeString(dir.resolve("postmaster.pid"), pid + "\n" + dir + "\n1700000000\n5432\n\n\n\n");
+                Path data = dir.resolve("postgres");
+                Files.writeString(data.resolve("postmaster.pid"), pid + "\n" + data + "\n1700000000\n5432\n\n\n\n");
                 try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, 0);
                      Connection connection = db.connect()) {
                     assertTrue(connection.isValid(5));
@@ -141,7 +142,7 @@ class CatalogueDatabaseTest {
                 // the child's log
             }
             assertTrue(line != null, "the child run did not get ready");
-            orphanPid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).strip());
+            orphanPid = Long.parseLong(Files.readAllLines(dir.resolve("postgres/postmaster.pid")).get(0).strip());
         } finally {
             child.destroyForcibly(); // SIGKILL: no shutdown hook, the postmaster stays
             child.waitFor(30, TimeUnit.SECONDS);
@@ -162,16 +163,19 @@ class CatalogueDatabaseTest {
 
     @Test
     void anExternalServerIsReachedWithUrlUserAndPasswordAndThePasswordIsNotShown() throws Exception {
-        // the embedded server trusts localhost, so any password is accepted
-        try (CatalogueDatabase external = CatalogueDatabase.external(shared.jdbcUrl(), "postgres", "s3cret-pw")) {
+        // the embedded server as an external one: its role and the password from its state folder
+        String password = Files.readString(shared.stateDirectory().orElseThrow()
+                .resolve(EmbeddedCatalogueServer.PASSWORD_FILE)).strip();
+        try (CatalogueDatabase external = CatalogueDatabase.external(shared.jdbcUrl(), EmbeddedCatalogueServer.USER,
+                password)) {
             assertFalse(external.isEmbedded());
             assertEquals(-1, external.port());
-            assertFalse(external.toString().contains("s3cret-pw"));
-            assertFalse(external.connectionSettings().toString().contains("s3cret-pw"));
+            assertFalse(external.toString().contains(password));
+            assertFalse(external.connectionSettings().toString().contains(password));
             assertTrue(external.toString().contains(shared.jdbcUrl()), external.toString());
             Properties properties = external.connectionProperties();
-            assertEquals("postgres", properties.getProperty("user"));
-            assertEquals("s3cret-pw", properties.getProperty("password"));
+            assertEquals(EmbeddedCatalogueServer.USER, properties.getProperty("user"));
+            assertEquals(password, properties.getProperty("password"));
             assertEquals("org.postgresql.Driver", properties.getProperty("driver"));
             external.migrate();
             new CatalogueWriter(external).replace("run-ext", List.of(fullResults("ext", 1, 1, 1, 0)));
@@ -194,12 +198,16 @@ class CatalogueDatabaseTest {
 
     @Test
     void aSecondServerOnADirectoryInUseIsRefused() throws Exception {
-        Path dir = shared.dataDirectory().orElseThrow();
-        CatalogueException error = assertThrows(CatalogueException.class, () -> CatalogueDatabase.embedded(dir, 0));
+        Path dir = shared.stateDirectory().orElseThrow();
+        CatalogueException error = assertThrows(CatalogueInUseException.class,
+                () -> CatalogueDatabase.embedded(dir, 0));
         assertTrue(error.getMessage().contains(dir.toString()), error.getMessage());
-        assertTrue(error.getMessage().contains("in use"), error.getMessage());
+        assertTrue(error.getMessage().contains("in use by process " + ProcessHandle.current().pid()),
+                error.getMessage());
         assertEquals("1", scalar(shared, "select 1"), "the first server still runs");
-        assertTrue(Files.exists(dir.resolve("postmaster.pid")));
+        assertTrue(Files.exists(shared.dataDirectory().orElseThrow().resolve("postmaster.pid")));
+        // the refused attempt did not release this JVM's lock: a third one is refused the same way
+        assertThrows(CatalogueInUseException.class, () -> CatalogueDatabase.embedded(dir, 0));
     }
 
     private static int freePort() throws Exception {

@@ -139,7 +139,7 @@ class CommitRetryTest {
             assertFalse(CommitRetry.isTransient(duplicate), duplicate.getSQLState());
             pg.kill();
             CatalogueException refused = assertThrows(CatalogueException.class,
-                    () -> new CatalogueWriter(CatalogueDatabase.external(pg.jdbcUrl(), "postgres", null))
+                    () -> new CatalogueWriter(CatalogueDatabase.external(pg.jdbcUrl(), pg.user(), pg.password()))
                             .finishRun("x", RunStatus.FAILED));
             assertTrue(CommitRetry.isTransient(refused), refused.toString());
         }

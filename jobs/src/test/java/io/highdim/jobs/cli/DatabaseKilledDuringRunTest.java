@@ -103,7 +103,7 @@ class DatabaseKilledDuringRunTest {
     }
 
     private static String[] args(KillablePostgres pg, String retrySeconds) {
-        return new String[] {"run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(),
+        return new String[] {"run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(), "--db-password-file", pg.passwordFile().toString(),
             "--commit-retry-seconds", retrySeconds, archive.inputs().toString()};
     }
 

@@ -156,7 +156,9 @@ class HdfsRunTest {
     private static Cli.Result run(List<String> options, String output, String input, List<StageInfo> stages)
             throws Exception {
         List<String> args = new ArrayList<>(options);
-        args.addAll(List.of("--output", output, "--jdbc-url", db.jdbcUrl(), "--db-user", db.user(), input));
+        args.addAll(List.of("--output", output));
+        args.addAll(Cli.catalogueArgs(db));
+        args.add(input);
         SparkContext sc = SharedSpark.session().sparkContext();
         List<StageInfo> seen = new CopyOnWriteArrayList<>();
         SparkListener listener = new SparkListener() {

@@ -49,7 +49,7 @@ class LargePlaneTest {
             Path out = work.resolve("slices");
             // the launcher's own default heap and master (local[*,4]: all cores, so tasks compete for the heap)
             LauncherProcess.Result run = LauncherProcess.run(TIMEOUT, List.of(launcherDefaultHeap()),
-                    "run", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(), "--output", out.toString(),
+                    "run", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(), "--db-password-file", pg.passwordFile().toString(), "--output", out.toString(),
                     plane.toString());
             assertEquals(0, run.exitCode(), run.toString());
             assertEquals(1, run.statusCount("ok"), run.toString());
@@ -80,7 +80,7 @@ class LargePlaneTest {
     void aHeapTooSmallForOneTaskRejectsTheImageBeforeReadingNamingTheOption() throws Exception {
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("pg-small"))) {
             LauncherProcess.Result run = LauncherProcess.run(TIMEOUT, List.of("-Xmx1g"),
-                    "run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(), plane.toString());
+                    "run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(), "--db-password-file", pg.passwordFile().toString(), plane.toString());
             assertEquals(3, run.exitCode(), run.toString());
             assertTrue(run.stdout().contains("NOT_ENOUGH_MEMORY"), run.toString());
             assertTrue(run.stdout().contains("HIGHDIM_JAVA_OPTS=-Xmx") && run.stdout().contains("--executor-memory"),

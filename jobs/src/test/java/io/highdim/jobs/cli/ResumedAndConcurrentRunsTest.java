@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.catalogue.EmbeddedCatalogueServer;
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.jobs.testkit.LauncherProcess;
 import io.highdim.jobs.testkit.SmallArchive;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -57,27 +59,28 @@ class ResumedAndConcurrentRunsTest {
         String[] args = {"run", "--no-slices", "--state-dir", state.toString(), "--db-port", Integer.toString(port),
             inputs.toString()};
         String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+        Path passwordFile = state.resolve(EmbeddedCatalogueServer.PASSWORD_FILE);
         long committed = 0;
         try (LauncherProcess launcher = LauncherProcess.start(SLOW, args)) {
             long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
             while (committed < 20) {
                 assertTrue(launcher.isAlive() && System.nanoTime() < deadline, "20 images committed while it ran");
                 Thread.sleep(20);
-                committed = countOrZero(url, "select count(*) from images");
+                committed = countOrZero(url, passwordFile, "select count(*) from images");
             }
             launcher.kill();
         }
         // its embedded PostgreSQL outlives it: what it says now is what was committed
-        committed = countOrZero(url, "select count(*) from images");
+        committed = countOrZero(url, passwordFile, "select count(*) from images");
         assertTrue(committed < IMAGES, "killed mid-run: " + committed + " images committed");
-        assertEquals(1, countOrZero(url, "select count(*) from runs where status = 'running'"));
+        assertEquals(1, countOrZero(url, passwordFile, "select count(*) from runs where status = 'running'"));
 
         System.out.printf("launcher killed with %d of %d images committed%n", committed, IMAGES);
         LauncherProcess.Result rerun = LauncherProcess.run(RUN_TIMEOUT, args);
         assertEquals(0, rerun.exitCode(), rerun.toString());
         assertEquals(IMAGES - committed, rerun.statusCount("ok"), "only the images not committed are read");
         assertEquals(committed, rerun.statusCount("unchanged"));
-        try (CatalogueDatabase db = CatalogueDatabase.embedded(state.resolve("postgres"), 0);
+        try (CatalogueDatabase db = CatalogueDatabase.embedded(state, 0);
              Connection c = db.connect()) {
             assertEquals(1, CatalogueRows.number(c, "select count(*) from runs where status = 'failed'"),
                     "the killed run is marked failed");
@@ -127,18 +130,19 @@ class ResumedAndConcurrentRunsTest {
     }
 
     private static String[] args(KillablePostgres pg, String... inputs) {
-        List<String> a = new java.util.ArrayList<>(List.of("run", "--no-slices", "--jdbc-url", pg.jdbcUrl(),
-                "--db-user", pg.user()));
+        List<String> a = new java.util.ArrayList<>(List.of("run", "--no-slices"));
+        a.addAll(pg.catalogueArgs());
         a.addAll(List.of(inputs));
         return a.toArray(new String[0]);
     }
 
     /** The number a query gives on the launcher's embedded server; 0 while it is not up yet. */
-    private static long countOrZero(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
+    private static long countOrZero(String url, Path passwordFile, String sql) {
+        try (Connection c = DriverManager.getConnection(url, EmbeddedCatalogueServer.USER,
+                Files.readString(passwordFile).strip())) {
             return CatalogueRows.number(c, sql);
-        } catch (SQLException e) {
-            return 0;
+        } catch (SQLException | java.io.IOException e) {
+            return 0; // not up yet, or its password file not written yet
         }
     }
 }

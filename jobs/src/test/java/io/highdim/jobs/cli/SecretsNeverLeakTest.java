@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * for the keys; each launcher in a JVM of its own.
  */
 class SecretsNeverLeakTest {
-    private static final String PASSWORD = "pw-7f3c9a1e-never-logged";
     private static final String WRONG_PASSWORD = "pw-0b5d22c4-wrong-one";
     private static final String BUCKET = "hd-leaks";
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -40,11 +37,13 @@ class SecretsNeverLeakTest {
 
     @Test
     void noSecretInAnyOutput() throws Exception {
-        List<String> secrets = List.of(PASSWORD, WRONG_PASSWORD, S3ProxyProcess.SECRET_KEY, S3ProxyProcess.ACCESS_KEY);
         Path eventLog = Files.createDirectories(work.resolve("events"));
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("pg"));
              S3ProxyProcess s3 = S3ProxyProcess.start()) {
-            requirePassword(pg);
+            // the embedded server asks for its role's password (scram-sha-256), kept in its state folder
+            String password = pg.password();
+            List<String> secrets = List.of(password, WRONG_PASSWORD, S3ProxyProcess.SECRET_KEY,
+                    S3ProxyProcess.ACCESS_KEY);
             s3.createBucket(BUCKET);
             try (Stream<Path> files = Files.list(Paths.get("..", "sample-data"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".tif")).toList()) {
@@ -54,19 +53,17 @@ class SecretsNeverLeakTest {
             List<String> jvm = new ArrayList<>(List.of("-Dspark.eventLog.enabled=true",
                     "-Dspark.eventLog.dir=" + eventLog.toUri()));
             s3.sparkConf().forEach((k, v) -> jvm.add("-D" + k + "=" + v));
-            String[] catalogue = {"--jdbc-url", pg.jdbcUrl(), "--db-user", "postgres"};
+            String[] catalogue = {"--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user()};
 
             List<LauncherProcess.Result> results = new ArrayList<>();
-            LauncherProcess.Result run = launch(jvm, Map.of("HIGHDIM_DB_PASSWORD", PASSWORD), "run", "--output",
+            LauncherProcess.Result run = launch(jvm, Map.of("HIGHDIM_DB_PASSWORD", password), "run", "--output",
                     "s3a://" + BUCKET + "/out", "--z", "0", catalogue, "s3a://" + BUCKET + "/in/*.tif");
             assertEquals(0, run.exitCode(), run.toString());
             assertEquals(4, run.statusCount("ok"), run.toString());
             results.add(run);
             // a password file instead of the environment, and show runs
-            Path passwordFile = work.resolve("password");
-            Files.writeString(passwordFile, PASSWORD + "\n");
             LauncherProcess.Result show = launch(List.of(), Map.of(), "show", "runs", "--jdbc-url", pg.jdbcUrl(),
-                    "--db-user", "postgres", "--db-password-file", passwordFile.toString());
+                    "--db-user", pg.user(), "--db-password-file", pg.passwordFile().toString());
             assertEquals(0, show.exitCode(), show.toString());
             assertTrue(show.stdout().contains("\"status\" : \"succeeded\""), show.toString());
             results.add(show);
@@ -79,7 +76,7 @@ class SecretsNeverLeakTest {
             results.add(refused);
             // a password in the URL: messages show the URL with it blanked
             LauncherProcess.Result inUrl = launch(List.of(), Map.of(), "show", "runs", "--jdbc-url",
-                    pg.jdbcUrl() + "?password=" + WRONG_PASSWORD, "--db-user", "postgres");
+                    pg.jdbcUrl() + "?password=" + WRONG_PASSWORD, "--db-user", pg.user());
             assertEquals(1, inUrl.exitCode(), inUrl.toString());
             assertTrue((inUrl.stdout() + inUrl.stderr()).contains("password=***"), inUrl.toString());
             results.add(inUrl);
@@ -115,29 +112,10 @@ class SecretsNeverLeakTest {
         }
     }
 
-    /** The server asks for a password over TCP from now on (scram-sha-256), and postgres has one. */
-    private static void requirePassword(KillablePostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("set password_encryption = 'scram-sha-256'");
-            s.execute("alter user postgres password '" + PASSWORD + "'");
-            String hba;
-            try (ResultSet r = s.executeQuery("show hba_file")) {
-                r.next();
-                hba = r.getString(1);
-            }
-            Files.writeString(Path.of(hba), "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
-                    + "host all all ::1/128 scram-sha-256\n");
-            s.execute("select pg_reload_conf()");
-        }
-    }
-
     /** Every row of every table of the catalogue, as text. */
     private static String catalogueText(KillablePostgres pg) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("user", "postgres");
-        p.setProperty("password", PASSWORD);
         StringBuilder all = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), p); Statement s = c.createStatement()) {
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet r = s.executeQuery("select table_name from information_schema.tables "
                     + "where table_schema = 'public'")) {

@@ -48,7 +48,7 @@ class TenThousandFilesTest {
                 FILES, seconds, peakHeapMb(gcLog, 1), peakHeapMb(gcLog, 2));
         stderr.lines().filter(l -> l.contains("pixels:") || l.contains("catalogue:")).forEach(System.out::println);
 
-        try (CatalogueDatabase db = CatalogueDatabase.embedded(state.resolve("postgres"), 0);
+        try (CatalogueDatabase db = CatalogueDatabase.embedded(state, 0);
              Connection c = db.connect();
              ResultSet rows = c.createStatement().executeQuery("select count(*) from images")) {
             assertTrue(rows.next());

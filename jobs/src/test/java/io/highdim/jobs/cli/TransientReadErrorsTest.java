@@ -58,7 +58,7 @@ class TransientReadErrorsTest {
     private static String[] args(KillablePostgres pg) {
         // 1 MB tasks: the image is split over several tasks, each of which fails first
         return new String[] {"run", "--no-slices", "--partition-mb", "1", "--jdbc-url", pg.jdbcUrl(), "--db-user",
-            pg.user(), SAMPLES};
+            pg.user(), "--db-password-file", pg.passwordFile().toString(), SAMPLES};
     }
 
     private static Map<String, List<String>> results(KillablePostgres pg) throws Exception {

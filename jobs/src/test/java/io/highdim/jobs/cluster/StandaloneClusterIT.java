@@ -280,8 +280,8 @@ class StandaloneClusterIT {
 
     private static List<String> appArgs(List<String> runArgs, CatalogueDatabase db, Path sampleData) {
         List<String> args = new ArrayList<>(runArgs);
-        // the embedded server trusts local connections: no password (the child's HIGHDIM_DB_PASSWORD is removed)
-        args.addAll(List.of("--jdbc-url", db.jdbcUrl(), "--db-user", db.user()));
+        // the embedded server's role and its password file (the child's HIGHDIM_DB_PASSWORD is removed)
+        args.addAll(io.highdim.jobs.testkit.Cli.catalogueArgs(db));
         args.add(sampleData.toAbsolutePath() + "/");
         return args;
     }

@@ -80,7 +80,8 @@ class HostedRunsTest {
     @Test
     void aRunSentToTheServerEqualsTheLaunchersOwn() throws Exception {
         Cli.Result own = Cli.run("run", "--z", "0", "--output", work.resolve("out").toString(), "--jdbc-url",
-                launcherCatalogue.jdbcUrl(), "--db-user", launcherCatalogue.user(), work.resolve("in").toString());
+                launcherCatalogue.jdbcUrl(), "--db-user", launcherCatalogue.user(), "--db-password-file",
+                launcherCatalogue.passwordFile().toString(), work.resolve("in").toString());
         assertEquals(3, own.exitCode(), own.stderr()); // the broken file is rejected
         // relative input and output: the client's working folder, not the server's
         Client.Result hosted = Client.run(url, work, "run", "--z", "0", "--output", "out", "in");

@@ -1,9 +1,11 @@
 package io.highdim.jobs.testkit;
 
 import io.highdim.jobs.HighdimCli;
+import io.highdim.jobs.catalogue.CatalogueDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,11 +34,14 @@ public final class Cli {
 
     /** The --jdbc-url options for the shared test database. */
     public static List<String> catalogueArgs() {
-        List<String> a = new ArrayList<>();
-        a.add("--jdbc-url");
-        a.add(SharedCatalogue.database().jdbcUrl());
-        a.add("--db-user");
-        a.add(SharedCatalogue.database().user());
-        return a;
+        return catalogueArgs(SharedCatalogue.database());
+    }
+
+    /** --jdbc-url, --db-user and --db-password-file (the state folder's password file) for an embedded server. */
+    public static List<String> catalogueArgs(CatalogueDatabase embedded) {
+        Path passwordFile = embedded.stateDirectory().orElseThrow()
+                .resolve(io.highdim.jobs.catalogue.EmbeddedCatalogueServer.PASSWORD_FILE);
+        return new ArrayList<>(List.of("--jdbc-url", embedded.jdbcUrl(), "--db-user", embedded.user(),
+                "--db-password-file", passwordFile.toString()));
     }
 }

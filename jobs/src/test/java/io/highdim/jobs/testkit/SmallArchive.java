@@ -22,8 +22,10 @@ public record SmallArchive(Path inputs, Map<String, List<String>> cleanRows) {
         Path inputs = work.resolve("in");
         Oracle.python("small_tiffs.py", inputs.toString(), Integer.toString(IMAGES), "--shape", "2,1,2,32,32");
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("clean"))) {
-            Cli.Result run = Cli.run("run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(),
-                    inputs.toString());
+            List<String> args = new java.util.ArrayList<>(List.of("run", "--no-slices"));
+            args.addAll(pg.catalogueArgs());
+            args.add(inputs.toString());
+            Cli.Result run = Cli.run(args.toArray(new String[0]));
             assertEquals(0, run.exitCode(), run.stderr());
             try (Connection c = pg.connect()) {
                 Map<String, List<String>> rows = CatalogueRows.results(c);
