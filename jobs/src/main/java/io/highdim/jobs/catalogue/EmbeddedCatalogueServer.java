@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,12 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
 
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
     private final EmbeddedPostgres server;
     private final Path dataDir;
+    /** The JVM stops (a signal, an exit): PostgreSQL stops with it instead of running on as an orphan. */
+    private final Runnable stopOnExit = this::close;
 
     private EmbeddedCatalogueServer(EmbeddedPostgres server, Path dataDir) {
         this.server = server;
@@ -66,6 +71,9 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
                     .setPort(Math.max(port, 0))
                     .setPGStartupWait(STARTUP_WAIT)
                     .setPgBinaryResolver(EmbeddedCatalogueServer::bundledBinaries)
+                    // stopped by a hook of ours, after the runs it serves are closed (ShutdownOrder): zonky's own
+                    // JVM hook would run beside theirs and stop it while they record their end
+                    .setRegisterShutdownHook(false)
                     // zonky turns both off (it is made for throw-away test databases: `postgres -F`); the catalogue
                     // is kept, so a commit must be on disk when it returns, and a power cut must not corrupt the
                     // data directory (with fsync off PostgreSQL may lose or tear pages it believes written). The
@@ -85,7 +93,10 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
         }
         LOG.info("embedded PostgreSQL on port {} with data in {} started in {} ms", pg.getPort(), dir,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        return new EmbeddedCatalogueServer(pg, dir);
+        EmbeddedCatalogueServer server = new EmbeddedCatalogueServer(pg, dir);
+        ShutdownHookManager.get().addShutdownHook(server.stopOnExit, ShutdownOrder.DATABASE, STOP_WAIT.toSeconds(),
+                TimeUnit.SECONDS);
+        return server;
     }
 
     /**
@@ -120,6 +131,11 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
     /** Stops the server (its data stays). */
     @Override
     public void close() {
+        try {
+            ShutdownHookManager.get().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is stopping: this is the hook, or it will find the server stopped
+        }
         try {
             server.close();
         } catch (IOException e) {

@@ -140,13 +140,15 @@ public final class InputListing {
         Path p = s.getPath();
         String where = local ? java.nio.file.Path.of(p.toUri()).toString() : p.toString();
         if (s.isDirectory()) {
-            return new Found(p.toString(), null, new Rejection(RejectReason.NOT_A_FILE, where + " is a directory, not a file"));
+            return new Found(p.toString(), null,
+                    new Rejection(RejectReason.NOT_A_FILE, where + " is a directory, not a file"));
         }
         if (local) {
             Optional<Rejection> special = LocalEntries.notARegularFile(java.nio.file.Path.of(p.toUri()));
             if (special.isPresent()) return new Found(p.toString(), null, special.get());
         } else if (!s.isFile()) {
-            return new Found(p.toString(), null, new Rejection(RejectReason.NOT_A_FILE, where + " is not a regular file"));
+            return new Found(p.toString(), null,
+                    new Rejection(RejectReason.NOT_A_FILE, where + " is not a regular file"));
         }
         return new Found(p.toString(), stat(s), null);
     }

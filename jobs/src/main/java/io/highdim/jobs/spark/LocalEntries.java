@@ -44,7 +44,8 @@ final class LocalEntries {
             return Optional.empty();
         }
         if (a.isRegularFile()) return Optional.empty();
-        return Optional.of(new Rejection(RejectReason.NOT_A_FILE, path + " is " + kind(path, a) + ", not a regular file"));
+        return Optional.of(new Rejection(RejectReason.NOT_A_FILE,
+                path + " is " + kind(path, a) + ", not a regular file"));
     }
 
     /**

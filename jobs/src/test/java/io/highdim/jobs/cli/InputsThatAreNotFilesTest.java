@@ -85,7 +85,9 @@ class InputsThatAreNotFilesTest {
         Path empty = Files.createDirectories(dir.resolve("nf_empty"));
         Path notes = Files.createDirectories(dir.resolve("nf_notes"));
         Files.writeString(notes.resolve("readme.txt"), "no images here");
-        Files.copy(SAMPLES.resolve("cells_ztcyx_u16.tif"), Files.createDirectories(notes.resolve("sub")).resolve("deeper.tif")); // subfolders are not listed
+        // a subfolder's files are not listed
+        Files.copy(SAMPLES.resolve("cells_ztcyx_u16.tif"),
+                Files.createDirectories(notes.resolve("sub")).resolve("deeper.tif"));
 
         Cli.Result r = run(empty.toString(), notes.toString());
         assertEquals(3, r.exitCode(), r.stdout() + r.stderr());
@@ -115,7 +117,8 @@ class InputsThatAreNotFilesTest {
 
     private static String storedReason(String imageId) throws Exception {
         try (Connection c = SharedCatalogue.database().connect();
-             PreparedStatement s = c.prepareStatement("select status || ' ' || reason from images where image_id = ?")) {
+             PreparedStatement s = c.prepareStatement(
+                     "select status || ' ' || reason from images where image_id = ?")) {
             s.setString(1, imageId);
             try (ResultSet rows = s.executeQuery()) {
                 assertTrue(rows.next(), "a row for " + imageId);
