@@ -96,7 +96,8 @@ class LauncherSignalsIT {
 
             long t0 = System.nanoTime();
             launcher.destroy(); // SIGTERM to the launcher's pid only
-            assertTrue(launcher.waitFor(10, TimeUnit.SECONDS), "the launcher ended within 10 s of TERM");
+            assertTrue(launcher.waitFor(10, TimeUnit.SECONDS), () -> "the launcher ended within 10 s of TERM\n"
+                    + readFile(errFile));
             while (ours.stream().anyMatch(p -> !gone(p)) && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10)) {
                 Thread.sleep(50);
             }
