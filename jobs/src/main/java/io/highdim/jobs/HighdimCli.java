@@ -1,16 +1,23 @@
 package io.highdim.jobs;
 
 import io.highdim.jobs.catalogue.CatalogueInUseException;
+import io.highdim.jobs.catalogue.ShutdownOrder;
 import io.highdim.jobs.cli.IngestJob;
 import io.highdim.jobs.cli.InspectCommand;
 import io.highdim.jobs.cli.PcaJob;
 import io.highdim.jobs.cli.ReportCommand;
+import io.highdim.jobs.cli.RunStoppedException;
 import io.highdim.jobs.cli.RunJob;
 import io.highdim.jobs.cli.ServeCommand;
 import io.highdim.jobs.cli.ShowCommand;
 import io.highdim.jobs.cli.SlicesJob;
 import io.highdim.jobs.cli.StatsJob;
 import io.highdim.jobs.spark.OutputWriteException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -48,8 +55,25 @@ public final class HighdimCli {
      */
     public static final String OWN_JVM = "highdim.ownJvm";
 
+    /**
+     * Set by the launcher on a JVM that writes a class-data archive at exit: a file to create once a stopping JVM's
+     * shutdown hooks are done (its run closed, Spark and PostgreSQL stopped). The archive takes seconds more and is
+     * dropped after a signal, so the launcher then ends the JVM instead of waiting.
+     */
+    private static final String CLOSED_MARKER = "highdim.cds.closed";
+
     public static void main(String[] args) {
         System.setProperty(OWN_JVM, "true");
+        String closed = System.getProperty(CLOSED_MARKER);
+        if (closed != null) {
+            ShutdownHookManager.get().addShutdownHook(() -> {
+                try {
+                    Files.writeString(Path.of(closed), "");
+                } catch (IOException | RuntimeException e) {
+                    // the launcher then waits for the archive to be written
+                }
+            }, ShutdownOrder.LAST, 1, TimeUnit.SECONDS);
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -74,8 +98,8 @@ public final class HighdimCli {
 
     /**
      * The one line a user reads when a command fails (a local run on stderr; a hosted run's client alike); the stack
-     * trace, if it says more, goes to the log file only ({@link #FAILURES}). A catalogue held by another process and a
-     * file under --output that cannot be written (disk full, no permission) are the user's situation, said in full; a
+     * trace, if it says more, goes to the log file only ({@link #FAILURES}). A catalogue held by another process, a run
+     * stopped by a signal, and a file under --output that cannot be written (disk full, no permission) are the user's situation, said in full; a
      * write failure fails the run, not the image: the output store is broken, and every image after it would fail
      * alike. Anything else is our bug (or an environment we don't name): its class and first message line.
      */
@@ -86,7 +110,7 @@ public final class HighdimCli {
                 return "highdim: " + w.getMessage();
             }
         }
-        if (e instanceof CatalogueInUseException) {
+        if (e instanceof CatalogueInUseException || e instanceof RunStoppedException) {
             return "highdim " + command + ": " + e.getMessage();
         }
         FAILURES.error("highdim {} failed", command, e);

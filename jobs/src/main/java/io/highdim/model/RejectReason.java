@@ -8,6 +8,8 @@ import io.highdim.tiff.ImageReadException;
  */
 public enum RejectReason {
     NOT_FOUND, CANNOT_LIST, DUPLICATE_ID,
+    /** A FIFO, socket, device or folder where a file was expected: never opened (a FIFO would block the read). */
+    NOT_A_FILE,
     NOT_A_TIFF, TRUNCATED, IFD_LOOP, OFFSET_OUT_OF_RANGE, BAD_TAG, DIMENSION_MISMATCH, PLANE_TOO_LARGE,
     UNSUPPORTED_COMPRESSION, UNSUPPORTED_PIXEL_TYPE, UNSUPPORTED_LAYOUT, CORRUPT_DATA, BAD_AXES, IO_ERROR,
     /** Not the file's fault: reading it needs more heap than the executor has (the message names the option). */

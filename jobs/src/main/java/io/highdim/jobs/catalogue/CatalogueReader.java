@@ -195,14 +195,16 @@ public final class CatalogueReader {
     }
 
     /**
-     * The latest {@code limit} runs, newest first, one JSON object each: id, command, status, start and end, the
-     * counts of images (ok, rejected, unchanged, skipped, failed), pixel bytes read and seconds per stage.
+     * The latest {@code limit} runs, newest first, one JSON object each: id, command, status (and why a failed one
+     * failed), start and end, the counts of images (ok, rejected, unchanged, skipped, failed), pixel bytes read and
+     * seconds per stage.
      */
     public List<String> runsJson(int limit) {
         return query("reading the runs", connection -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("select json_build_object('run_id', run_id, "
-                    + "'command', command, 'status', status, 'started_at', started_at, 'finished_at', finished_at, "
+                    + "'command', command, 'status', status, 'reason', reason, 'started_at', started_at, "
+                    + "'finished_at', finished_at, "
                     + "'ok', ok_count, 'rejected', rejected_count, 'unchanged', unchanged_count, "
                     + "'skipped', skipped_count, 'failed', failed_count, 'bytes_read', bytes_read, "
                     + "'stages', stages)::text from runs order by started_at desc, run_id limit ?")) {

@@ -69,7 +69,7 @@ public final class CatalogueWriter {
         String sql = "insert into runs (run_id, started_at, finished_at, status, command, inputs, options) "
                 + "values (?, coalesce(?, now()), null, ?, ?, cast(? as jsonb), cast(? as jsonb)) "
                 + "on conflict (run_id) do update set started_at = excluded.started_at, finished_at = null, "
-                + "status = excluded.status, command = excluded.command, inputs = excluded.inputs, "
+                + "status = excluded.status, reason = null, command = excluded.command, inputs = excluded.inputs, "
                 + "options = excluded.options";
         try (Connection connection = database.connect(); PreparedStatement insert = connection.prepareStatement(sql)) {
             new StatementParameters(insert).text(runId).timestamp(startedAt).text(RunStatus.RUNNING.label()).text(command)
@@ -87,6 +87,11 @@ public final class CatalogueWriter {
      * @throws CatalogueException if the run was never started
      */
     public void finishRun(String runId, RunStatus status) {
+        finishRun(runId, status, null);
+    }
+
+    /** As {@link #finishRun(String, RunStatus)}, with why it failed in one line ({@code runs.reason}; null: none). */
+    public void finishRun(String runId, RunStatus status, String reason) {
         requireId(runId, "runId");
         Objects.requireNonNull(status, "status");
         if (status == RunStatus.RUNNING) {
@@ -94,8 +99,8 @@ public final class CatalogueWriter {
         }
         try (Connection connection = database.connect();
              PreparedStatement update = connection.prepareStatement(
-                     "update runs set finished_at = now(), status = ? where run_id = ?")) {
-            new StatementParameters(update).text(status.label()).text(runId);
+                     "update runs set finished_at = now(), status = ?, reason = ? where run_id = ?")) {
+            new StatementParameters(update).text(status.label()).text(reason).text(runId);
             if (update.executeUpdate() == 0) {
                 throw new CatalogueException("no run " + runId + " to finish (startRun was not called)");
             }

@@ -130,11 +130,12 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
     }
 
     private void abortRecording(Throwable cause) {
+        String reason = reason(cause);
         try {
             if (refusedMillis >= 0) {
-                writer().finishRun(runId, RunStatus.FAILED); // one try: the window is over already
+                writer().finishRun(runId, RunStatus.FAILED, reason); // one try: the window is over already
             } else {
-                retrying("recording the failure", () -> writer().finishRun(runId, RunStatus.FAILED));
+                retrying("recording the failure", () -> writer().finishRun(runId, RunStatus.FAILED, reason));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -142,6 +143,13 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
         } catch (RuntimeException recording) {
             if (recording != cause) cause.addSuppressed(recording);
         }
+    }
+
+    /** Why the run failed, in one line for {@code runs.reason}: the first line of the message, else the type. */
+    public static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) return cause.getClass().getName();
+        return message.strip().lines().findFirst().orElse(message);
     }
 
     private void commitLoop(String command, List<String> inputs, Object options, Instant startedAt) {

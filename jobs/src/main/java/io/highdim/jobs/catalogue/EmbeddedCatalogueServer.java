@@ -14,7 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CountDownLatch;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * kept between runs, so a later process sees what an earlier one wrote. One process at a time per state folder
  * ({@link StateFolder}); only its owner can log in ({@link EmbeddedCatalogueSetup}): the server listens on localhost
  * only, has no Unix socket, and takes scram-sha-256 passwords. Stopped by {@link #close()} or, failing that, when
- * the JVM exits (a shutdown hook: normal exit, SIGTERM, SIGINT; at most 3 s after the exit began); a server left by
+ * the JVM exits (a shutdown hook: normal exit, SIGTERM, SIGINT; after the runs it serves closed, see
+ * {@link ShutdownOrder}); a server left by
  * a JVM killed outright (SIGKILL) is stopped by the next start ({@link CrashedRunLeftovers}).
  *
  * <p>zonky's own {@code EmbeddedPostgres} is not used: it runs initdb with trust authentication, connects as the
@@ -42,7 +43,6 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
 
     private static final int STARTUP_WAIT_SECONDS = 60;
     private static final int STOP_WAIT_SECONDS = 30;
-    private static final int EXIT_GRACE_SECONDS = 3;
     /**
      * Besides port and addresses: commits on disk when they return (zonky used to start it with fsync and
      * synchronous_commit off, as for a throw-away test database), times in UTC, connections for many executors.
@@ -55,8 +55,8 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final String password;
-    private final Thread stopAtExit;
-    private final CountDownLatch closeCalled = new CountDownLatch(1);
+    /** The JVM stops (a signal, an exit): PostgreSQL stops with it, last ({@link ShutdownOrder#DATABASE}). */
+    private final Runnable stopAtExit = this::stop;
     private boolean stopped;
 
     private EmbeddedCatalogueServer(StateFolder state, PostgresBinaries binaries, Path dataDir, int port,
@@ -66,7 +66,6 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
         this.dataDir = dataDir;
         this.port = port;
         this.password = password;
-        this.stopAtExit = new Thread(this::stopAtExit, "highdim-catalogue-stop");
     }
 
     /**
@@ -130,9 +129,8 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
     /** Stops the server (its data stays) and releases the state folder. */
     @Override
     public void close() {
-        closeCalled.countDown();
         try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            ShutdownHookManager.get().removeShutdownHook(stopAtExit);
         } catch (IllegalStateException shuttingDown) {
             // the hook runs (or ran) anyway; stop() is done once
         }
@@ -158,7 +156,8 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
         Thread logger = new Thread(() -> forwardLog(pgCtl, lastLines), "postgres-log-" + port);
         logger.setDaemon(true);
         logger.start();
-        Runtime.getRuntime().addShutdownHook(stopAtExit);
+        ShutdownHookManager.get().addShutdownHook(stopAtExit, ShutdownOrder.DATABASE, STOP_WAIT_SECONDS + 10,
+                TimeUnit.SECONDS);
         boolean ready;
         try {
             ready = pgCtl.waitFor(STARTUP_WAIT_SECONDS + 30, TimeUnit.SECONDS) && pgCtl.exitValue() == 0;
@@ -207,15 +206,6 @@ public final class EmbeddedCatalogueServer implements AutoCloseable {
      * The JVM exits without {@link #close()}: the other shutdown hooks (serve's, a run's own) get a moment to finish
      * with the database and close it themselves, then it is stopped anyway.
      */
-    private void stopAtExit() {
-        try {
-            closeCalled.await(EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        stop();
-    }
-
     /**
      * pg_ctl stop (fast: open transactions roll back), then the state folder's lock goes. Once; a second caller waits
      * for the first to finish (a shutdown hook must not return while the server is still stopping).

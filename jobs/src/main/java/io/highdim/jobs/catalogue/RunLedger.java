@@ -32,6 +32,9 @@ public final class RunLedger implements AutoCloseable {
     public record StoredImage(String imageId, String uri, int series, int imageCount, String status,
                               SourceFingerprint source, Map<String, Object> options) {}
 
+    /** The reason a run swept as dead gets: its process ended without closing it. */
+    static final String DIED = "its process ended without closing the run (killed, or its machine stopped)";
+
     private final Connection lease;
     private final String runId;
 
@@ -87,11 +90,12 @@ public final class RunLedger implements AutoCloseable {
                 }
             }
             try (PreparedStatement fail = lease.prepareStatement(
-                    "update runs set status = 'failed', finished_at = coalesce(finished_at, now()) "
-                            + "where run_id = ? and status = 'running'");
+                    "update runs set status = 'failed', finished_at = coalesce(finished_at, now()), "
+                            + "reason = coalesce(reason, ?) where run_id = ? and status = 'running'");
                  PreparedStatement unlock = lease.prepareStatement(
                          "select pg_advisory_unlock(hashtextextended(?, 0))")) {
-                fail.setString(1, other);
+                fail.setString(1, DIED);
+                fail.setString(2, other);
                 fail.executeUpdate();
                 unlock.setString(1, other);
                 unlock.execute();

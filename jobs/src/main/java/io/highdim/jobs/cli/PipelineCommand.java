@@ -98,6 +98,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 : catalogue.isExternal() ? CompletableFuture.completedFuture(catalogue.open())
                 : CompletableFuture.supplyAsync(catalogue::openUnchecked);
         SparkStart spark = new SparkStart("highdim " + name(), hosted);
+        RunStop stop = new RunStop(spark::ifStarted);
         if (hosted != null || incremental.force
                 || !RerunHint.ranBefore(spec, catalogue, catalogue.isExternal() ? database.join() : null)) {
             spark.start();
@@ -129,11 +130,13 @@ abstract class PipelineCommand implements Callable<Integer> {
             stages.put("plan", seconds(tPlan));
             logPlan(plan, stages);
             InputPlan decided = plan;
+            stop.check(); // stopped while listing or deciding: no pass
             commits = new CommitQueue(database, runId, name(), spec.inputs(), spec, startedAt,
                     catalogue.commitRetry(), decided::provenance);
             CommitQueue queue = commits;
             long tPass = System.nanoTime();
             Consumer<ImageOutcome> sink = outcome -> {
+                stop.check(); // thrown on Spark's scheduler thread: fails the job, and so the pass
                 queue.accept(outcome);
                 outcomes.add(RunReport.Line.of(outcome));
             };
@@ -143,6 +146,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                     toRead.unreadable().forEach(sink);
                 } else {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(spark.start()));
+                    stop.check(); // stopped while Spark started
                     if (spec.scoresOutput() == null) {
                         pixelBytes = ImagePass.run(sc, spec, toRead, sink);
                     } else { // images with a PCA reach the catalogue once their scores are written
@@ -156,8 +160,10 @@ abstract class PipelineCommand implements Callable<Integer> {
                 }
             } catch (Exception | Error e) {
                 stages.put("pixels", seconds(tPass));
-                commits.abort(e);
-                reportCommitted(commits, outcomes, plan, e);
+                Throwable failure = stop.explain(e); // a stop shows as cancelled jobs: said as the stop
+                commits.abort(failure);
+                reportCommitted(commits, outcomes, plan, failure);
+                if (failure instanceof RunStoppedException stopped) throw stopped;
                 throw e;
             }
             stages.put("pixels", seconds(tPass));
@@ -174,10 +180,13 @@ abstract class PipelineCommand implements Callable<Integer> {
                     pixelBytes / 1_000_000);
             return summary.rejected() > 0 ? HighdimCli.EXIT_REJECTED : HighdimCli.EXIT_OK;
         } catch (Exception | Error e) {
+            Throwable failure = stop.explain(e);
+            if (commits == null && ledger != null) recordFailure(database.join(), runId, failure);
             if (plan != null && database.isDone() && !database.isCompletedExceptionally()) {
                 stages.put("total", seconds(t0));
                 recordSummary(database.join(), runId, summary(plan, outcomes, true, pixelBytes, stages));
             }
+            if (failure instanceof RunStoppedException stopped) throw stopped;
             throw e;
         } finally {
             if (ledger != null) ledger.close();
@@ -188,6 +197,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                     : CompletableFuture.completedFuture(null);
             if (hosted == null) database.thenAccept(CatalogueDatabase::close).exceptionally(error -> null).join();
             sparkStopped.join();
+            stop.close();
         }
     }
 
@@ -279,6 +289,15 @@ abstract class PipelineCommand implements Callable<Integer> {
         }
     }
 
+    /** A run that failed before its commit queue existed (which records its end otherwise). */
+    private static void recordFailure(CatalogueDatabase db, String runId, Throwable failure) {
+        try {
+            new CatalogueWriter(db).finishRun(runId, RunStatus.FAILED, CommitQueue.reason(failure));
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the failure of run {}: {}", runId, e.getMessage());
+        }
+    }
+
     private static double seconds(long since) {
         return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
     }
@@ -306,6 +325,12 @@ abstract class PipelineCommand implements Callable<Integer> {
                 starting = CompletableFuture.supplyAsync(() -> SparkSessions.create(appName));
             }
             return starting;
+        }
+
+        /** The run's Spark (its own or the host's) if it has started, else null. */
+        synchronized SparkContext ifStarted() {
+            return starting != null && starting.isDone() && !starting.isCompletedExceptionally() ? starting.join()
+                    : null;
         }
 
         /** The session this run started (and stops), or null. */

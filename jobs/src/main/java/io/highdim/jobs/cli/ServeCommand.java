@@ -3,6 +3,7 @@ package io.highdim.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.HighdimCli;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.catalogue.ShutdownOrder;
 import io.highdim.jobs.serve.ServiceServer;
 import io.highdim.jobs.serve.ServiceToken;
 import io.highdim.jobs.spark.SparkSessions;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.util.ShutdownHookManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,12 +109,14 @@ public class ServeCommand implements Callable<Integer> {
             stop(hosted, db);
             throw e;
         }
+        // on a signal: no new requests first; then hosted runs close (RunStop's hooks) while Spark and the catalogue
+        // still work; then what the server holds
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close(); // stops taking requests before Spark and the database go
+        ShutdownHookManager.get().addShutdownHook(server::close, ShutdownOrder.SERVICE, 10, TimeUnit.SECONDS);
+        ShutdownHookManager.get().addShutdownHook(() -> {
             stop(hosted, db);
             stopped.countDown();
-        }, "highdim-serve-stop"));
+        }, ShutdownOrder.SERVICE_RESOURCES, 60, TimeUnit.SECONDS);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("listening", "http://" + bind + ":" + server.port());
         line.put("upload_dir", uploadDir.toAbsolutePath().normalize().toString());

@@ -43,11 +43,11 @@ public record InputPlan(InputListing.Listing listing, Map<String, SourceFingerpr
 
     /**
      * Where an outcome's rows come from, as stored with them. A rejection that may not hold next time (the file could
-     * not be read, listed, or its id was taken) gets no fingerprint, so the next run tries again.
+     * not be read or listed, was not a file, or its id was taken) gets no fingerprint, so the next run tries again.
      */
     public Provenance provenance(ImageOutcome outcome) {
         boolean retry = outcome instanceof ImageOutcome.Rejected r && switch (r.rejection().reason()) {
-            case IO_ERROR, NOT_FOUND, CANNOT_LIST, DUPLICATE_ID, NOT_ENOUGH_MEMORY -> true;
+            case IO_ERROR, NOT_FOUND, NOT_A_FILE, CANNOT_LIST, DUPLICATE_ID, NOT_ENOUGH_MEMORY -> true;
             default -> false;
         };
         return new Provenance(retry ? null : fingerprints.get(outcome.image().uri()), options);

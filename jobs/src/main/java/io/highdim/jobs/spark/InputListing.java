@@ -84,6 +84,12 @@ public final class InputListing {
         return new Listing(files, stats, unreadable);
     }
 
+    /**
+     * The files an input names (a file, a folder's TIFF-named entries, or what a glob matches), each regular file
+     * with its stat and anything else with why it cannot be read: a FIFO, socket, device or folder named like a TIFF
+     * ({@code NOT_A_FILE}, rejected before anything opens it: a FIFO would block the first read), a dangling symbolic
+     * link or a loop ({@code NOT_FOUND}); an input that holds no TIFF at all is one {@code NOT_FOUND}.
+     */
     private static List<Found> expand(String input, Configuration conf) {
         List<Found> out = new ArrayList<>();
         try {
@@ -94,23 +100,62 @@ public final class InputListing {
                 return List.of(new Found(fs.makeQualified(path).toString(), null,
                         new Rejection(RejectReason.NOT_FOUND, "not found: no file matches " + input)));
             }
+            boolean local = isLocal(fs);
             for (FileStatus s : matches) {
-                if (s.isDirectory()) {
-                    FileStatus[] listed = fs.listStatus(s.getPath());
-                    java.util.Arrays.sort(listed); // by path: the same order on every filesystem and run
-                    for (FileStatus f : listed) {
-                        if (f.isFile() && isTiffName(f.getPath().getName())) {
-                            out.add(new Found(f.getPath().toString(), stat(f), null));
-                        }
-                    }
+                if (s.isDirectory() && !isTiffName(s.getPath().getName())) {
+                    out.addAll(listFolder(fs, s.getPath(), local));
                 } else {
-                    out.add(new Found(s.getPath().toString(), stat(s), null));
+                    out.add(found(s, local));
                 }
+            }
+            if (out.isEmpty()) {
+                return List.of(new Found(fs.makeQualified(path).toString(), null,
+                        new Rejection(RejectReason.NOT_FOUND, "no TIFF file in " + input)));
             }
         } catch (IOException | IllegalArgumentException e) {
             out.add(new Found(input, null, new Rejection(RejectReason.CANNOT_LIST, "cannot list " + input + ": " + e)));
         }
         return out;
+    }
+
+    /** A folder's TIFF-named entries (not its subfolders' ones), by path: the same order on every filesystem. */
+    private static List<Found> listFolder(FileSystem fs, Path dir, boolean local) throws IOException {
+        List<Found> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (FileStatus f : fs.listStatus(dir)) {
+            names.add(f.getPath().getName());
+            if (isTiffName(f.getPath().getName())) out.add(found(f, local));
+        }
+        if (local) { // Hadoop's local listing leaves out what it cannot stat: dangling links, loops
+            for (LocalEntries.Unlisted u : LocalEntries.unlisted(java.nio.file.Path.of(dir.toUri()), names)) {
+                out.add(new Found(new Path(dir, u.name()).toString(), null, u.problem()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Found::uri));
+        return out;
+    }
+
+    /** A listed entry: a regular file to read, or why it is not one (asked without opening it). */
+    private static Found found(FileStatus s, boolean local) {
+        Path p = s.getPath();
+        String where = local ? java.nio.file.Path.of(p.toUri()).toString() : p.toString();
+        if (s.isDirectory()) {
+            return new Found(p.toString(), null,
+                    new Rejection(RejectReason.NOT_A_FILE, where + " is a directory, not a file"));
+        }
+        if (local) {
+            Optional<Rejection> special = LocalEntries.notARegularFile(java.nio.file.Path.of(p.toUri()));
+            if (special.isPresent()) return new Found(p.toString(), null, special.get());
+        } else if (!s.isFile()) {
+            return new Found(p.toString(), null,
+                    new Rejection(RejectReason.NOT_A_FILE, where + " is not a regular file"));
+        }
+        return new Found(p.toString(), stat(s), null);
+    }
+
+    /** Hadoop's local filesystem (plain, or with checksums): one that reports a FIFO as a file. */
+    private static boolean isLocal(FileSystem fs) {
+        return "file".equals(fs.getUri().getScheme());
     }
 
     private static FileStat stat(FileStatus s) {

@@ -1,5 +1,6 @@
 package io.highdim.jobs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,14 +9,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.SharedCatalogue;
+import io.highdim.model.SourceFingerprint;
 import io.highdim.testkit.Oracle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Incremental runs against a real catalogue: a rerun over unchanged files reads no pixel and reports every image
  * "unchanged"; a file rewritten in place (even with the same length and modification time) is recomputed alone; an
  * option that shapes the results recomputes the images; --force recomputes all; --dry-run says what a run would do
- * and why, and does nothing.
+ * and why, and does nothing; a change past the hashed head is found by the file's time or length.
  */
 class IncrementalRunsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,6 +98,60 @@ class IncrementalRunsTest {
         assertEquals(Map.of("unchanged", 6), statuses(Cli.run(args(input, "--components", "3"))));
 
         assertEquals(Map.of("ok", 6), statuses(Cli.run(args(input, "--components", "3", "--force"))));
+    }
+
+    /**
+     * A file longer than the hashed head ({@value SourceFingerprint#HEAD_BYTES} bytes) whose change lies past it:
+     * only the time (same length) or only the length (time set back) tells, and the file must be read again.
+     */
+    @Test
+    void aChangePastTheHashedHeadIsFoundByTimeOrLength() throws Exception {
+        // 1 x 256 x 256 uint16: 128 KiB of pixels after tifffile's header and IFD, so the tail is pixel data
+        Oracle.python("small_tiffs.py", dir.toString(), "1", "--shape", "1,1,1,256,256", "--first", "900");
+        Path file = dir.resolve("s0900.tif");
+        String input = dir.toString();
+        long size = Files.size(file);
+        assertTrue(size > 2L * SourceFingerprint.HEAD_BYTES, "longer than twice the hashed head: " + size);
+        assertEquals(Map.of("ok", 1), statuses(run(input)));
+        assertEquals(Map.of("unchanged", 1), statuses(run(input)));
+        byte[] head = Arrays.copyOf(Files.readAllBytes(file), SourceFingerprint.HEAD_BYTES);
+        double before = channelMean("s0900");
+
+        // (a) same length, new time: the last 4 KiB of pixels zeroed in place
+        FileTime time = Files.getLastModifiedTime(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4096), size - 4096);
+        }
+        Files.setLastModifiedTime(file, FileTime.fromMillis(time.toMillis() + 60_000));
+        assertEquals(size, Files.size(file));
+        assertArrayEquals(head, Arrays.copyOf(Files.readAllBytes(file), SourceFingerprint.HEAD_BYTES));
+        assertEquals("read changed (modified)", dryRunWhy(input, "s0900"));
+        assertEquals(Map.of("ok", 1), statuses(run(input)));
+        assertNotEquals(before, channelMean("s0900"), "the file was read again: its new pixels are catalogued");
+        assertEquals(Map.of("unchanged", 1), statuses(run(input)));
+
+        // (b) grown past the head, its time set back: only the length differs
+        time = Files.getLastModifiedTime(file);
+        Files.write(file, new byte[100], StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(file, time);
+        assertArrayEquals(head, Arrays.copyOf(Files.readAllBytes(file), SourceFingerprint.HEAD_BYTES));
+        assertEquals("read changed (bytes)", dryRunWhy(input, "s0900"));
+        assertEquals(Map.of("ok", 1), statuses(run(input)));
+        assertEquals(Map.of("unchanged", 1), statuses(run(input)));
+    }
+
+    /** What a dry run says it would do with the image's file: "action why (detail)". */
+    private static String dryRunWhy(String input, String imageId) throws Exception {
+        Cli.Result dry = Cli.run(args(input, "--dry-run"));
+        assertEquals(0, dry.exitCode(), dry.stderr());
+        for (String line : dry.lines()) {
+            JsonNode j = JSON.readTree(line);
+            if (j.get("image_id").asText().equals(imageId)) {
+                return j.get("action").asText() + " " + j.get("why").asText()
+                        + (j.get("detail").isNull() ? "" : " (" + j.get("detail").asText() + ")");
+            }
+        }
+        throw new AssertionError("no line for " + imageId + " in\n" + dry.stdout());
     }
 
     @Test
