@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.catalogue.EmbeddedCatalogueServer;
 import io.highdim.testkit.Oracle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -153,19 +154,21 @@ class LauncherSignalsIT {
 
     /**
      * The embedded catalogue the launcher's JVM runs (its port from {@code postmaster.pid}), or null before it
-     * listens. As the launcher connects; a catalogue that asks for a password would need it here too.
+     * listens. As the launcher connects: its role, with the password in the state folder.
      */
     private static Connection catalogue(Path state) throws SQLException {
         Path pidFile = state.resolve("postgres/postmaster.pid");
         List<String> lines;
+        String password;
         try {
             lines = Files.readAllLines(pidFile);
+            password = Files.readString(state.resolve(EmbeddedCatalogueServer.PASSWORD_FILE)).strip();
         } catch (IOException e) {
             return null;
         }
         if (lines.size() < 4) return null;
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + lines.get(3).strip() + "/postgres",
-                "postgres", null);
+                EmbeddedCatalogueServer.USER, password);
     }
 
     private static long postmasterPid(Path state) throws IOException {
