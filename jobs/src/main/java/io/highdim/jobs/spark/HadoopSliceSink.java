@@ -117,14 +117,16 @@ public final class HadoopSliceSink implements SliceSink {
     }
 
     @Override
-    public void remove(String uri) {
+    public boolean remove(String uri) {
         try {
             Path p = new Path(uri);
             FileSystem fs = HadoopFileSystems.of(p, hadoop.get());
             if (fs instanceof RawLocalFileSystem local) Files.deleteIfExists(local.pathToFile(p).toPath());
             else fs.delete(p, false);
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not delete {}: {}", uri, e.toString());
+            return false;
         }
     }
 

@@ -23,13 +23,18 @@ public interface SliceSink extends Serializable {
 
     /**
      * Deletes a file this sink wrote, for an image whose rows will not be committed (rejected after some of its
-     * planes were rendered, or stopped by a failed write). Best effort; never throws.
+     * planes were rendered, or stopped by a failed write). Best effort; never throws: false if it could not.
      */
-    void remove(String uri);
+    boolean remove(String uri);
 
-    /** {@link #remove}s each. */
+    /**
+     * {@link #remove}s each, until one cannot be removed: the store is failing (gone, full, refusing), and each
+     * further try would cost its retries (an s3a delete retries for some 15 s) to fail alike.
+     */
     default void removeAll(Iterable<String> uris) {
-        for (String uri : uris) remove(uri);
+        for (String uri : uris) {
+            if (!remove(uri)) return;
+        }
     }
 
     /**
