@@ -9,8 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.net.URI;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.Abortable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -116,15 +120,32 @@ public final class HadoopSliceSink implements SliceSink {
         remove(uri);
     }
 
+    /**
+     * Stores (scheme and authority) where a delete failed, with when: for a minute after, no further delete is tried
+     * there. A failing store (gone, refusing) makes each s3a delete retry for some 15 s before it fails too, and a
+     * run cleaning up the files of the images the outage hit would spend minutes on that. Static: the sink is copied
+     * into every task, and the store's state is the executor's to know.
+     */
+    private static final Map<URI, Long> FAILED_DELETES = new ConcurrentHashMap<>();
+    private static final long FAILED_DELETE_PAUSE_NANOS = TimeUnit.MINUTES.toNanos(1);
+
     @Override
     public boolean remove(String uri) {
+        Path p = new Path(uri);
+        URI store = null;
         try {
-            Path p = new Path(uri);
             FileSystem fs = HadoopFileSystems.of(p, hadoop.get());
+            store = fs.getUri();
+            Long failed = FAILED_DELETES.get(store);
+            if (failed != null && System.nanoTime() - failed < FAILED_DELETE_PAUSE_NANOS) {
+                LOG.warn("left {} in place: a delete failed on {} less than a minute ago", uri, store);
+                return false;
+            }
             if (fs instanceof RawLocalFileSystem local) Files.deleteIfExists(local.pathToFile(p).toPath());
             else fs.delete(p, false);
             return true;
         } catch (IOException | RuntimeException e) {
+            if (store != null) FAILED_DELETES.put(store, System.nanoTime());
             LOG.warn("could not delete {}: {}", uri, e.toString());
             return false;
         }
