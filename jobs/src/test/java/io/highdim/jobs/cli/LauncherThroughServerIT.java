@@ -144,7 +144,7 @@ class LauncherThroughServerIT {
         // while the server holds the embedded catalogue, the launcher's own show says so in a line, no stack trace
         Result held = run(client, null, "show", "runs", "--state-dir", work.resolve("state").toString());
         assertEquals(1, held.code(), held.toString());
-        assertTrue(held.err().contains("is in use by another process") && !held.err().contains("\tat "),
+        assertTrue(held.err().contains("is in use by process ") && !held.err().contains("\tat "),
                 held.toString());
 
         // SIGTERM: the server stops its Spark and its PostgreSQL; the catalogue is then the launcher's to open
