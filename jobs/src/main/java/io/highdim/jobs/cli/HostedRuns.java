@@ -1,9 +1,9 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.HighdimCli;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
-import io.highdim.jobs.spark.InputListing;
-import io.highdim.jobs.spark.SparkSessions;
+import io.highdim.jobs.input.InputListing;
+import io.highdim.jobs.serve.RunExecutor;
+import io.highdim.jobs.spark.SparkContexts;
 import io.highdim.jobs.spec.PassSpec;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -17,10 +17,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Pipeline commands run inside {@code serve --runs}: the same command line as the launcher's, executed on the
@@ -33,7 +33,7 @@ import picocli.CommandLine.ParseResult;
  * arguments (picocli would read the file on the server). A failed run answers the client with one line; the stack
  * trace goes to the server's log.
  */
-public final class HostedRuns implements AutoCloseable {
+public final class HostedRuns implements RunExecutor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostedRuns.class);
     /** Subcommands a server runs: those that read pixels into its catalogue. */
     public static final Set<String> COMMANDS = Set.of("ingest", "stats", "pca", "slices", "run");
@@ -61,7 +61,7 @@ public final class HostedRuns implements AutoCloseable {
     public static HostedRuns start(CatalogueDatabase database, HostedRoots roots) {
         long t0 = System.nanoTime();
         return new HostedRuns(database, CompletableFuture.supplyAsync(() -> {
-            SparkContext sc = SparkSessions.create("highdim serve");
+            SparkContext sc = SparkContexts.create("highdim serve");
             LOG.info("runs: Spark is up ({} s), taking runs", Math.round((System.nanoTime() - t0) / 1e7) / 1e2);
             return sc;
         }), true, roots);
@@ -72,20 +72,16 @@ public final class HostedRuns implements AutoCloseable {
         return new HostedRuns(database, CompletableFuture.completedFuture(spark), false, roots);
     }
 
-    /**
-     * Runs {@code args} (e.g. {@code run --no-slices data/}) as the launcher would, with relative paths taken from
-     * the client's {@code workingDir}; what it prints goes to {@code out} and {@code err}. Returns the launcher's
-     * exit code. {@code jobGroup} names the run's Spark jobs, so that {@link #cancel} stops them.
-     */
+    @Override
     public int execute(List<String> args, Path workingDir, String jobGroup, PrintStream out, PrintStream err) {
-        CommandLine cli = HighdimCli.commandLine();
+        CommandLine cli = HighdimCommand.commandLine();
         PrintWriter errWriter = new PrintWriter(err, true);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(errWriter);
         cli.setExpandAtFiles(false); // "@/some/file" would be read on the server, and its text echoed back
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
-            errWriter.println(HighdimCli.failureLine(failed.getCommandName(), e)); // as a local run prints it
-            return HighdimCli.EXIT_FAILED;
+            errWriter.println(HighdimCommand.failureLine(failed.getCommandName(), e)); // as a local run prints it
+            return HighdimCommand.EXIT_FAILED;
         });
         cli.setExecutionStrategy(parsed -> {
             ParseResult sub = parsed.subcommand();
@@ -157,7 +153,7 @@ public final class HostedRuns implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Stops the Spark jobs of a run whose client went away; the run then fails, keeping what it committed. */
+    @Override
     public void cancel(String jobGroup) {
         if (spark.isDone() && !spark.isCompletedExceptionally()) spark.join().cancelJobGroup(jobGroup);
     }
@@ -177,7 +173,7 @@ public final class HostedRuns implements AutoCloseable {
 
     private static int usage(PrintWriter err, String message) {
         err.println(message);
-        return HighdimCli.EXIT_USAGE;
+        return HighdimCommand.EXIT_USAGE;
     }
 
     /** Stops Spark if {@link #start} started it. */

@@ -3,7 +3,7 @@ package io.highdim.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.highdim.jobs.catalogue.ServiceJson;
-import io.highdim.jobs.spark.InputListing;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.ImageStatus;

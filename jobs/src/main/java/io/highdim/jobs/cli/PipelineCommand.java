@@ -1,6 +1,5 @@
 package io.highdim.jobs.cli;
 
-import io.highdim.jobs.HighdimCli;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueWriter;
 import io.highdim.jobs.catalogue.CommitQueue;
@@ -8,11 +7,11 @@ import io.highdim.jobs.catalogue.RunLedger;
 import io.highdim.jobs.catalogue.RunSummary;
 import io.highdim.jobs.incremental.Decision;
 import io.highdim.jobs.incremental.InputPlan;
+import io.highdim.jobs.input.InputListing;
+import io.highdim.jobs.input.SourceFingerprints;
 import io.highdim.jobs.spark.ImagePass;
-import io.highdim.jobs.spark.InputListing;
-import io.highdim.jobs.spark.SourceFingerprints;
 import io.highdim.jobs.spark.ScorePass;
-import io.highdim.jobs.spark.SparkSessions;
+import io.highdim.jobs.spark.SparkContexts;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.ImageOutcome;
@@ -44,7 +43,7 @@ import picocli.CommandLine.Mixin;
  * What every pipeline subcommand does: list the inputs and decide, against the catalogue, which files to read (new,
  * changed, other options) and which to leave (unchanged, or claimed by another live run); run the image pass on the
  * files to read; replace each image's rows in the catalogue as soon as the image is complete (one transaction per
- * commit, so an image's rows are always whole); print one JSON line per image. Exit codes: see {@link HighdimCli}.
+ * commit, so an image's rows are always whole); print one JSON line per image. Exit codes: see {@link HighdimCommand}.
  */
 abstract class PipelineCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineCommand.class);
@@ -178,7 +177,7 @@ abstract class PipelineCommand implements Callable<Integer> {
             LOG.info("run {}: {} ok, {} rejected, {} unchanged, {} skipped (another run's); {} MB of pixels read",
                     runId, summary.ok(), summary.rejected(), summary.unchanged(), summary.skipped(),
                     pixelBytes / 1_000_000);
-            return summary.rejected() > 0 ? HighdimCli.EXIT_REJECTED : HighdimCli.EXIT_OK;
+            return summary.rejected() > 0 ? HighdimCommand.EXIT_REJECTED : HighdimCommand.EXIT_OK;
         } catch (Exception | Error e) {
             Throwable failure = stop.explain(e);
             if (commits == null && ledger != null) recordFailure(database.join(), runId, failure);
@@ -228,7 +227,7 @@ abstract class PipelineCommand implements Callable<Integer> {
         } finally {
             if (hosted == null) db.close();
         }
-        return HighdimCli.EXIT_OK;
+        return HighdimCommand.EXIT_OK;
     }
 
     /** Where the per-image lines go: stdout, or a hosted run's client. */
@@ -238,7 +237,7 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     /** The session this JVM had before the run (tests, notebooks), if any. */
     private static Optional<SparkSession> existingSession() {
-        if (Boolean.getBoolean(HighdimCli.OWN_JVM)) return Optional.empty();
+        if (Boolean.getBoolean(HighdimCommand.OWN_JVM)) return Optional.empty();
         scala.Option<SparkSession> session = SparkSession.getDefaultSession();
         return session.isDefined() ? Optional.of(session.get()) : Optional.empty();
     }
@@ -247,7 +246,7 @@ abstract class PipelineCommand implements Callable<Integer> {
     private static Configuration planConfiguration(Hosted hosted) {
         if (hosted != null) return hosted.hadoop();
         return existingSession().map(s -> s.sparkContext().hadoopConfiguration())
-                .orElseGet(SparkSessions::hadoopConfiguration);
+                .orElseGet(SparkContexts::hadoopConfiguration);
     }
 
     private static void logPlan(InputPlan plan, Map<String, Double> stages) {
@@ -322,7 +321,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 starting = hosted.spark(); // the host's, started with it and left running
             } else if (starting == null) {
                 own = existingSession().isEmpty();
-                starting = CompletableFuture.supplyAsync(() -> SparkSessions.create(appName));
+                starting = CompletableFuture.supplyAsync(() -> SparkContexts.create(appName));
             }
             return starting;
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.report.ReportWriter;
-import io.highdim.jobs.spark.SparkSessions;
+import io.highdim.jobs.spark.SparkContexts;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,7 +37,7 @@ public class ReportCommand implements Callable<Integer> {
         try (CatalogueDatabase db = catalogue.open()) {
             ReportWriter.Written written;
             try {
-                written = new ReportWriter(new CatalogueReader(db), SparkSessions.hadoopConfiguration())
+                written = new ReportWriter(new CatalogueReader(db), SparkContexts.hadoopConfiguration())
                         .write(out.toAbsolutePath(), imageId);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(command.commandLine(), e.getMessage());

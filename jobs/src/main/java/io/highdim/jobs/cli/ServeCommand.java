@@ -1,12 +1,11 @@
 package io.highdim.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.highdim.jobs.HighdimCli;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.ShutdownOrder;
 import io.highdim.jobs.serve.ServiceServer;
 import io.highdim.jobs.serve.ServiceToken;
-import io.highdim.jobs.spark.SparkSessions;
+import io.highdim.jobs.spark.SparkContexts;
 import io.javalin.util.JavalinBindException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -99,12 +98,12 @@ public class ServeCommand implements Callable<Integer> {
         HostedRuns hosted = runs ? HostedRuns.start(db, roots) : null;
         ServiceServer server;
         try {
-            server = ServiceServer.start(db, SparkSessions.hadoopConfiguration(), new ServiceServer.Settings(bind,
+            server = ServiceServer.start(db, SparkContexts.hadoopConfiguration(), new ServiceServer.Settings(bind,
                     port, uploadDir, (long) maxUploadMb << 20, renders, token), hosted);
         } catch (JavalinBindException e) {
             stop(hosted, db);
             System.err.println("serve: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
-            return HighdimCli.EXIT_FAILED;
+            return HighdimCommand.EXIT_FAILED;
         } catch (Exception e) {
             stop(hosted, db);
             throw e;
@@ -130,12 +129,12 @@ public class ServeCommand implements Callable<Integer> {
         System.out.println(new ObjectMapper().writeValueAsString(line));
         System.out.flush();
         stopped.await();
-        return HighdimCli.EXIT_OK;
+        return HighdimCommand.EXIT_OK;
     }
 
     private static int usage(String message) {
         System.err.println("serve: " + message);
-        return HighdimCli.EXIT_USAGE;
+        return HighdimCommand.EXIT_USAGE;
     }
 
     private static void stop(HostedRuns hosted, CatalogueDatabase db) {

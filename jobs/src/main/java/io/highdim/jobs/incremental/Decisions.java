@@ -1,7 +1,7 @@
 package io.highdim.jobs.incremental;
 
 import io.highdim.jobs.catalogue.RunLedger.StoredImage;
-import io.highdim.jobs.spark.InputListing.ListedFile;
+import io.highdim.jobs.input.InputListing.ListedFile;
 import io.highdim.jobs.spec.ResultOptions;
 import io.highdim.model.SourceFingerprint;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.highdim.jobs.incremental;
 
 import io.highdim.jobs.catalogue.RunLedger;
-import io.highdim.jobs.spark.InputListing;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.ResultOptions;
 import io.highdim.model.ImageOutcome;

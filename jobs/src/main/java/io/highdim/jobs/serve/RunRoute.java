@@ -1,7 +1,6 @@
 package io.highdim.jobs.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.highdim.jobs.cli.HostedRuns;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /runs {"args": ["run", "--no-slices", "data/"], "cwd": "/home/me"}}: a pipeline command run by the
- * server (see {@link HostedRuns}), answered as it runs with one frame per line, {@link RunClient}'s protocol:
+ * server (see {@link RunExecutor}), answered as it runs with one frame per line, {@link RunClient}'s protocol:
  * {@code o LINE} (the command's stdout), {@code e LINE} (its stderr), {@code k} (keep-alive, every
  * {@value #KEEP_ALIVE_MS} ms, so that an hour-long run's connection is not taken for idle) and last
  * {@code x CODE}, the launcher's exit code. A client that goes away cancels the run's Spark jobs: the run fails,
@@ -30,7 +29,7 @@ final class RunRoute {
     private static final Logger LOG = LoggerFactory.getLogger(RunRoute.class);
     static final long KEEP_ALIVE_MS = 10_000;
 
-    private final HostedRuns runs;
+    private final RunExecutor runs;
     private final long keepAliveMs;
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "highdim-runs-keepalive");
@@ -38,7 +37,7 @@ final class RunRoute {
         return t;
     });
 
-    RunRoute(HostedRuns runs, long keepAliveMs) {
+    RunRoute(RunExecutor runs, long keepAliveMs) {
         this.runs = runs;
         this.keepAliveMs = keepAliveMs;
     }

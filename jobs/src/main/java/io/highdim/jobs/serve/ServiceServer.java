@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.catalogue.CatalogueWriter;
-import io.highdim.jobs.cli.HostedRuns;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -58,12 +57,12 @@ public final class ServiceServer implements AutoCloseable {
 
     /** As {@link #start(CatalogueDatabase, Configuration, Settings)}, also taking runs ({@code POST /runs}) if given. */
     public static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings,
-                                      HostedRuns runs) throws IOException {
+                                      RunExecutor runs) throws IOException {
         return start(database, hadoop, settings, runs, RunRoute.KEEP_ALIVE_MS);
     }
 
     /** Tests: keep-alive frames of runs this often. */
-    static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings, HostedRuns runs,
+    static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings, RunExecutor runs,
                                long keepAliveMs) throws IOException {
         Path uploads = settings.uploadDir().toAbsolutePath().normalize();
         Path incoming = Files.createDirectories(uploads.resolve(".incoming"));

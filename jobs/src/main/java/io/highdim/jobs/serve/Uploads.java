@@ -2,8 +2,8 @@ package io.highdim.jobs.serve;
 
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.catalogue.CatalogueWriter;
-import io.highdim.jobs.spark.IndexedImage;
-import io.highdim.jobs.spark.InputListing;
+import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.ImageResults;
 import io.highdim.model.Rejection;

@@ -1,20 +1,26 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.compute.ImageOutcomes;
+import io.highdim.jobs.compute.PassResults;
+import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PassWorker;
+import io.highdim.jobs.compute.PlanePass;
+import io.highdim.jobs.compute.ProjectionRenderer;
+import io.highdim.jobs.compute.SliceRenderer;
+import io.highdim.jobs.compute.TaskAttempts;
+import io.highdim.jobs.compute.TaskResult;
+import io.highdim.jobs.input.HadoopSettings;
+import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.InputListing;
+import io.highdim.jobs.output.HadoopOutputStore;
 import io.highdim.jobs.spec.PassSpec;
-import io.highdim.model.ChannelHistogram;
-import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageOutcome;
-import io.highdim.model.ImageResults;
 import io.highdim.model.Part;
-import io.highdim.model.PcaResult;
-import io.highdim.stats.ChannelMoments;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -55,7 +61,7 @@ public final class ImagePass {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         if (!spec.readsPixels()) {
             Ingest.Result ingest = Ingest.run(sc, hadoop, listing, spec.readerOptions());
-            for (IndexedImage image : ingest.images()) sink.accept(assemble(image, null, spec));
+            for (IndexedImage image : ingest.images()) sink.accept(ImageOutcomes.processed(image, null, spec));
             ingest.rejected().forEach(sink);
             return 0;
         }
@@ -84,7 +90,7 @@ public final class ImagePass {
         Map<String, IndexedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
         List<PassUnit> units = new ArrayList<>();
-        PlanePass pass = planePass(hadoop, spec, SparkJobs.taskAttempts(sc));
+        PlanePass pass = planePass(hadoop, spec, SparkJobs.attempts(SparkJobs.taskAttempts(sc)));
         for (IndexedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
             List<PassUnit.Stacks> stacks = TaskPlanner.stackUnits(i, spec.taskBytes(), pass.planesRead());
@@ -100,7 +106,7 @@ public final class ImagePass {
         PassWorker worker = new PassWorker(spec, hadoop, pass);
         PassResults results = new PassResults(spec, pass, largeById, tasksPerImage, sink);
         try {
-            SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, UnitResult.class, results);
+            SparkJobs.runEach(TaskPlanner.place(sc, units, hadoop.get()), worker::run, TaskResult.class, results);
         } catch (RuntimeException | Error e) {
             results.abandonRendering();   // no rendering thread outlives a failed pass
             throw e;
@@ -120,62 +126,12 @@ public final class ImagePass {
         return bytes;
     }
 
-    static PlanePass planePass(HadoopSettings hadoop, PassSpec spec, int taskAttempts) {
+    static PlanePass planePass(HadoopSettings hadoop, PassSpec spec, TaskAttempts attempts) {
         SliceRenderer slices = spec.computes(Part.SLICES)
-                ? new SliceRenderer(spec.slices(), new HadoopSliceSink(spec.slices().output(), hadoop)) : null;
+                ? new SliceRenderer(spec.slices(), new HadoopOutputStore(spec.slices().output(), hadoop)) : null;
         ProjectionRenderer projections = spec.computes(Part.PROJECTIONS)
-                ? new ProjectionRenderer(spec.slices(), new HadoopSliceSink(spec.slices().output(), hadoop)) : null;
+                ? new ProjectionRenderer(spec.slices(), new HadoopOutputStore(spec.slices().output(), hadoop)) : null;
         return new PlanePass(hadoop, spec.needsMoments(), spec.computes(Part.PLANE_STATS), slices, projections,
-                taskAttempts);
-    }
-
-    /** The image's outcome from what the pass found; {@code aggregate} is null when no pixels were read. */
-    static ImageOutcome assemble(IndexedImage image, ImageAggregate aggregate, PassSpec spec) {
-        List<String> warnings = new ArrayList<>(image.index().warnings());
-        if (aggregate != null && aggregate.failure().isPresent()) {
-            return new ImageOutcome.Rejected(image.ref(), Optional.of(image.geometry()), warnings,
-                    aggregate.failure().get());
-        }
-        Set<Part> parts = EnumSet.of(Part.PLANES);
-        parts.addAll(spec.parts());
-        Optional<ChannelMoments> moments = aggregate == null ? Optional.empty() : aggregate.moments();
-        List<ChannelSummary> channels = new ArrayList<>();
-        if (parts.contains(Part.CHANNEL_STATS)) {
-            ChannelMoments m = moments.orElseThrow();
-            for (int c = 0; c < m.channels(); c++) {
-                channels.add(new ChannelSummary(c, m.count(c), m.mean(c), m.std(c), m.min(c), m.max(c),
-                        m.nanCount(c)));
-            }
-        }
-        List<ChannelHistogram> histograms = new ArrayList<>();
-        if (parts.contains(Part.HISTOGRAMS)) {
-            ChannelMoments m = moments.orElseThrow();
-            for (int c = 0; c < m.channels(); c++) histograms.add(new ChannelHistogram(c,
-                    m.sparseHistogram(c).coarsened(ChannelHistogram.MAX_BINS)));
-        }
-        Optional<PcaResult> pca = Optional.empty();
-        if (parts.contains(Part.PCA)) {
-            int c = image.index().sizeC();
-            if (c < 2) {
-                warnings.add("PCA over channels needs at least 2 channels; the image has 1: no PCA");
-            } else {
-                pca = Optional.of(ChannelPca.of(moments.orElseThrow(), spec.components()));
-                if (spec.components() > c) {
-                    warnings.add("PCA: " + spec.components() + " components asked for, the image has " + c
-                            + " channels: " + c + " stored");
-                }
-            }
-        }
-        long projected = parts.contains(Part.PROJECTIONS) ? ProjectionRenderer.bytes(spec.slices(), image.index()) : 0;
-        if (!ProjectionRenderer.fits(projected)) {
-            warnings.add("projections: " + projected / (1 << 20)
-                    + " MB of T x C planes exceed the " + (MaxProjection.MAX_BYTES >> 20) + " MB they may take: none "
-                    + "made (select fewer with --t, --c)");
-        }
-        ImageResults results = new ImageResults(parts, image.planeLocations(), channels, histograms,
-                aggregate == null ? List.of() : aggregate.planeStats(), pca,
-                aggregate == null ? List.of() : aggregate.slices(),
-                aggregate == null ? List.of() : aggregate.projections());
-        return new ImageOutcome.Processed(image.ref(), image.geometry(), warnings, results);
+                attempts);
     }
 }

@@ -1,7 +1,10 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.compute.ImageOutcomes;
+import io.highdim.jobs.input.HadoopSettings;
+import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.model.ImageOutcome;
-import io.highdim.model.ImageRef;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.tiff.HadoopRangeReader;
@@ -14,7 +17,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -71,13 +73,13 @@ public final class Ingest {
         for (IndexedFile f : indexed) {
             InputListing.ListedFile file = f.file();
             if (f.rejection() != null) {
-                rejected.add(rejected(file.imageId(0, 1), file, f.rejection()));
+                rejected.add(ImageOutcomes.rejected(file.imageId(0, 1), file, f.rejection()));
                 continue;
             }
             for (ImageIndex i : f.images()) {
                 String id = file.imageId(i.series(), i.imageCount());
                 if (!ids.add(id)) { // e.g. a file named x#0.tif beside a two-image x.tif
-                    rejected.add(rejected(id, file, new Rejection(RejectReason.DUPLICATE_ID,
+                    rejected.add(ImageOutcomes.rejected(id, file, new Rejection(RejectReason.DUPLICATE_ID,
                             "another image of this run has the id " + id + "; rename the file")));
                     continue;
                 }
@@ -93,10 +95,5 @@ public final class Ingest {
         } catch (IOException e) {
             return new IndexedFile(file, List.of(), Rejection.of(e));
         }
-    }
-
-    static ImageOutcome.Rejected rejected(String id, InputListing.ListedFile file, Rejection why) {
-        return new ImageOutcome.Rejected(new ImageRef(id, file.uri(), file.bytes(), 0, 0), Optional.empty(),
-                List.of(), why);
     }
 }

@@ -1,5 +1,6 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.output.OutputWriteException;
 import io.highdim.model.PcaResult;
 import java.io.IOException;
 import java.util.Arrays;

@@ -1,5 +1,12 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PlanesRead;
+import io.highdim.jobs.compute.ScoreWorker;
+import io.highdim.jobs.input.HadoopSettings;
+import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.output.HadoopOutputStore;
+import io.highdim.jobs.output.OutputWriteException;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.ImageRef;
@@ -98,10 +105,10 @@ public final class ScorePass {
             PcaResult pca = p.results().pca().orElseThrow();
             pcas.put(p.imageId(), pca);
             IndexedImage image = new IndexedImage(p.image(), index(p.image()));
-            units.addAll(TaskPlanner.stackUnits(image, spec.partitionBytes(), TaskPlanner.PlanesRead.ALL));
+            units.addAll(TaskPlanner.stackUnits(image, spec.partitionBytes(), PlanesRead.ALL));
         }
         ScoreWorker worker = new ScoreWorker(hadoop, spec.scoresOutput(), pcas);
-        HadoopSliceSink outputs = new HadoopSliceSink(spec.scoresOutput(), hadoop);
+        HadoopOutputStore outputs = new HadoopOutputStore(spec.scoresOutput(), hadoop);
         List<String> written = new ArrayList<>();
         List<OutputWriteException> failed = new ArrayList<>();
         try {

@@ -1,17 +1,19 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.compute.TaskAttempts;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import scala.collection.Iterator;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
@@ -87,5 +89,17 @@ final class SparkJobs {
         if (m.matches()) return Integer.parseInt(m.group(2));
         if (master.startsWith("local")) return 1;
         return sc.getConf().getInt("spark.task.maxFailures", 4);
+    }
+
+    /** Spark's attempts of the running task ({@link TaskContext}), of the {@code allowed} a failed task gets. */
+    static TaskAttempts attempts(int allowed) {
+        return new SparkTaskAttempts(allowed);
+    }
+
+    private record SparkTaskAttempts(int allowed) implements TaskAttempts {
+        @Override public int current() {
+            TaskContext task = TaskContext.get();
+            return task == null ? -1 : task.attemptNumber();
+        }
     }
 }

@@ -1,5 +1,10 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PlaneTask;
+import io.highdim.jobs.compute.PlanesRead;
+import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.TiffPage;
 import java.io.IOException;
@@ -19,8 +24,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * Cuts images into plane tasks of about {@code targetBytes} stored bytes each, whole (z, t) stacks at a time, and
@@ -29,18 +34,7 @@ import scala.reflect.ClassTag$;
  * (z, t) = (g / T, g % T): Z slowest, as the planes lie in a Z, T, C, Y, X file.
  */
 public final class TaskPlanner {
-    /** One (z, t) stack: the C planes read and computed together. */
-    public record Stack(int z, int t) {}
-
     private TaskPlanner() {}
-
-    /** Which planes a pass reads. */
-    @FunctionalInterface
-    public interface PlanesRead {
-        boolean reads(int z, int t, int c);
-
-        PlanesRead ALL = (z, t, c) -> true;
-    }
 
     public static List<PlaneTask> split(String imageId, ImageIndex image, long targetBytes) {
         return split(imageId, image, targetBytes, PlanesRead.ALL);
@@ -56,7 +50,7 @@ public final class TaskPlanner {
         int start = 0;
         long bytes = 0;
         for (int g = 0; g < stacks; g++) {
-            Stack s = stack(image, g);
+            PlaneTask.Stack s = PlaneTask.stack(image, g);
             for (int c = 0; c < image.sizeC(); c++) {
                 if (read.reads(s.z(), s.t(), c)) bytes += image.storedBytesOf(s.z(), s.t(), c);
             }
@@ -79,28 +73,6 @@ public final class TaskPlanner {
             units.add(new PassUnit.Stacks(t, image.index()));
         }
         return units;
-    }
-
-    /** The stacks a task reads, in order. */
-    public static List<Stack> stacks(PlaneTask task, ImageIndex image) {
-        List<Stack> out = new ArrayList<>(task.endStack() - task.firstStack());
-        for (int g = task.firstStack(); g < task.endStack(); g++) out.add(stack(image, g));
-        return out;
-    }
-
-    private static Stack stack(ImageIndex image, int g) {
-        return new Stack(g / image.sizeT(), g % image.sizeT());
-    }
-
-    /** All of an image's stacks as one task. */
-    public static PlaneTask whole(String imageId, ImageIndex image) {
-        long bytes = 0;
-        for (int z = 0; z < image.sizeZ(); z++) {
-            for (int t = 0; t < image.sizeT(); t++) {
-                for (int c = 0; c < image.sizeC(); c++) bytes += image.storedBytesOf(z, t, c);
-            }
-        }
-        return new PlaneTask(imageId, 0, 0, image.sizeZ() * image.sizeT(), bytes);
     }
 
     /**
@@ -149,7 +121,7 @@ public final class TaskPlanner {
     /** First and last byte the task's stacks read. */
     private static long[] range(ImageIndex image, PlaneTask task) {
         long start = Long.MAX_VALUE, end = 0;
-        for (Stack s : stacks(task, image)) {
+        for (PlaneTask.Stack s : task.stacks(image)) {
             for (int c = 0; c < image.sizeC(); c++) {
                 TiffPage p = image.pageOf(s.z(), s.t(), c);
                 long[] off = p.offsets(), len = p.byteCounts();

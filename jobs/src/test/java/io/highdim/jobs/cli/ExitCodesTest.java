@@ -2,7 +2,7 @@ package io.highdim.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.highdim.jobs.spark.FaultInjection;
+import io.highdim.jobs.compute.FaultInjection;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.testkit.Oracle;
 import java.nio.charset.StandardCharsets;

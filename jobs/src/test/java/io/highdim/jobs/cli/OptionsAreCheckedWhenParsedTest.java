@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.HighdimCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,7 +50,7 @@ class OptionsAreCheckedWhenParsedTest {
         try {
             System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            code = HighdimCli.commandLine().execute(command, option, value, "--state-dir",
+            code = HighdimCommand.commandLine().execute(command, option, value, "--state-dir",
                     state.resolve("db").toString(), SAMPLES);
         } finally {
             System.setOut(out);

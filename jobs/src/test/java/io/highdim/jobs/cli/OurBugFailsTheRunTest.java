@@ -3,7 +3,7 @@ package io.highdim.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.spark.FaultInjection;
+import io.highdim.jobs.compute.FaultInjection;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.catalogue.CataloguedImage;
-import io.highdim.jobs.spark.InputListing;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import io.highdim.model.ImageGeometry;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.cli.HostedRoots;
 import io.highdim.jobs.cli.HostedRuns;
-import io.highdim.jobs.spark.FaultInjection;
+import io.highdim.jobs.compute.FaultInjection;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import io.highdim.jobs.testkit.SharedSpark;
 import java.io.ByteArrayOutputStream;

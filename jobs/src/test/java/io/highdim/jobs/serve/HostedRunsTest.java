@@ -3,10 +3,9 @@ package io.highdim.jobs.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.cli.HostedRoots;
 import io.highdim.jobs.cli.HostedRuns;
-import io.highdim.jobs.spark.FaultInjection;
+import io.highdim.jobs.compute.FaultInjection;
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.KillablePostgres;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ChannelHistogram;

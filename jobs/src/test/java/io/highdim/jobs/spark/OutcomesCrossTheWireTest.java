@@ -32,7 +32,7 @@ import scala.reflect.ClassTag$;
  */
 class OutcomesCrossTheWireTest {
     private static final SerializerInstance KRYO =
-            new KryoSerializer(SparkSessions.conf("wire", SparkSessions.TEST)).newInstance();
+            new KryoSerializer(SparkContexts.conf("wire", SparkContexts.TEST)).newInstance();
     private static final ImageRef REF = new ImageRef("cells", "file:/d/cells.tif", 1234, 0, 1);
     private static final ImageGeometry GEOMETRY = new ImageGeometry("uint16", 2, 1, 2, 4, 5, "shaped");
 

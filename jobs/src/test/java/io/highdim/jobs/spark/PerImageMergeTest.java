@@ -3,6 +3,13 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.compute.ImageAggregate;
+import io.highdim.jobs.compute.ImageOutcomes;
+import io.highdim.jobs.compute.PlanePass;
+import io.highdim.jobs.compute.PlaneTask;
+import io.highdim.jobs.compute.TaskAttempts;
+import io.highdim.jobs.input.HadoopSettings;
+import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ChannelSummary;
@@ -43,7 +50,7 @@ class PerImageMergeTest {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         List<IndexedImage> images = Ingest.run(sc, hadoop, inputs, spec.readerOptions()).images();
         assertEquals(3, images.size(), "all three samples indexed");
-        PlanePass pass = ImagePass.planePass(hadoop, spec, 1);
+        PlanePass pass = ImagePass.planePass(hadoop, spec, TaskAttempts.ONE);
         Map<String, List<Double>> sequential = new TreeMap<>();
         int tasks = 0;
         for (IndexedImage i : images) {
@@ -52,7 +59,7 @@ class PerImageMergeTest {
                 folded.merge(pass.run(t, i.index()));
                 tasks++;
             }
-            sequential.put(i.imageId(), summary(ImagePass.assemble(i, folded.finish(), spec)));
+            sequential.put(i.imageId(), summary(ImageOutcomes.processed(i, folded.finish(), spec)));
         }
         assertTrue(tasks > 3 * images.size(), tasks + " tasks");
         Map<String, List<Double>> merged = new TreeMap<>();

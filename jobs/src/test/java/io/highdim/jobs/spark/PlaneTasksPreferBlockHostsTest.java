@@ -3,6 +3,9 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PlaneTask;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.ReaderOptions;

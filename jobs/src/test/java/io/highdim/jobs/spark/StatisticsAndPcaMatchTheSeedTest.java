@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ChannelSummary;

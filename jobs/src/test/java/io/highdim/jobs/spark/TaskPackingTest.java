@@ -2,6 +2,8 @@ package io.highdim.jobs.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.input.InputListing;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

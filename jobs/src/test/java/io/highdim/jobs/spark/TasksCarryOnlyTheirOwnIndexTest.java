@@ -3,6 +3,9 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PlanesRead;
+import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ImageRef;
 import io.highdim.tiff.ImageIndex;
@@ -18,8 +21,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.ParallelCollectionPartition;
 import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.Test;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * A task of the pixel pass carries its own image's plane index and no other. Each unit is serialized as Spark ships
@@ -77,7 +80,7 @@ class TasksCarryOnlyTheirOwnIndexTest {
     /** The image's units as the pixel pass plans and places them: one partition per task. */
     private static Partition[] placed(JavaSparkContext sc, List<IndexedImage> images, long taskBytes) {
         List<PassUnit> units = new ArrayList<>();
-        for (IndexedImage i : images) units.addAll(TaskPlanner.stackUnits(i, taskBytes, TaskPlanner.PlanesRead.ALL));
+        for (IndexedImage i : images) units.addAll(TaskPlanner.stackUnits(i, taskBytes, PlanesRead.ALL));
         return TaskPlanner.place(sc, units, sc.hadoopConfiguration()).rdd().partitions();
     }
 

@@ -3,6 +3,8 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.compute.PlaneTask;
+import io.highdim.jobs.compute.PlanesRead;
 import io.highdim.jobs.spec.DisplayWindow;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.PlaneSelection;
@@ -31,7 +33,7 @@ class TasksSizedByPlanesReadTest {
             image = new TiffFormatReader().index(in, ReaderOptions.defaults()).get(0);
         }
         assertTrue(image.sizeZ() >= 4, "a sample with several z");
-        TaskPlanner.PlanesRead firstTwoZ = (z, t, c) -> z < 2;
+        PlanesRead firstTwoZ = (z, t, c) -> z < 2;
         long planeBytes = image.storedBytesOf(0, 0, 0);
         List<PlaneTask> all = TaskPlanner.split("cells", image, 4 * planeBytes);
         List<PlaneTask> some = TaskPlanner.split("cells", image, 4 * planeBytes, firstTwoZ);

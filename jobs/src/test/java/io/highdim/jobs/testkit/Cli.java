@@ -1,7 +1,7 @@
 package io.highdim.jobs.testkit;
 
-import io.highdim.jobs.HighdimCli;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.cli.HighdimCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ public final class Cli {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = HighdimCli.commandLine().execute(args);
+            int code = HighdimCommand.commandLine().execute(args);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);

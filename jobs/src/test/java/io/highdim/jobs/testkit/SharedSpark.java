@@ -1,6 +1,6 @@
 package io.highdim.jobs.testkit;
 
-import io.highdim.jobs.spark.SparkSessions;
+import io.highdim.jobs.spark.SparkContexts;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -12,7 +12,7 @@ public final class SharedSpark {
 
     public static synchronized SparkSession session() {
         if (session == null) {
-            session = SparkSessions.forTests();
+            session = SparkContexts.forTests();
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
         }
         return session;

@@ -1,0 +1,69 @@
+package io.highdim.jobs.compute;
+
+import io.highdim.jobs.input.HadoopSettings;
+import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.InputListing;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.ImageOutcome;
+import io.highdim.tiff.HadoopRangeReader;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.TiffFormatReader;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The executors' side of the pixel pass: runs one {@link PassUnit}. */
+public final class PassWorker implements Serializable {
+    private final PassSpec spec;
+    private final HadoopSettings hadoop;
+    private final PlanePass pass;
+
+    public PassWorker(PassSpec spec, HadoopSettings hadoop, PlanePass pass) {
+        this.spec = spec;
+        this.hadoop = hadoop;
+        this.pass = pass;
+    }
+
+    public TaskResult run(PassUnit unit) {
+        if (unit instanceof PassUnit.Stacks s) {
+            ImageAggregate partial = pass.run(s.task(), s.index());
+            return new TaskResult(List.of(), s.task(), partial, partial.bytesDecoded(), null);
+        }
+        List<ImageOutcome> finished = new ArrayList<>();
+        long decoded = 0;
+        for (InputListing.ListedFile file : ((PassUnit.WholeFiles) unit).files()) {
+            // one open per file: its header and its planes read through the same reader
+            try (RangeReader in = HadoopRangeReader.open(file.uri(), file.bytes(), hadoop.get())) {
+                List<ImageIndex> images;
+                try {
+                    images = new TiffFormatReader().index(in, spec.readerOptions());
+                } catch (IOException e) {
+                    finished.add(ImageOutcomes.rejected(file.imageId(0, 1), file, pass.rejection(e)));
+                    continue;
+                }
+                for (ImageIndex index : images) {
+                    IndexedImage image = IndexedImage.of(file, index);
+                    ImageAggregate all = pass.run(PlaneTask.whole(image.imageId(), index), index, in).finish();
+                    decoded += all.bytesDecoded();
+                    all.renderProjections(pass.projections(), image.imageId());
+                    if (all.outputFailure().isPresent()) { // the output is broken: the rest of the unit would fail too
+                        pass.removeFiles(all.discarded());
+                        return new TaskResult(finished, null, null, decoded, all.outputFailure().get());
+                    }
+                    finished.add(ImageOutcomes.processed(image, all, spec));
+                }
+            } catch (IOException e) { // opening (or closing) the file
+                for (ImageOutcome o : finished) {
+                    if (o.image().uri().equals(file.uri()) && o instanceof ImageOutcome.Processed p) {
+                        pass.removeFiles(p.results().files());
+                    }
+                }
+                finished.removeIf(o -> o.image().uri().equals(file.uri()));
+                finished.add(ImageOutcomes.rejected(file.imageId(0, 1), file, pass.rejection(e)));
+            }
+        }
+        return new TaskResult(finished, null, null, decoded, null);
+    }
+}
