@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code #anchor} names a heading of the target page (GitHub's heading ids). Absolute URLs are not fetched. Runs in
  * {@code mvn -B verify}, so CI fails on a moved page or a renamed heading, naming file:line.
  *
- * <p>A small scanner rather than a Markdown library: the offline build has no CommonMark jar, and the pages use
- * only inline links, images and reference definitions, outside code.
+ * <p>A small scanner rather than a Markdown library (no new dependency): the pages use only inline links, images and
+ * reference definitions, outside code.
  */
 class DocumentationLinksTest {
     private static final Path REPOSITORY = Paths.get("..").toAbsolutePath().normalize();
