@@ -5,6 +5,7 @@ import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.output.OutputWriteException;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ImageOutcome;
+import io.highdim.tiff.ImageIndex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +37,7 @@ public final class PassResults implements Consumer<TaskResult> {
     private final Map<String, Integer> tasksLeft;
     private final Map<String, ImageAggregate> merging = new HashMap<>();
     private final Set<String> ids = new HashSet<>();
-    private final Consumer<ImageOutcome> sink;
+    private final OutcomeSink sink;
     private long bytesDecoded;
     private long slices;
     private ExecutorService renderer;   // made when a large image's projections are first rendered
@@ -44,7 +45,7 @@ public final class PassResults implements Consumer<TaskResult> {
     private OutputWriteException outputFailure;
 
     public PassResults(PassSpec spec, PlanePass pass, Map<String, IndexedImage> largeImages,
-                Map<String, Integer> tasksPerImage, Consumer<ImageOutcome> sink) {
+                Map<String, Integer> tasksPerImage, OutcomeSink sink) {
         this.spec = spec;
         this.pass = pass;
         this.projections = pass.projections();
@@ -56,7 +57,7 @@ public final class PassResults implements Consumer<TaskResult> {
     @Override
     public synchronized void accept(TaskResult result) {
         bytesDecoded += result.bytesDecoded();
-        for (ImageOutcome o : result.finished()) emit(o);
+        for (ImageOutcome o : result.finished()) emit(o, result.indexes().get(o.imageId()));
         if (result.outputFailure() != null) outputFailed(result.outputFailure());
         if (result.task() == null) return;
         String id = result.task().imageId();
@@ -87,7 +88,8 @@ public final class PassResults implements Consumer<TaskResult> {
         if (all.outputFailure().isPresent()) {
             outputFailed(all.outputFailure().get());
         } else {
-            emit(ImageOutcomes.processed(largeImages.get(id), all, spec));
+            IndexedImage image = largeImages.get(id);
+            emit(ImageOutcomes.processed(image, all, spec), image.index());
         }
     }
 
@@ -131,7 +133,7 @@ public final class PassResults implements Consumer<TaskResult> {
         if (renderer != null) renderer.shutdownNow();
     }
 
-    private synchronized void emit(ImageOutcome outcome) {
+    private synchronized void emit(ImageOutcome outcome, ImageIndex index) {
         if (!ids.add(outcome.imageId())) { // ids are made unique before the pass (InputListing, Ingest)
             throw new IllegalStateException("two images of one run have the id " + outcome.imageId());
         }
@@ -140,7 +142,7 @@ public final class PassResults implements Consumer<TaskResult> {
         } else if (outcome instanceof ImageOutcome.Processed p) {
             slices += p.results().slices().size();
         }
-        sink.accept(outcome);
+        sink.accept(outcome, outcome instanceof ImageOutcome.Processed ? index : null);
     }
 
     /** Images whose tasks have not all reported: none once the job has succeeded. */

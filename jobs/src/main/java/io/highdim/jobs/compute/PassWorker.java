@@ -12,7 +12,11 @@ import io.highdim.tiff.TiffFormatReader;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The executors' side of the pixel pass: runs one {@link PassUnit}. */
 public final class PassWorker implements Serializable {
@@ -29,9 +33,10 @@ public final class PassWorker implements Serializable {
     public TaskResult run(PassUnit unit) {
         if (unit instanceof PassUnit.Stacks s) {
             ImageAggregate partial = pass.run(s.task(), s.index());
-            return new TaskResult(List.of(), s.task(), partial, partial.bytesDecoded(), null);
+            return new TaskResult(List.of(), Map.of(), s.task(), partial, partial.bytesDecoded(), null);
         }
         List<ImageOutcome> finished = new ArrayList<>();
+        Map<String, ImageIndex> indexes = new HashMap<>(); // only for a later pass that reads the planes again
         long decoded = 0;
         for (InputListing.ListedFile file : ((PassUnit.WholeFiles) unit).files()) {
             // one open per file: its header and its planes read through the same reader
@@ -50,9 +55,10 @@ public final class PassWorker implements Serializable {
                     all.renderProjections(pass.projections(), image.imageId());
                     if (all.outputFailure().isPresent()) { // the output is broken: the rest of the unit would fail too
                         pass.removeFiles(all.discarded());
-                        return new TaskResult(finished, null, null, decoded, all.outputFailure().get());
+                        return new TaskResult(finished, indexes, null, null, decoded, all.outputFailure().get());
                     }
                     finished.add(ImageOutcomes.processed(image, all, spec));
+                    if (spec.scoresOutput() != null) indexes.put(image.imageId(), index);
                 }
             } catch (IOException e) { // opening (or closing) the file
                 for (ImageOutcome o : finished) {
@@ -61,9 +67,14 @@ public final class PassWorker implements Serializable {
                     }
                 }
                 finished.removeIf(o -> o.image().uri().equals(file.uri()));
+                indexes.keySet().removeIf(id -> !finishedIds(finished).contains(id));
                 finished.add(ImageOutcomes.rejected(file.imageId(0, 1), file, pass.rejection(e)));
             }
         }
-        return new TaskResult(finished, null, null, decoded, null);
+        return new TaskResult(finished, indexes, null, null, decoded, null);
+    }
+
+    private static Set<String> finishedIds(List<ImageOutcome> finished) {
+        return finished.stream().map(ImageOutcome::imageId).collect(Collectors.toSet());
     }
 }

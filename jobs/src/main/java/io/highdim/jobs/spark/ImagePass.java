@@ -1,6 +1,7 @@
 package io.highdim.jobs.spark;
 
 import io.highdim.jobs.compute.ImageOutcomes;
+import io.highdim.jobs.compute.OutcomeSink;
 import io.highdim.jobs.compute.PassResults;
 import io.highdim.jobs.compute.PassUnit;
 import io.highdim.jobs.compute.PassWorker;
@@ -41,7 +42,7 @@ public final class ImagePass {
     /** Everything {@code spec} asks for, on the inputs it names: one outcome per image, accepted ones first. */
     public static List<ImageOutcome> run(JavaSparkContext sc, PassSpec spec) {
         List<ImageOutcome> outcomes = new ArrayList<>();
-        run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()), outcomes::add);
+        run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()), (ImageOutcome o) -> outcomes.add(o));
         outcomes.sort(REPORT_ORDER);
         return outcomes;
     }
@@ -58,15 +59,20 @@ public final class ImagePass {
      */
     public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing,
                            Consumer<ImageOutcome> sink) {
+        return run(sc, spec, listing, (outcome, index) -> sink.accept(outcome));
+    }
+
+    /** As {@link #run(JavaSparkContext, PassSpec, InputListing.Listing, Consumer)}, with each processed image's index when the spec's later passes need it. */
+    public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing, OutcomeSink sink) {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         if (!spec.readsPixels()) {
             Ingest.Result ingest = Ingest.run(sc, hadoop, listing, spec.readerOptions());
-            for (IndexedImage image : ingest.images()) sink.accept(ImageOutcomes.processed(image, null, spec));
-            ingest.rejected().forEach(sink);
+            for (IndexedImage image : ingest.images()) sink.accept(ImageOutcomes.processed(image, null, spec), image.index());
+            ingest.rejected().forEach(r -> sink.accept(r, null));
             return 0;
         }
         long t0 = System.nanoTime();
-        listing.unreadable().forEach(sink);
+        listing.unreadable().forEach(r -> sink.accept(r, null));
         // a file larger than a task is indexed first and split; smaller ones are whole units of work
         Set<String> collide = InputListing.mayCollide(listing.files());
         List<InputListing.ListedFile> large = new ArrayList<>(), small = new ArrayList<>();
@@ -74,7 +80,7 @@ public final class ImagePass {
             (f.bytes() > spec.taskBytes() || collide.contains(f.uri()) ? large : small).add(f);
         }
         Ingest.Result indexed = Ingest.index(sc, hadoop, large, spec.readerOptions());
-        indexed.rejected().forEach(sink);
+        indexed.rejected().forEach(r -> sink.accept(r, null));
         if (!large.isEmpty()) {
             LOG.info("index: {} large files, {} images, {} rejected in {} s", large.size(), indexed.images().size(),
                     indexed.rejected().size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
@@ -84,7 +90,7 @@ public final class ImagePass {
 
     /** The pass over the pixels of the indexed large images and the small files. */
     private static long pixels(JavaSparkContext sc, HadoopSettings hadoop, PassSpec spec, List<IndexedImage> large,
-                               List<InputListing.ListedFile> small, Consumer<ImageOutcome> sink) {
+                               List<InputListing.ListedFile> small, OutcomeSink sink) {
         if (large.isEmpty() && small.isEmpty()) return 0;
         long t0 = System.nanoTime();
         Map<String, IndexedImage> largeById = new HashMap<>();

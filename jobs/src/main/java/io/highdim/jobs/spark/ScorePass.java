@@ -9,14 +9,8 @@ import io.highdim.jobs.output.HadoopOutputStore;
 import io.highdim.jobs.output.OutputWriteException;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ImageOutcome;
-import io.highdim.model.ImageRef;
 import io.highdim.model.PcaResult;
-import io.highdim.tiff.HadoopRangeReader;
 import io.highdim.tiff.ImageIndex;
-import io.highdim.tiff.RangeReader;
-import io.highdim.tiff.TiffFormatReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code --scores}: the second pass, over the images the pixel pass gave a PCA. An image's outcome is held back from
  * the catalogue until its score TIFFs and Spark ML models are written, so committed rows always have their files
  * (an image is the unit of commit, as with slices); other outcomes pass straight on. The pass runs beside the pixel
- * pass, on one driver thread: each round takes every outcome waiting, re-reads their headers on the driver (the
- * pixel pass's index of a small file stays in its task), cuts them into the same stack tasks and runs one Spark job.
+ * pass, on one driver thread: each round takes every outcome waiting with the plane index the pixel pass read it
+ * with, cuts them into the same stack tasks and runs one Spark job.
  * A failure stops the rounds: the images still waiting are not committed and {@link #finish()} fails the run.
  */
 public final class ScorePass {
@@ -47,7 +41,7 @@ public final class ScorePass {
     private final PassSpec spec;
     private final HadoopSettings hadoop;
     private final Consumer<ImageOutcome> next;
-    private final ConcurrentLinkedQueue<ImageOutcome.Processed> waiting = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final ExecutorService driver = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "highdim-scores");
         t.setDaemon(true);
@@ -65,10 +59,13 @@ public final class ScorePass {
         this.next = next;
     }
 
-    /** Where outcomes go: those with a PCA after their scores, the others at once. */
-    public void accept(ImageOutcome outcome) {
+    private record Waiting(ImageOutcome.Processed outcome, ImageIndex index) {}
+
+    /** Where outcomes go: those with a PCA after their scores (read with {@code index}), the others at once. */
+    public void accept(ImageOutcome outcome, ImageIndex index) {
         if (outcome instanceof ImageOutcome.Processed p && p.results().pca().isPresent()) {
-            waiting.add(p);
+            if (index == null) throw new IllegalStateException("no plane index came with " + p.imageId());
+            waiting.add(new Waiting(p, index));
             driver.execute(this::round);
         } else {
             next.accept(outcome);
@@ -87,24 +84,25 @@ public final class ScorePass {
     }
 
     private void round() {
-        List<ImageOutcome.Processed> batch = new ArrayList<>();
-        for (ImageOutcome.Processed p; (p = waiting.poll()) != null; ) batch.add(p);
+        List<Waiting> batch = new ArrayList<>();
+        for (Waiting w; (w = waiting.poll()) != null; ) batch.add(w);
         if (batch.isEmpty() || failure.get() != null) return;
         try {
             score(batch);
-            for (ImageOutcome.Processed p : batch) next.accept(p);
+            for (Waiting w : batch) next.accept(w.outcome());
         } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e);
         }
     }
 
-    private void score(List<ImageOutcome.Processed> batch) {
+    private void score(List<Waiting> batch) {
         Map<String, PcaResult> pcas = new LinkedHashMap<>();
         List<PassUnit> units = new ArrayList<>();
-        for (ImageOutcome.Processed p : batch) {
+        for (Waiting w : batch) {
+            ImageOutcome.Processed p = w.outcome();
             PcaResult pca = p.results().pca().orElseThrow();
             pcas.put(p.imageId(), pca);
-            IndexedImage image = new IndexedImage(p.image(), index(p.image()));
+            IndexedImage image = new IndexedImage(p.image(), w.index());
             units.addAll(TaskPlanner.stackUnits(image, spec.partitionBytes(), PlanesRead.ALL));
         }
         ScoreWorker worker = new ScoreWorker(hadoop, spec.scoresOutput(), pcas);
@@ -117,7 +115,7 @@ public final class ScorePass {
                 if (w.failure() != null) failed.add(w.failure());
             });
             if (!failed.isEmpty()) throw failed.get(0); // after the job: no task of the round still writes
-            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+            SparkSession spark = SparkContexts.session(sc); // Spark ML writes its models through a session
             pcas.forEach((id, pca) -> PcaModels.save(spark, outputs.imageDir(id), id, pca));
         } catch (RuntimeException | Error e) { // none of the round's images is committed: none of its files stays
             outputs.removeAll(written);
@@ -125,17 +123,5 @@ public final class ScorePass {
         }
         files.addAndGet(written.size());
         images += batch.size();
-    }
-
-    /** The image's plane index, read again from its file's header. */
-    private ImageIndex index(ImageRef ref) {
-        try (RangeReader in = HadoopRangeReader.open(ref.uri(), ref.fileBytes(), hadoop.get())) {
-            for (ImageIndex i : new TiffFormatReader().index(in, spec.readerOptions())) {
-                if (i.series() == ref.series()) return i;
-            }
-            throw new IllegalStateException(ref.uri() + " has no series " + ref.series() + " any more");
-        } catch (IOException e) {
-            throw new UncheckedIOException("indexing " + ref.uri() + " again for its scores failed", e);
-        }
     }
 }

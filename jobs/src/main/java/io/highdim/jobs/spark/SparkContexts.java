@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -43,6 +44,14 @@ public final class SparkContexts {
      */
     public static SparkContext create(String appName) {
         return SparkContext.getOrCreate(conf(appName, Map.of()));
+    }
+
+    /**
+     * A Spark SQL session over a run's context, made only where Spark's API needs one: Spark ML writes its models
+     * ({@code --scores}) through a session. Made on first use, so runs without scores never pay for it.
+     */
+    public static SparkSession session(JavaSparkContext sc) {
+        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     }
 
     /** The session tests share (Spark allows one SparkContext per JVM). */
