@@ -3,9 +3,13 @@ package io.highdim.jobs;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -17,7 +21,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import io.highdim.jobs.spark.RuleBreakingFixture;
+import io.highdim.jobs.spark.SparkContexts;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 /**
  * The rules of the house (docs/architecture.md), checked on the compiled main classes of both modules: data flows one
@@ -57,6 +64,21 @@ class ArchitectureRulesTest {
 
     @ArchTest
     static final ArchRule mainCodeReadsNoTestSwitches = classes().should(haveNoStringStartingWith("highdim.test."));
+
+    /** Each rule can fail: it finds what it forbids in fixtures that break it (test sources, never analysed above). */
+    @Test
+    void eachRuleFindsWhatItForbids() {
+        ClassFileImporter importer = new ClassFileImporter();
+        JavaClasses breaking = importer.importClasses(RuleBreakingFixture.class);
+        assertTrue(sparkPackageHoldsOnlyWhatUsesSpark.evaluate(breaking).hasViolation(), "a spark/ class without Spark");
+        assertTrue(sparkNeverTouchesTheCatalogue.evaluate(breaking).hasViolation(), "spark/ importing catalogue/");
+        assertTrue(mainCodeReadsNoTestSwitches.evaluate(breaking).hasViolation(), "a highdim.test.* switch");
+        assertTrue(noCycleBetweenPackages.evaluate(importer.importPackages("io.highdim.jobs.archfixture"))
+                .hasViolation(), "a cycle between two packages");
+        // and the rules hold for classes that keep them: the SparkContexts factory uses Spark
+        assertFalse(sparkPackageHoldsOnlyWhatUsesSpark.evaluate(importer.importClasses(SparkContexts.class))
+                .hasViolation());
+    }
 
     /** A top-level class that depends on Spark (or Scala) itself or through one of its nested classes. */
     private static ArchCondition<JavaClass> useSparkThemselvesOrInTheirNestedClasses() {
