@@ -48,6 +48,8 @@ final class PipelineRun {
     private Run run;
     private InputPlan plan;
     private CommitQueue commits;
+    /** The run's end is in the catalogue: a later failure (printing the report) leaves it as recorded. */
+    private boolean ended;
 
     PipelineRun(PassSpec spec, boolean force, CommitRetry retry, RunEnvironment environment, RunStop stop) {
         this.spec = spec;
@@ -152,6 +154,7 @@ final class PipelineRun {
         tally.stage("total", started);
         RunSummary summary = tally.summary(plan, false);
         commits.recordEnd(RunStatus.SUCCEEDED, null, summary);
+        ended = true;
         environment.ranToItsEnd(spec);
         new RunReport(environment.out()).print(tally.lines(), plan.leftAlone());
         LOG.info("run {}: {} ok, {} rejected, {} unchanged, {} skipped (another run's); {} MB of pixels read",
@@ -163,7 +166,7 @@ final class PipelineRun {
     /** Records the run's end as failed, with its reason and what it did; what to throw. */
     private Exception fail(Throwable e) {
         Throwable failure = stop.explain(e);
-        if (run != null) {
+        if (run != null && !ended) {
             RunSummary summary = null;
             if (plan != null) {
                 tally.stage("total", started);
