@@ -4,13 +4,10 @@ import io.highdim.model.ImageOutcome;
 import io.highdim.model.Provenance;
 import io.highdim.model.RunStatus;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -19,16 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits images to the catalogue while the pass still runs: {@link #accept} only queues an outcome (it is called
- * on Spark's scheduler thread as each image completes); one committer thread waits for the database, records the
- * run's start, then commits whatever has queued, each time in one transaction ({@link CatalogueWriter#replace}), so
- * an image's rows are always whole and a committed image stays committed whatever happens later.
+ * Commits images of a {@link Run} while the pass still runs: {@link #accept} only queues an outcome (it is called on
+ * Spark's scheduler thread as each image completes); one committer thread commits whatever has queued, each time in
+ * one transaction ({@link Run#commit}), so an image's rows are always whole and a committed image stays committed
+ * whatever happens later.
  *
  * <p>When the database is unreachable (see {@link CommitRetry#isTransient}), the committer retries the same batch
  * with backoff for the {@link CommitRetry} window while {@link #accept} keeps queueing, so a database restarted
  * within the window costs the run nothing (a batch is replaced whole, so a commit whose outcome was lost may be
  * repeated). Once the window is over, or at once for an error that is a bug, {@link #accept} throws: the pass stops
- * instead of computing results nobody can keep; {@link #finish} then says what was committed and what was not.
+ * instead of computing results nobody can keep; {@link #awaitCommitted} then says what was committed and what was
+ * not. The run's end is recorded through the same window ({@link #recordEnd}).
  */
 public final class CommitQueue implements Consumer<ImageOutcome> {
     private static final Logger LOG = LoggerFactory.getLogger(CommitQueue.class);
@@ -36,9 +34,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
     private static final int MAX_BATCH = 256;
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final CompletableFuture<CatalogueDatabase> database;
-    private final CompletableFuture<CatalogueWriter> writer;
-    private final String runId;
+    private final Run run;
     private final Function<ImageOutcome, Provenance> provenance;
     private final CommitRetry retry;
     private final Thread committer;
@@ -52,33 +48,16 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
     /** Marks the end of the outcomes. */
     private enum End { OF_RUN }
 
-    /** As {@link #CommitQueue(CompletableFuture, String, String, List, Object, Instant, CommitRetry)} with
-     * {@link CommitRetry#DEFAULT}. */
-    public CommitQueue(CompletableFuture<CatalogueDatabase> database, String runId, String command,
-                       List<String> inputs, Object options, Instant startedAt) {
-        this(database, runId, command, inputs, options, startedAt, CommitRetry.DEFAULT);
-    }
-
     /**
-     * Starts the committer: it records the start of run {@code runId} as soon as {@code database} is up (the
-     * embedded database starts beside Spark); commits that meet an unreachable database are retried as
-     * {@code retry} says.
+     * Starts the committer of {@code run}'s images; commits that meet an unreachable database are retried as
+     * {@code retry} says; {@code provenance} says with each image where its rows come from (null: nothing, see
+     * {@link Run#commit}).
      */
-    public CommitQueue(CompletableFuture<CatalogueDatabase> database, String runId, String command,
-                       List<String> inputs, Object options, Instant startedAt, CommitRetry retry) {
-        this(database, runId, command, inputs, options, startedAt, retry, null);
-    }
-
-    /** As above, recording with each image where its rows come from (see {@link CatalogueWriter#replace}). */
-    public CommitQueue(CompletableFuture<CatalogueDatabase> database, String runId, String command,
-                       List<String> inputs, Object options, Instant startedAt, CommitRetry retry,
-                       Function<ImageOutcome, Provenance> provenance) {
-        this.database = database;
-        this.runId = runId;
-        this.provenance = provenance;
+    public CommitQueue(Run run, CommitRetry retry, Function<ImageOutcome, Provenance> provenance) {
+        this.run = Objects.requireNonNull(run, "run");
         this.retry = Objects.requireNonNull(retry, "retry");
-        this.writer = database.thenApply(CatalogueWriter::new);
-        this.committer = new Thread(() -> commitLoop(command, inputs, options, startedAt), "highdim-catalogue-commits");
+        this.provenance = provenance;
+        this.committer = new Thread(this::commitLoop, "highdim-catalogue-commits");
         committer.setDaemon(true);
         committer.start();
     }
@@ -89,73 +68,53 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
         RuntimeException failed = failure;
         if (failed != null) {
             throw refusedMillis >= 0 ? refused(failed)
-                    : new CatalogueException("the catalogue refused earlier results of run " + runId + "; stopping", failed);
+                    : new CatalogueException("the catalogue refused earlier results of run " + run.id() + "; stopping",
+                            failed);
         }
         queue.add(outcome);
     }
 
-    /** Waits for every queued image to be committed, then records the run's end; throws if a commit failed. */
-    public void finish(RunStatus status) {
+    /** Waits for every queued image to be committed; throws if one was not. */
+    public void awaitCommitted() {
         long t0 = System.nanoTime();
         queue.add(End.OF_RUN);
         join();
-        if (failure != null) {
-            RuntimeException failed = refusedMillis >= 0 ? refused(failure) : failure;
-            abortRecording(failed);
-            throw failed;
-        }
-        try {
-            retrying("recording the end", () -> writer().finishRun(runId, status));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CatalogueException("interrupted while recording the end of run " + runId, e);
-        } catch (RuntimeException e) {
-            throw refusedMillis >= 0 ? refused(e) : e;
-        }
+        if (failure != null) throw refusedMillis >= 0 ? refused(failure) : failure;
         LOG.info("catalogue: {} image(s) of run {} committed in {} transaction(s); the last done {} ms after the pass",
-                committed, runId, transactions, (System.nanoTime() - t0) / 1_000_000);
+                committed, run.id(), transactions, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** After {@link #finish} or {@link #abort}: whether every image accepted was committed. */
+    /** After {@link #awaitCommitted} or {@link #abort}: whether every image accepted was committed. */
     public boolean committedAll() {
         return failure == null && !committer.isAlive();
     }
 
-    /** The run failed: commits what is queued (whole images, correct), then records the run as failed. */
+    /** The run failed: commits what is queued (whole images, correct); a commit's failure is added to {@code cause}. */
     public void abort(Throwable cause) {
         queue.add(End.OF_RUN);
         join();
         if (failure != null && failure != cause) cause.addSuppressed(refusedMillis >= 0 ? refused(failure) : failure);
-        abortRecording(cause);
     }
 
-    private void abortRecording(Throwable cause) {
-        String reason = reason(cause);
+    /**
+     * Records the run's end ({@link Run#finish}), retried within the window like a commit, or tried once if the
+     * window ran out already.
+     */
+    public void recordEnd(RunStatus status, String reason, RunSummary summary) {
+        Runnable end = () -> run.finish(status, reason, summary);
         try {
-            if (refusedMillis >= 0) {
-                writer().finishRun(runId, RunStatus.FAILED, reason); // one try: the window is over already
-            } else {
-                retrying("recording the failure", () -> writer().finishRun(runId, RunStatus.FAILED, reason));
-            }
+            if (refusedMillis >= 0) end.run();
+            else retrying("recording the end", end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cause.addSuppressed(e);
-        } catch (RuntimeException recording) {
-            if (recording != cause) cause.addSuppressed(recording);
+            throw new CatalogueException("interrupted while recording the end of run " + run.id(), e);
+        } catch (RuntimeException e) {
+            throw refusedMillis >= 0 ? refused(e) : e;
         }
     }
 
-    /** Why the run failed, in one line for {@code runs.reason}: the first line of the message, else the type. */
-    public static String reason(Throwable cause) {
-        String message = cause.getMessage();
-        if (message == null || message.isBlank()) return cause.getClass().getName();
-        return message.strip().lines().findFirst().orElse(message);
-    }
-
-    private void commitLoop(String command, List<String> inputs, Object options, Instant startedAt) {
+    private void commitLoop() {
         try {
-            CatalogueWriter w = writer();
-            retrying("recording the start", () -> w.startRun(runId, command, inputs, options, startedAt));
             List<ImageOutcome> batch = new ArrayList<>();
             while (true) {
                 Object next = queue.take();
@@ -168,7 +127,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
                     else batch.add((ImageOutcome) o);
                 }
                 if (!batch.isEmpty()) {
-                    retrying("a commit", () -> w.replace(runId, batch, provenance));
+                    retrying("a commit", () -> run.commit(batch, provenance));
                     committed += batch.size();
                     transactions++;
                     batch.clear();
@@ -177,7 +136,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failure = new CatalogueException("committing the results of run " + runId + " was interrupted", e);
+            failure = new CatalogueException("committing the results of run " + run.id() + " was interrupted", e);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -195,7 +154,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
                 op.run();
                 if (attempt > 1) {
                     LOG.warn("catalogue: {} of run {} went through at attempt {}, {} ms after it first failed", what,
-                            runId, attempt, (System.nanoTime() - firstFailure) / 1_000_000);
+                            run.id(), attempt, (System.nanoTime() - firstFailure) / 1_000_000);
                 }
                 return;
             } catch (RuntimeException e) {
@@ -210,7 +169,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
                 Duration wait = retry.backoff(attempt);
                 long waitMillis = Math.max(1, Math.min(wait.toMillis(), left / 1_000_000));
                 LOG.warn("catalogue: {} of run {} failed, {} image(s) waiting; attempt {}, next in {} ms: {}", what,
-                        runId, Math.max(0, accepted.get() - committed), attempt, waitMillis,
+                        run.id(), Math.max(0, accepted.get() - committed), attempt, waitMillis,
                         ConnectionSettings.withoutCredentials(e.getMessage()));
                 Thread.sleep(waitMillis);
             }
@@ -221,21 +180,13 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
     private CatalogueException refused(Throwable cause) {
         int done = committed;
         int notDone = Math.max(0, accepted.get() - done);
-        CatalogueException e = new CatalogueException("the catalogue (" + where() + ") refused the commits of run "
-                + runId + " for " + Math.round(refusedMillis / 1000.0) + " s, the retry window (--commit-retry-seconds "
-                + retry.window().toSeconds() + "); " + done + " image(s) were committed and stay committed, " + notDone
+        CatalogueException e = new CatalogueException("the catalogue (" + run.where() + ") refused the commits of "
+                + "run " + run.id() + " for " + Math.round(refusedMillis / 1000.0) + " s, the retry window "
+                + "(--commit-retry-seconds " + retry.window().toSeconds() + "); " + done + " image(s) were committed and stay committed, " + notDone
                 + " were not; rerunning the same command completes the rest. Last error: "
                 + ConnectionSettings.withoutCredentials(cause.getMessage()));
         e.initCause(cause);
         return e;
-    }
-
-    /** The database's URL (without credentials) and, if embedded, its data directory. */
-    private String where() {
-        if (!database.isDone() || database.isCompletedExceptionally()) return "not started";
-        CatalogueDatabase db = database.join();
-        return db.connectionSettings().shownUrl()
-                + db.dataDirectory().map(d -> ", embedded, data in " + d).orElse("");
     }
 
     private void join() {
@@ -243,15 +194,7 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
             committer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CatalogueException("interrupted while committing the results of run " + runId, e);
-        }
-    }
-
-    private CatalogueWriter writer() {
-        try {
-            return writer.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            throw new CatalogueException("interrupted while committing the results of run " + run.id(), e);
         }
     }
 }

@@ -110,14 +110,9 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
             if (output != null) output.setValue(resolve(workingDir, output.getValue()));
             Optional<String> outside = confined(command, sparkHadoop());
             if (outside.isPresent()) return usage(errWriter, sub.commandSpec().name() + ": " + outside.get());
-            command.hostedBy(new Hosted(database, spark, sparkHadoop(), out));
-            SparkContext sc = spark.join();
-            sc.setJobGroup(jobGroup, "highdim " + String.join(" ", args), true);
-            try {
-                return new CommandLine.RunLast().execute(parsed);
-            } finally {
-                sc.clearJobGroup(); // the request's thread serves other requests next
-            }
+            command.hostedBy(new HostedEnvironment(database, spark, sparkHadoop(), out, jobGroup,
+                    "highdim " + String.join(" ", args)));
+            return new CommandLine.RunLast().execute(parsed);
         });
         return cli.execute(args.toArray(String[]::new));
     }

@@ -1,6 +1,6 @@
 package io.highdim.jobs.incremental;
 
-import io.highdim.jobs.catalogue.RunLedger.StoredImage;
+import io.highdim.jobs.catalogue.Run.StoredImage;
 import io.highdim.jobs.input.InputListing.ListedFile;
 import io.highdim.jobs.spec.ResultOptions;
 import io.highdim.model.SourceFingerprint;

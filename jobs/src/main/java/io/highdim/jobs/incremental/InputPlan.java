@@ -1,6 +1,6 @@
 package io.highdim.jobs.incremental;
 
-import io.highdim.jobs.catalogue.RunLedger;
+import io.highdim.jobs.catalogue.Run;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.ResultOptions;
@@ -20,7 +20,7 @@ public record InputPlan(InputListing.Listing listing, Map<String, SourceFingerpr
     /** Decides for every listed file (see {@link Decisions}). */
     public static InputPlan of(PassSpec spec, InputListing.Listing listing,
                                Map<String, SourceFingerprint> fingerprints,
-                               Map<String, List<RunLedger.StoredImage>> stored, Map<String, String> claimed,
+                               Map<String, List<Run.StoredImage>> stored, Map<String, String> claimed,
                                boolean force) {
         Map<String, Object> options = ResultOptions.of(spec);
         return new InputPlan(listing, fingerprints, options,

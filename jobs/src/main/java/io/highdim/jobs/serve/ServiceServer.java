@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueReader;
-import io.highdim.jobs.catalogue.CatalogueWriter;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -68,7 +67,7 @@ public final class ServiceServer implements AutoCloseable {
         Path incoming = Files.createDirectories(uploads.resolve(".incoming"));
         CatalogueReader reader = new CatalogueReader(database);
         ServiceApi api = new ServiceApi(reader, new SliceSource(reader, hadoop, settings.concurrentRenders()),
-                new Uploads(reader, new CatalogueWriter(database), uploads, settings.maxUploadBytes(), hadoop));
+                new Uploads(database, reader, uploads, settings.maxUploadBytes(), hadoop));
         Javalin[] self = new Javalin[1];
         RequestGuard guard = new RequestGuard(settings.token(), settings.bind(), () -> self[0].port());
         Javalin app = Javalin.create(config -> {

@@ -1,7 +1,8 @@
 package io.highdim.jobs.serve;
 
+import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueReader;
-import io.highdim.jobs.catalogue.CatalogueWriter;
+import io.highdim.jobs.catalogue.Run;
 import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.model.ImageOutcome;
@@ -46,16 +47,16 @@ final class Uploads {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*");
 
     private final CatalogueReader reader;
-    private final CatalogueWriter writer;
+    private final CatalogueDatabase database;
     private final Path dir;
     private final long maxBytes;
     private final Configuration hadoop;
     /** Image ids of uploads in progress. */
     private final Set<String> claimed = new HashSet<>();
 
-    Uploads(CatalogueReader reader, CatalogueWriter writer, Path dir, long maxBytes, Configuration hadoop) {
+    Uploads(CatalogueDatabase database, CatalogueReader reader, Path dir, long maxBytes, Configuration hadoop) {
+        this.database = database;
         this.reader = reader;
-        this.writer = writer;
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.hadoop = hadoop;
@@ -179,19 +180,20 @@ final class Uploads {
 
     /** The images' rows in one transaction, under a run of their own (so {@code show runs} lists uploads). */
     private void catalogue(String uri, String name, List<ImageOutcome> outcomes) {
-        String runId = CatalogueWriter.newRunId("upload", Instant.now());
-        writer.startRun(runId, "serve upload", List.of(uri), Map.of("upload", name));
-        try {
-            writer.replace(runId, outcomes); // no provenance: the next run over the folder reads it whole
-        } catch (RuntimeException e) {
+        String runId = Run.newId("upload", Instant.now());
+        try (Run run = Run.open(database, runId, "serve upload", List.of(uri), Map.of("upload", name), null)) {
             try {
-                writer.finishRun(runId, RunStatus.FAILED);
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                run.commit(outcomes, null); // no provenance: the next run over the folder reads it whole
+            } catch (RuntimeException e) {
+                try {
+                    run.finish(RunStatus.FAILED, Run.reason(e), null);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            throw e;
+            run.finish(RunStatus.SUCCEEDED, null, null);
         }
-        writer.finishRun(runId, RunStatus.SUCCEEDED);
         LOG.info("upload: {} stored as {}, {} image(s) catalogued by run {}", name, uri, outcomes.size(), runId);
     }
 

@@ -1,5 +1,6 @@
 package io.highdim.jobs.catalogue;
 
+import static io.highdim.jobs.catalogue.CatalogueTestData.commit;
 import static io.highdim.jobs.catalogue.CatalogueTestData.count;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
 import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
@@ -86,7 +87,7 @@ class CatalogueDatabaseTest {
             assertEquals(port, db.port());
             assertTrue(db.jdbcUrl().contains(":" + port + "/"));
             db.migrate();
-            new CatalogueWriter(db).replace("run-1", List.of(fullResults("kept", 2, 1, 2, 0)));
+            commit(db, "run-1", List.of(fullResults("kept", 2, 1, 2, 0)));
         }
         assertFalse(Files.exists(dir.resolve("postgres/postmaster.pid")), "the server was stopped");
 
@@ -178,7 +179,7 @@ class CatalogueDatabaseTest {
             assertEquals(password, properties.getProperty("password"));
             assertEquals("org.postgresql.Driver", properties.getProperty("driver"));
             external.migrate();
-            new CatalogueWriter(external).replace("run-ext", List.of(fullResults("ext", 1, 1, 1, 0)));
+            commit(external, "run-ext", List.of(fullResults("ext", 1, 1, 1, 0)));
             assertEquals("ext", new CatalogueReader(shared).image("ext").orElseThrow().imageId());
         }
         assertEquals("1", scalar(shared, "select 1"), "closing an external database stops no server");

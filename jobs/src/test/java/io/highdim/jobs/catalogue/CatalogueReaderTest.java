@@ -1,5 +1,6 @@
 package io.highdim.jobs.catalogue;
 
+import static io.highdim.jobs.catalogue.CatalogueTestData.commit;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
 import static io.highdim.jobs.catalogue.CatalogueTestData.geometry;
 import static io.highdim.jobs.catalogue.CatalogueTestData.okImage;
@@ -44,7 +45,6 @@ class CatalogueReaderTest {
         db = CatalogueDatabase.embedded(dataDir.resolve("pg"), 0);
         db.migrate();
         reader = new CatalogueReader(db);
-        CatalogueWriter writer = new CatalogueWriter(db);
 
         // channels out of order, a NaN mean, fractional extremes on channel 1
         List<ChannelSummary> channels = List.of(
@@ -64,7 +64,7 @@ class CatalogueReaderTest {
         ImageResults floats = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.PCA), List.of(),
                 fullResults("floats", 1, 1, 1, 0).results().channels(), List.of(), List.of(), Optional.empty(),
                 List.of());
-        writer.replace("run-show", List.of(
+        commit(db, "run-show", List.of(
                 processed("cells", geometry("uint16", 3, 2, 2, 4, 5), cells),
                 processed("floats", geometry("float32", 1, 1, 1, 4, 5), floats),
                 rejected("broken", RejectReason.TRUNCATED, "truncated strip")));

@@ -13,6 +13,7 @@ import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
+import io.highdim.model.RunStatus;
 import io.highdim.model.SliceFile;
 import io.highdim.stats.SparseHistogram;
 import java.sql.Connection;
@@ -104,6 +105,14 @@ final class CatalogueTestData {
             mean[ch] = offset + 100.0 * ch;
         }
         return new PcaResult(k, variance, ratio, components, mean, 4000L);
+    }
+
+    /** Commits {@code outcomes} in one transaction under run {@code runId}, opened for them and then finished. */
+    static void commit(CatalogueDatabase db, String runId, List<? extends ImageOutcome> outcomes) {
+        try (Run run = Run.open(db, runId, "test", List.of(), null, null)) {
+            run.commit(outcomes, null);
+            run.finish(RunStatus.SUCCEEDED, null, null);
+        }
     }
 
     static long count(CatalogueDatabase db, String table, String imageId) throws SQLException {

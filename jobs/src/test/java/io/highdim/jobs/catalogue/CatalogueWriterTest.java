@@ -1,6 +1,7 @@
 package io.highdim.jobs.catalogue;
 
 import static io.highdim.jobs.catalogue.CatalogueTestData.RESULT_TABLES;
+import static io.highdim.jobs.catalogue.CatalogueTestData.commit;
 import static io.highdim.jobs.catalogue.CatalogueTestData.count;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
 import static io.highdim.jobs.catalogue.CatalogueTestData.geometry;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** CatalogueWriter against a real embedded PostgreSQL (one server for the class). */
+/** CatalogueWriter, and the runs row a Run writes, against a real embedded PostgreSQL (one server for the class). */
 class CatalogueWriterTest {
     @TempDir
     static Path dataDir;
@@ -66,8 +67,8 @@ class CatalogueWriterTest {
     @Test
     void replacingTheSameResultsTwiceLeavesOneSetOfRows() throws Exception {
         List<ImageOutcome> outcomes = List.of(fullResults("twice-a", 2, 3, 2, 0), fullResults("twice-b", 1, 1, 3, 0));
-        writer.replace("run-twice-1", outcomes);
-        writer.replace("run-twice-2", outcomes);
+        commit(db, "run-twice-1", outcomes);
+        commit(db, "run-twice-2", outcomes);
 
         assertEquals(2 * 3 * 2, count(db, "planes", "twice-a"));
         assertEquals(2 * 3 * 2, count(db, "plane_stats", "twice-a"));
@@ -84,7 +85,7 @@ class CatalogueWriterTest {
 
     @Test
     void aFailingImageRollsBackTheWholeCallAndEarlierRowsRemain() throws Exception {
-        writer.replace("run-good", List.of(fullResults("rb-a", 1, 2, 2, 0), fullResults("rb-b", 1, 1, 2, 0)));
+        commit(db, "run-good", List.of(fullResults("rb-a", 1, 2, 2, 0), fullResults("rb-b", 1, 1, 2, 0)));
 
         ImageOutcome.Processed duplicateChannel = fullResults("rb-b", 1, 1, 2, 50);
         ImageResults r = duplicateChannel.results();
@@ -97,7 +98,7 @@ class CatalogueWriterTest {
         List<ImageOutcome> call = List.of(fullResults("rb-a", 1, 2, 2, 50), fullResults("rb-new", 1, 1, 1, 50),
                 failing);
 
-        CatalogueException error = assertThrows(CatalogueException.class, () -> writer.replace("run-bad", call));
+        CatalogueException error = assertThrows(CatalogueException.class, () -> commit(db, "run-bad", call));
         assertTrue(error.getMessage().contains("duplicate key"), error.getMessage());
 
         // the other images of the failed call: unchanged or absent
@@ -115,19 +116,18 @@ class CatalogueWriterTest {
         assertEquals(2, count(db, "pca_components", "rb-b"));
         assertEquals(2, count(db, "slices", "rb-b"));
         assertEquals("run-good", scalar(db, "select run_id from images where image_id = ?", "rb-b"));
-        // and the failed run left no row either
-        assertNull(scalar(db, "select run_id from runs where run_id = ?", "run-bad"));
+        assertEquals("0", scalar(db, "select count(*) from images where run_id = ?", "run-bad"));
     }
 
     @Test
     void partsNotComputedKeepTheirRowsAndAComputedEmptyPartClearsThem() throws Exception {
-        writer.replace("run-parts-1", List.of(fullResults("parts", 2, 1, 2, 0)));
+        commit(db, "run-parts-1", List.of(fullResults("parts", 2, 1, 2, 0)));
         ImageOutcome.Processed second = fullResults("parts", 2, 1, 2, 7);
         ImageResults r = second.results();
         // channel statistics again, slices computed but none written; planes, plane statistics and PCA not computed
         ImageResults channelsAndNoSlices = new ImageResults(Set.of(Part.CHANNEL_STATS, Part.SLICES), List.of(),
                 r.channels(), List.of(), List.of(), Optional.empty(), List.of());
-        writer.replace("run-parts-2", List.of(new ImageOutcome.Processed(second.image(), second.geometry(),
+        commit(db, "run-parts-2", List.of(new ImageOutcome.Processed(second.image(), second.geometry(),
                 second.warnings(), channelsAndNoSlices)));
 
         assertEquals("7", scalar(db, "select mean::text from channel_stats where image_id = ? and channel = 0", "parts"));
@@ -143,7 +143,7 @@ class CatalogueWriterTest {
         ImageOutcome.Processed pcaAbsent = new ImageOutcome.Processed(second.image(), second.geometry(),
                 second.warnings(), new ImageResults(Set.of(Part.PCA), List.of(), List.of(), List.of(),
                         List.of(), Optional.empty(), List.of()));
-        writer.replace("run-parts-3", List.of(pcaAbsent));
+        commit(db, "run-parts-3", List.of(pcaAbsent));
         assertEquals(0, count(db, "pca_results", "parts"));
         assertEquals(0, count(db, "pca_components", "parts"));
         assertEquals(4, count(db, "plane_stats", "parts"));
@@ -153,8 +153,8 @@ class CatalogueWriterTest {
 
     @Test
     void aRejectedImageLosesItsResultsAndStoresNoGeometry() throws Exception {
-        writer.replace("run-rej-1", List.of(fullResults("rej", 1, 1, 2, 0)));
-        writer.replace("run-rej-2", List.of(rejected("rej", RejectReason.NOT_A_TIFF, "no TIFF header")));
+        commit(db, "run-rej-1", List.of(fullResults("rej", 1, 1, 2, 0)));
+        commit(db, "run-rej-2", List.of(rejected("rej", RejectReason.NOT_A_TIFF, "no TIFF header")));
 
         for (String table : RESULT_TABLES) {
             assertEquals(0, count(db, table, "rej"), table);
@@ -170,11 +170,11 @@ class CatalogueWriterTest {
 
     @Test
     void aRejectedImageFoundBadInThePixelPassKeepsItsGeometryButNoResults() throws Exception {
-        writer.replace("run-late-1", List.of(fullResults("late", 2, 1, 3, 0)));
+        commit(db, "run-late-1", List.of(fullResults("late", 2, 1, 3, 0)));
         ImageGeometry geometry = geometry("uint16", 2, 1, 3, 4, 5);
         ImageOutcome.Rejected late = new ImageOutcome.Rejected(rejectedRef("late"), Optional.of(geometry),
                 List.of("strip 3 is short"), new Rejection(RejectReason.CORRUPT_DATA, "strip 3 of page 4"));
-        writer.replace("run-late-2", List.of(late));
+        commit(db, "run-late-2", List.of(late));
 
         for (String table : RESULT_TABLES) {
             assertEquals(0, count(db, table, "late"), table);
@@ -191,11 +191,11 @@ class CatalogueWriterTest {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("pca-components", 3);
         options.put("slices", true);
-        writer.startRun("run-meta", "run", List.of("s3a://in/a.tif", "s3a://in/b.tif"), options);
+        Run run = Run.open(db, "run-meta", "run", List.of("s3a://in/a.tif", "s3a://in/b.tif"), options, null);
         assertEquals("running", scalar(db, "select status from runs where run_id = ?", "run-meta"));
         assertNull(scalar(db, "select finished_at from runs where run_id = ?", "run-meta"));
 
-        writer.finishRun("run-meta", RunStatus.SUCCEEDED);
+        run.finish(RunStatus.SUCCEEDED, null, new RunSummary(3, 1, 2, 0, 0, 4096, Map.of("pixels", 1.5)));
 
         assertEquals("succeeded", scalar(db, "select status from runs where run_id = ?", "run-meta"));
         assertEquals("true", scalar(db, "select (finished_at >= started_at)::text from runs where run_id = ?", "run-meta"));
@@ -207,10 +207,15 @@ class CatalogueWriterTest {
         assertEquals(3, opts.get("pca-components").asInt());
         assertTrue(opts.get("slices").asBoolean());
 
-        writer.finishRun("run-meta", RunStatus.FAILED);
-        assertEquals("failed", scalar(db, "select status from runs where run_id = ?", "run-meta"));
-        assertThrows(CatalogueException.class, () -> writer.finishRun("no-such-run", RunStatus.FAILED));
-        assertThrows(IllegalArgumentException.class, () -> writer.finishRun("run-meta", RunStatus.RUNNING));
+        assertEquals("3 1 2 0 0 4096 1.5", scalar(db, "select concat_ws(' ', ok_count, rejected_count, "
+                + "unchanged_count, skipped_count, failed_count, bytes_read, stages ->> 'pixels') from runs "
+                + "where run_id = ?", "run-meta"));
+
+        run.finish(RunStatus.FAILED, "stopped", null);
+        assertEquals("failed stopped 3", scalar(db, "select concat_ws(' ', status, reason, ok_count) from runs "
+                + "where run_id = ?", "run-meta"), "a summary given once stays");
+        assertThrows(IllegalArgumentException.class, () -> run.finish(RunStatus.RUNNING, null, null));
+        run.close();
     }
 
     /** What the lead passes: the validated options of a command, a record of records, lists and optionals. */
@@ -225,7 +230,7 @@ class CatalogueWriterTest {
     void runOptionsMayBeARecordAndAreStoredAsItsJson() throws Exception {
         RunSpec spec = new RunSpec(Mode.RUN, 3, 128L << 20, Optional.empty(), Optional.of("ZCYX"),
                 new SliceSpec(List.of(0, 4, 10), "percentile", true), List.of("s3a://in/a.tif"));
-        writer.startRun("run-record", "run", spec.inputs(), spec);
+        Run.open(db, "run-record", "run", spec.inputs(), spec, null).close();
 
         JsonNode opts = new ObjectMapper().readTree(scalar(db, "select options::text from runs where run_id = ?",
                 "run-record"));
@@ -234,30 +239,32 @@ class CatalogueWriterTest {
                 + "\"raw16\":true},\"inputs\":[\"s3a://in/a.tif\"]}"), opts);
         assertEquals("object", scalar(db, "select jsonb_typeof(options) from runs where run_id = ?", "run-record"));
 
-        writer.startRun("run-no-options", "ingest", null, null);
+        Run.open(db, "run-no-options", "ingest", null, null, null).close();
         assertEquals("{}", scalar(db, "select options::text from runs where run_id = ?", "run-no-options"));
         assertEquals("[]", scalar(db, "select inputs::text from runs where run_id = ?", "run-no-options"));
         // not serialisable: refused before anything is written
-        assertThrows(IllegalArgumentException.class, () -> writer.startRun("run-bad-options", "run", List.of(),
-                new Object()));
+        assertThrows(IllegalArgumentException.class, () -> Run.open(db, "run-bad-options", "run", List.of(),
+                new Object(), null));
         assertNull(scalar(db, "select run_id from runs where run_id = ?", "run-bad-options"));
     }
 
     @Test
-    void replaceCreatesTheRunRowWhenStartRunWasNotCalled() throws Exception {
-        writer.replace("run-implicit", List.of(fullResults("implicit", 1, 1, 1, 0)));
-        assertEquals("running", scalar(db, "select status from runs where run_id = ?", "run-implicit"));
+    void imagesAreWrittenOnlyUnderAnOpenedRun() throws Exception {
+        assertThrows(CatalogueException.class,
+                () -> writer.replace("run-never-opened", List.of(fullResults("orphan", 1, 1, 1, 0)), null));
+        assertEquals(0, count(db, "images", "orphan"));
+        assertNull(scalar(db, "select run_id from runs where run_id = ?", "run-never-opened"));
     }
 
     @Test
     void aRepeatedOrIncompleteImageIsRefusedBeforeWriting() throws Exception {
         ImageOutcome a = fullResults("mix-a", 1, 1, 1, 0);
-        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(a, a)));
+        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(a, a), null));
         ImageOutcome rejectedTwice = rejected("mix-a", RejectReason.TRUNCATED, "ends early");
-        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(a, rejectedTwice)));
+        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(a, rejectedTwice), null));
         ImageOutcome noReason = new ImageOutcome.Rejected(rejectedRef("mix-b"), Optional.empty(), List.of(), null);
-        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(noReason)));
-        assertThrows(IllegalArgumentException.class, () -> writer.replace(" ", List.of(a)));
+        assertThrows(IllegalArgumentException.class, () -> writer.replace("run-mix", List.of(noReason), null));
+        assertThrows(IllegalArgumentException.class, () -> writer.replace(" ", List.of(a), null));
         assertEquals(0, count(db, "images", "mix-a"));
         assertEquals(0, count(db, "images", "mix-b"));
         assertNull(scalar(db, "select run_id from runs where run_id = ?", "run-mix"));
@@ -267,7 +274,7 @@ class CatalogueWriterTest {
     void manyPlanesAreWrittenInSeveralBatches() throws Exception {
         ImageOutcome big = fullResults("big", 50, 20, 3, 0); // 3000 planes, plane statistics and slices each
         long start = System.nanoTime();
-        writer.replace("run-big", List.of(big));
+        commit(db, "run-big", List.of(big));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(3000, count(db, "planes", "big"));
         assertEquals(3000, count(db, "plane_stats", "big"));
@@ -285,9 +292,9 @@ class CatalogueWriterTest {
             outcomes.add(i % 10 == 9 ? rejected("small-" + i, RejectReason.TRUNCATED, "ends early")
                     : fullResults("small-" + i, 1, 1, 3, i));
         }
-        writer.replace("run-small-1", outcomes);
+        commit(db, "run-small-1", outcomes);
         long start = System.nanoTime();
-        writer.replace("run-small", outcomes);
+        commit(db, "run-small", outcomes);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals("500 50", scalar(db, "select count(*) || ' ' || count(*) filter (where status = 'rejected') "
                 + "from images where run_id = ?", "run-small"));

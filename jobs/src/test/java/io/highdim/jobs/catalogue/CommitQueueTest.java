@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,10 +29,12 @@ class CommitQueueTest {
     void queuedImagesAreCommittedWholeAndTheRunIsFinished() throws Exception {
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir.resolve("a"), 0)) {
             db.migrate();
-            CommitQueue commits = new CommitQueue(CompletableFuture.completedFuture(db), "run-a", "run",
-                    List.of("/in"), Map.of("components", 2), Instant.now());
-            for (int i = 0; i < 300; i++) commits.accept(fullResults("img" + i, 2, 1, 3, i));
-            commits.finish(RunStatus.SUCCEEDED);
+            try (Run run = Run.open(db, "run-a", "run", List.of("/in"), Map.of("components", 2), Instant.now())) {
+                CommitQueue commits = new CommitQueue(run, CommitRetry.DEFAULT, null);
+                for (int i = 0; i < 300; i++) commits.accept(fullResults("img" + i, 2, 1, 3, i));
+                commits.awaitCommitted();
+                commits.recordEnd(RunStatus.SUCCEEDED, null, null);
+            }
             assertEquals("300", scalar(db, "select count(*) from images where run_id = ?", "run-a"));
             assertEquals(2 * 3, count(db, "planes", "img299"));
             assertEquals(3, count(db, "channel_stats", "img0"));
@@ -45,12 +46,13 @@ class CommitQueueTest {
     void aDatabaseThatGoesAwayStopsThePassAndKeepsWhatWasCommitted() throws Exception {
         int port;
         CommitQueue commits;
+        Run run;
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir.resolve("b"), 0)) {
             db.migrate();
             port = db.port();
+            run = Run.open(db, "run-b", "run", List.of("/in"), Map.of(), Instant.now());
             // no retry window: this test is about the failure itself (CommitRetryTest waits out a window)
-            commits = new CommitQueue(CompletableFuture.completedFuture(db), "run-b", "run", List.of("/in"),
-                    Map.of(), Instant.now(), CommitRetry.NONE);
+            commits = new CommitQueue(run, CommitRetry.NONE, null);
             commits.accept(fullResults("kept", 2, 1, 3, 1));
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!"1".equals(scalar(db, "select count(*) from images where image_id = 'kept'"))) {
@@ -68,7 +70,8 @@ class CommitQueueTest {
             }
         }
         assertTrue(refused != null && refused.getMessage().contains("run-b"), "the pass is stopped: " + refused);
-        assertThrows(RuntimeException.class, () -> commits.finish(RunStatus.SUCCEEDED));
+        assertThrows(RuntimeException.class, commits::awaitCommitted);
+        run.close(); // its lease died with the database
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir.resolve("b"), port)) {
             assertEquals(2 * 3, count(db, "planes", "kept"), "the image committed before keeps all its rows");
             assertEquals(3, count(db, "channel_stats", "kept"));

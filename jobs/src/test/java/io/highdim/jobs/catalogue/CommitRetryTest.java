@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.highdim.jobs.testkit.KillablePostgres;
+import io.highdim.model.ImageOutcome;
 import io.highdim.model.RunStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +19,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +36,9 @@ class CommitRetryTest {
 
     @Test
     void aDatabaseKilledAndRestartedWithinTheWindowLosesAndDuplicatesNothing() throws Exception {
-        try (KillablePostgres pg = KillablePostgres.start(dir.resolve("a"))) {
-            CommitQueue commits = new CommitQueue(CompletableFuture.completedFuture(pg.database()), "run-a", "run",
-                    List.of("/in"), Map.of(), Instant.now(), CommitRetry.ofSeconds(60));
+        try (KillablePostgres pg = KillablePostgres.start(dir.resolve("a"));
+             Run run = Run.open(pg.database(), "run-a", "run", List.of("/in"), Map.of(), Instant.now())) {
+            CommitQueue commits = new CommitQueue(run, CommitRetry.ofSeconds(60), null);
             for (int i = 0; i < 20; i++) commits.accept(fullResults("before" + i, 2, 1, CHANNELS, i));
             awaitImages(pg, 20);
             pg.kill();
@@ -47,7 +48,8 @@ class CommitRetryTest {
             }
             pg.restart();
             for (int i = 0; i < 10; i++) commits.accept(fullResults("after" + i, 2, 1, CHANNELS, i));
-            commits.finish(RunStatus.SUCCEEDED);
+            commits.awaitCommitted();
+            commits.recordEnd(RunStatus.SUCCEEDED, null, null);
 
             assertEquals(60, count(pg, "select count(*) from images where run_id = 'run-a'"));
             assertEquals(0, count(pg, "select count(*) from (select image_id from planes group by image_id "
@@ -61,9 +63,9 @@ class CommitRetryTest {
 
     @Test
     void aDatabaseThatStaysDeadFailsTheRunAfterTheWindowAndKeepsWhatWasCommitted() throws Exception {
-        try (KillablePostgres pg = KillablePostgres.start(dir.resolve("b"))) {
-            CommitQueue commits = new CommitQueue(CompletableFuture.completedFuture(pg.database()), "run-b", "run",
-                    List.of("/in"), Map.of(), Instant.now(), CommitRetry.ofSeconds(3));
+        try (KillablePostgres pg = KillablePostgres.start(dir.resolve("b"));
+             Run run = Run.open(pg.database(), "run-b", "run", List.of("/in"), Map.of(), Instant.now())) {
+            CommitQueue commits = new CommitQueue(run, CommitRetry.ofSeconds(3), null);
             for (int i = 0; i < 5; i++) commits.accept(fullResults("kept" + i, 2, 1, CHANNELS, i));
             awaitImages(pg, 5);
             pg.kill();
@@ -84,7 +86,7 @@ class CommitRetryTest {
             assertTrue(seconds >= 2.9, "images are queued for the whole window, not refused after " + seconds + " s");
             assertTrue(refused.getMessage().contains("run-b"), refused.getMessage());
 
-            CatalogueException failed = assertThrows(CatalogueException.class, () -> commits.finish(RunStatus.SUCCEEDED));
+            CatalogueException failed = assertThrows(CatalogueException.class, commits::awaitCommitted);
             String m = failed.getMessage();
             assertTrue(m.startsWith("the catalogue (" + pg.jdbcUrl()), m);
             assertTrue(m.contains("refused the commits of run run-b for 3 s, the retry window (--commit-retry-seconds 3)"), m);
@@ -104,19 +106,18 @@ class CommitRetryTest {
 
     @Test
     void aBugIsNotRetried() throws Exception {
-        try (KillablePostgres pg = KillablePostgres.start(dir.resolve("c"))) {
-            CompletableFuture<CatalogueDatabase> database = new CompletableFuture<>();
-            CommitQueue commits = new CommitQueue(database, "run-c", "run", List.of("/in"), Map.of(), Instant.now(),
-                    CommitRetry.ofSeconds(60));
-            // queued before the database is up, so both land in one batch: the same image twice is a bug of ours
-            commits.accept(fullResults("twice", 2, 1, CHANNELS, 1));
-            commits.accept(fullResults("twice", 2, 1, CHANNELS, 1));
+        try (KillablePostgres pg = KillablePostgres.start(dir.resolve("c"));
+             Run run = Run.open(pg.database(), "run-c", "run", List.of("/in"), Map.of(), Instant.now())) {
+            CommitQueue commits = new CommitQueue(run, CommitRetry.ofSeconds(60), null);
+            // a rejected image without its rejection is a bug of ours (the database would take it)
+            commits.accept(new ImageOutcome.Rejected(CatalogueTestData.rejectedRef("bug"), Optional.empty(),
+                    List.of(), null));
             long t0 = System.nanoTime();
-            database.complete(pg.database());
-            RuntimeException failed = assertThrows(RuntimeException.class, () -> commits.finish(RunStatus.SUCCEEDED));
-            assertTrue(failed instanceof IllegalArgumentException && failed.getMessage().contains("more than once"),
-                    failed.toString());
+            RuntimeException failed = assertThrows(RuntimeException.class, commits::awaitCommitted);
+            assertTrue(failed instanceof IllegalArgumentException && failed.getMessage().contains("without a "
+                    + "rejection"), failed.toString());
             assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "failed at once, not after the 60 s window");
+            commits.recordEnd(RunStatus.FAILED, Run.reason(failed), null);
             assertEquals(1, count(pg, "select count(*) from runs where run_id = 'run-c' and status = 'failed'"));
         }
     }
@@ -139,8 +140,8 @@ class CommitRetryTest {
             assertFalse(CommitRetry.isTransient(duplicate), duplicate.getSQLState());
             pg.kill();
             CatalogueException refused = assertThrows(CatalogueException.class,
-                    () -> new CatalogueWriter(CatalogueDatabase.external(pg.jdbcUrl(), pg.user(), pg.password()))
-                            .finishRun("x", RunStatus.FAILED));
+                    () -> Run.open(CatalogueDatabase.external(pg.jdbcUrl(), pg.user(), pg.password()), "x", "run",
+                            List.of(), null, null));
             assertTrue(CommitRetry.isTransient(refused), refused.toString());
         }
         assertFalse(CommitRetry.isTransient(new IllegalArgumentException("image x is given more than once")));

@@ -13,7 +13,7 @@ public final class CrashingRunMain {
     public static void main(String[] args) throws Exception {
         CatalogueDatabase db = CatalogueDatabase.embedded(Path.of(args[0]), 0);
         db.migrate();
-        new CatalogueWriter(db).replace("run-crashed", List.of(CatalogueTestData.fullResults("crashed", 1, 1, 2, 0)));
+        CatalogueTestData.commit(db, "run-crashed", List.of(CatalogueTestData.fullResults("crashed", 1, 1, 2, 0)));
         System.out.println("READY " + db.port());
         System.out.flush();
         Thread.sleep(120_000);

@@ -1,5 +1,6 @@
 package io.highdim.jobs.catalogue;
 
+import static io.highdim.jobs.catalogue.CatalogueTestData.commit;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
 import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,7 +115,7 @@ class EmbeddedCatalogueAccessTest {
             CatalogueDatabase asBefore = CatalogueDatabase.external(
                     "jdbc:postgresql://localhost:" + oldPort + "/postgres", "postgres", null);
             asBefore.migrate();
-            new CatalogueWriter(asBefore).replace("run-old", List.of(fullResults("old", 2, 1, 2, 0)));
+            commit(asBefore, "run-old", List.of(fullResults("old", 2, 1, 2, 0)));
             assertEquals("postgres", scalar(asBefore, "select tableowner from pg_tables where tablename = 'images'"));
             // the hole this fixes, and the proof that the probe finds it: nobody logs in as superuser
             Psql hole = psql("nobody", "127.0.0.1", oldPort, "postgres", null);
@@ -131,7 +132,7 @@ class EmbeddedCatalogueAccessTest {
             assertEquals(EmbeddedCatalogueServer.USER, scalar(migrated,
                     "select tableowner from pg_tables where tablename = 'flyway_schema_history'"));
             // the role writes and replaces rows (tables and their sequences are its own)
-            new CatalogueWriter(migrated).replace("run-new", List.of(fullResults("old", 2, 1, 2, 0),
+            commit(migrated, "run-new", List.of(fullResults("old", 2, 1, 2, 0),
                     fullResults("new", 1, 1, 1, 0)));
             assertEquals("run-new", reader.image("old").orElseThrow().runId());
             assertEquals("false", scalar(migrated, "select rolsuper::text from pg_roles where rolname = current_user"));

@@ -2,6 +2,9 @@ package io.highdim.jobs.catalogue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.Provenance;
+import io.highdim.model.RunStatus;
 import io.highdim.model.SourceFingerprint;
 import java.io.IOException;
 import java.sql.Array;
@@ -9,23 +12,29 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A run's standing in the catalogue while it lives: it holds an advisory lock on its id on a connection of its own
- * (the lease: PostgreSQL frees it when the process dies, however it dies), marks runs whose lease is free but which
- * are still "running" as failed, claims the files it will read so a concurrent run leaves them alone, and reads what
- * the catalogue holds for those files. {@link #close()} gives the claims and the lease back.
+ * One run in the catalogue, from open to finish: the only writer of its {@code runs} row. Opening it takes an
+ * advisory lock on its id on a connection of its own (the lease: PostgreSQL frees it when the process dies, however it
+ * dies), records the run, and marks runs whose lease is free but which are still "running" as failed. The run then
+ * claims the files it will read (so a concurrent run leaves them alone), reads what the catalogue holds for them,
+ * commits images against itself ({@link #commit}, one transaction each call) and is finished with its status, reason
+ * and summary in one statement ({@link #finish}). {@link #close()} gives the claims and the lease back.
  */
-public final class RunLedger implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
+public final class Run implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Run.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One stored image of a file, as an incremental run compares it. {@code source} null: never reused. */
@@ -35,38 +44,60 @@ public final class RunLedger implements AutoCloseable {
     /** The reason a run swept as dead gets: its process ended without closing it. */
     static final String DIED = "its process ended without closing the run (killed, or its machine stopped)";
 
+    private final CatalogueDatabase database;
     private final Connection lease;
     private final String runId;
 
-    private RunLedger(Connection lease, String runId) {
+    private Run(CatalogueDatabase database, Connection lease, String runId) {
+        this.database = database;
         this.lease = lease;
         this.runId = runId;
     }
 
+    /** A new run's id: what ran, when (no colons: ids appear in file names and URLs) and 8 random hex digits. */
+    public static String newId(String kind, Instant startedAt) {
+        return kind + "-" + startedAt.toString().replace(":", "") + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /**
-     * Takes the lease of run {@code runId} (then records the run, so no other run ever sees it running without its
-     * lease) and marks dead runs failed.
+     * Takes the lease of run {@code runId}, then records the run as running (so no other run ever sees it running
+     * without its lease; opening a run id again resets its row), and marks dead runs failed. {@code options} is any
+     * value Jackson can serialise (the validated options), stored as jsonb ({@code null}: {@code {}});
+     * {@code startedAt} null: now.
+     *
+     * @throws IllegalArgumentException (before touching the database) if the options cannot be rendered as JSON
      */
-    public static RunLedger open(CatalogueDatabase database, String runId, String command) {
+    public static Run open(CatalogueDatabase database, String runId, String command, List<String> inputs,
+                           Object options, Instant startedAt) {
+        if (runId == null || runId.isBlank()) throw new IllegalArgumentException("runId is missing");
+        String inputsJson = CatalogueWriter.toJson(inputs == null ? List.of() : inputs);
+        String optionsJson = options == null ? "{}" : CatalogueWriter.toJson(options);
         Connection c = database.connect();
         try {
             try (PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(hashtextextended(?, 0))")) {
                 lock.setString(1, runId);
                 lock.execute();
             }
-            try (PreparedStatement run = c.prepareStatement(
-                    "insert into runs (run_id, command) values (?, ?) on conflict (run_id) do nothing")) {
-                run.setString(1, runId);
-                run.setString(2, command);
+            try (PreparedStatement run = c.prepareStatement("insert into runs (run_id, started_at, finished_at, "
+                    + "status, command, inputs, options) values (?, coalesce(?, now()), null, ?, ?, cast(? as jsonb), "
+                    + "cast(? as jsonb)) on conflict (run_id) do update set started_at = excluded.started_at, "
+                    + "finished_at = null, status = excluded.status, reason = null, command = excluded.command, "
+                    + "inputs = excluded.inputs, options = excluded.options")) {
+                new StatementParameters(run).text(runId).timestamp(startedAt).text(RunStatus.RUNNING.label())
+                        .text(command).text(inputsJson).text(optionsJson);
                 run.executeUpdate();
             }
-            RunLedger ledger = new RunLedger(c, runId);
-            ledger.sweepDeadRuns();
-            return ledger;
+            Run opened = new Run(database, c, runId);
+            opened.sweepDeadRuns();
+            return opened;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c, e);
             throw new CatalogueException("cannot register run " + runId + " in the catalogue", e);
         }
+    }
+
+    public String id() {
+        return runId;
     }
 
     /** Runs still "running" whose process is gone (their lease is free): failed, their claims dropped. */
@@ -187,6 +218,55 @@ public final class RunLedger implements AutoCloseable {
             throw new CatalogueException("reading what the catalogue holds for the inputs failed", e);
         }
         return out;
+    }
+
+    /**
+     * Writes what this run did with these images in ONE transaction (see {@link CatalogueWriter#replace}), on a
+     * connection of its own (the lease's may have died with a database restarted meanwhile).
+     */
+    public void commit(List<? extends ImageOutcome> outcomes, Function<ImageOutcome, Provenance> provenance) {
+        new CatalogueWriter(database).replace(runId, outcomes, provenance);
+    }
+
+    /**
+     * Records the run's end: its status, finished_at now, why it failed in one line ({@code null}: no reason) and
+     * what it did ({@code null}: nothing counted, e.g. it failed before its plan), on a connection of its own.
+     *
+     * @throws IllegalArgumentException for {@link RunStatus#RUNNING}, which is no end
+     */
+    public void finish(RunStatus status, String reason, RunSummary summary) {
+        Objects.requireNonNull(status, "status");
+        if (status == RunStatus.RUNNING) {
+            throw new IllegalArgumentException("run " + runId + " cannot finish as " + status.label());
+        }
+        String counts = summary == null ? "" : ", ok_count = ?, rejected_count = ?, unchanged_count = ?, "
+                + "skipped_count = ?, failed_count = ?, bytes_read = ?, stages = cast(? as jsonb)";
+        try (Connection c = database.connect(); PreparedStatement update = c.prepareStatement(
+                "update runs set finished_at = now(), status = ?, reason = ?" + counts + " where run_id = ?")) {
+            StatementParameters p = new StatementParameters(update).text(status.label()).text(reason);
+            if (summary != null) {
+                p.integer(summary.ok()).integer(summary.rejected()).integer(summary.unchanged())
+                        .integer(summary.skipped()).integer(summary.failed()).bigint(summary.bytesRead())
+                        .text(CatalogueWriter.toJson(summary.stageSeconds()));
+            }
+            p.text(runId);
+            if (update.executeUpdate() == 0) throw new CatalogueException("no run " + runId + " to finish");
+        } catch (SQLException e) {
+            throw new CatalogueException("recording the end of run " + runId + " failed", e);
+        }
+    }
+
+    /** Why a run failed, in one line for {@code runs.reason}: the first line of the message, else the type. */
+    public static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) return cause.getClass().getName();
+        return message.strip().lines().findFirst().orElse(message);
+    }
+
+    /** The database's URL (without credentials) and, if embedded, its data directory: for messages. */
+    String where() {
+        return database.connectionSettings().shownUrl()
+                + database.dataDirectory().map(d -> ", embedded, data in " + d).orElse("");
     }
 
     /** Gives the claims and the lease back (closing the lease connection frees the lock even if the delete fails). */

@@ -1,0 +1,217 @@
+package io.highdim.jobs.cli;
+
+import io.highdim.jobs.catalogue.CommitQueue;
+import io.highdim.jobs.catalogue.CommitRetry;
+import io.highdim.jobs.catalogue.Run;
+import io.highdim.jobs.catalogue.RunSummary;
+import io.highdim.jobs.incremental.Decision;
+import io.highdim.jobs.incremental.InputPlan;
+import io.highdim.jobs.input.InputListing;
+import io.highdim.jobs.input.SourceFingerprints;
+import io.highdim.jobs.spark.ImagePass;
+import io.highdim.jobs.spark.ScorePass;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.RunStatus;
+import io.highdim.model.SourceFingerprint;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a pipeline command, step by step: list and fingerprint the inputs; open the run in the catalogue (its
+ * lease, its claims) and decide which files to read; read them in the image pass, each image committed as soon as it
+ * is complete; record the run's end with its summary and print one line per image. A failure (or a stop of the JVM,
+ * see {@link RunStop}) ends the run failed with its reason; the images committed before it stay committed.
+ */
+final class PipelineRun {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
+
+    private final PassSpec spec;
+    private final boolean force;
+    private final CommitRetry retry;
+    private final RunEnvironment environment;
+    private final RunStop stop;
+    private final Instant startedAt = Instant.now();
+    private final long started = System.nanoTime();
+    private final String runId;
+    private final RunTally tally = new RunTally();
+    private InputListing.Listing listing;
+    private Map<String, SourceFingerprint> fingerprints;
+    private Run run;
+    private InputPlan plan;
+    private CommitQueue commits;
+    /** The run's end is in the catalogue: a later failure (printing the report) leaves it as recorded. */
+    private boolean ended;
+
+    PipelineRun(PassSpec spec, boolean force, CommitRetry retry, RunEnvironment environment, RunStop stop) {
+        this.spec = spec;
+        this.force = force;
+        this.retry = retry;
+        this.environment = environment;
+        this.stop = stop;
+        this.runId = Run.newId(spec.command(), startedAt);
+    }
+
+    /** Runs the steps; the exit code, or the run's failure. */
+    int execute() throws Exception {
+        try {
+            // the plan needs the database, not Spark: it is made while Spark starts, and a run with nothing to read
+            // (every file unchanged) never waits for Spark
+            long planning = System.nanoTime();
+            listInputs();
+            openRun();
+            decide();
+            tally.stage("plan", planning);
+            logPlan();
+            stop.check(); // stopped while listing or deciding: no pass
+            commits = new CommitQueue(run, retry, plan::provenance);
+            readPixels();
+            return succeed();
+        } catch (Exception | Error e) {
+            throw fail(e);
+        } finally {
+            if (run != null) run.close();
+        }
+    }
+
+    private void listInputs() {
+        Configuration hadoop = environment.hadoop();
+        long t0 = System.nanoTime();
+        listing = InputListing.list(spec.inputs(), hadoop);
+        tally.stage("listing", t0);
+        long t1 = System.nanoTime();
+        fingerprints = SourceFingerprints.of(listing, hadoop);
+        tally.stage("fingerprints", t1);
+    }
+
+    /**
+     * The run's lease and row. The lease and the claims come before reading what the catalogue holds: a file another
+     * run commits meanwhile is then either still claimed (left to it) or committed (unchanged), never read twice.
+     */
+    private void openRun() throws Exception {
+        run = Run.open(started(environment.catalogue()), runId, spec.command(), spec.inputs(), spec, startedAt);
+    }
+
+    private void decide() {
+        List<String> uris = listing.files().stream().map(InputListing.ListedFile::uri).toList();
+        Map<String, String> claimed = run.claim(uris);
+        plan = InputPlan.of(spec, listing, fingerprints, run.stored(uris), claimed, force);
+    }
+
+    /** The pass over the files to read; on its failure, the images committed are kept and reported. */
+    private void readPixels() throws Exception {
+        long t0 = System.nanoTime();
+        Consumer<ImageOutcome> sink = outcome -> {
+            stop.check(); // thrown on Spark's scheduler thread: fails the job, and so the pass
+            commits.accept(outcome);
+            tally.add(RunReport.Line.of(outcome));
+        };
+        try {
+            pass(sink);
+        } catch (Exception | Error e) {
+            tally.stage("pixels", t0);
+            Throwable failure = stop.explain(e); // a stop shows as cancelled jobs: said as the stop
+            commits.abort(failure);
+            reportCommitted(failure);
+            if (failure instanceof RunStoppedException stopped) throw stopped;
+            throw e;
+        }
+        tally.stage("pixels", t0);
+    }
+
+    private void pass(Consumer<ImageOutcome> sink) throws Exception {
+        InputListing.Listing toRead = plan.toRead();
+        if (toRead.files().isEmpty()) {
+            toRead.unreadable().forEach(sink);
+            return;
+        }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(environment.spark()));
+        stop.check(); // stopped while Spark started
+        if (spec.scoresOutput() == null) {
+            tally.pixelBytes(ImagePass.run(sc, spec, toRead, sink));
+            return;
+        }
+        ScorePass scores = new ScorePass(sc, spec, sink); // images with a PCA reach the catalogue once scored
+        try {
+            tally.pixelBytes(ImagePass.run(sc, spec, toRead, scores::accept));
+        } finally {
+            scores.finish(); // its failure, if any, is the run's: it names the image
+        }
+    }
+
+    private int succeed() throws Exception {
+        long t0 = System.nanoTime();
+        commits.awaitCommitted();
+        tally.stage("commit_tail", t0);
+        tally.stage("total", started);
+        RunSummary summary = tally.summary(plan, false);
+        commits.recordEnd(RunStatus.SUCCEEDED, null, summary);
+        ended = true;
+        environment.ranToItsEnd(spec);
+        new RunReport(environment.out()).print(tally.lines(), plan.leftAlone());
+        LOG.info("run {}: {} ok, {} rejected, {} unchanged, {} skipped (another run's); {} MB of pixels read",
+                runId, summary.ok(), summary.rejected(), summary.unchanged(), summary.skipped(),
+                tally.pixelBytes() / 1_000_000);
+        return summary.rejected() > 0 ? HighdimCommand.EXIT_REJECTED : HighdimCommand.EXIT_OK;
+    }
+
+    /** Records the run's end as failed, with its reason and what it did; what to throw. */
+    private Exception fail(Throwable e) {
+        Throwable failure = stop.explain(e);
+        if (run != null && !ended) {
+            RunSummary summary = null;
+            if (plan != null) {
+                tally.stage("total", started);
+                summary = tally.summary(plan, true);
+            }
+            try {
+                if (commits != null) commits.recordEnd(RunStatus.FAILED, Run.reason(failure), summary);
+                else run.finish(RunStatus.FAILED, Run.reason(failure), summary);
+            } catch (RuntimeException recording) {
+                LOG.warn("could not record the failure of run {}: {}", runId, recording.getMessage());
+            }
+        }
+        if (failure instanceof RunStoppedException stopped) return stopped;
+        if (e instanceof Error error) throw error;
+        return (Exception) e;
+    }
+
+    /**
+     * A failed run's images committed before the failure stay committed: their lines are printed as a run's would be,
+     * so a user (or a script reading stdout) knows which; nothing if the catalogue itself failed (then none is sure).
+     */
+    private void reportCommitted(Throwable failure) {
+        if (!commits.committedAll()) return;
+        try {
+            new RunReport(environment.out()).print(tally.lines(), plan.leftAlone());
+        } catch (Exception | Error e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private void logPlan() {
+        LOG.info("inputs: {} files: {} new, {} changed, {} with other options, {} forced, {} unchanged, {} claimed "
+                        + "by other runs; {} not found (listed in {} s, fingerprinted in {} s, decided in {} s)",
+                plan.decisions().size(), plan.count(Decision.Why.NEW),
+                plan.count(Decision.Why.CHANGED), plan.count(Decision.Why.OPTIONS_CHANGED),
+                plan.count(Decision.Why.FORCED), plan.count(Decision.Why.UNCHANGED), plan.count(Decision.Why.CLAIMED),
+                plan.listing().unreadable().size(), tally.seconds("listing"), tally.seconds("fingerprints"),
+                tally.seconds("plan"));
+    }
+
+    private static <T> T started(CompletableFuture<T> starting) throws Exception {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+}
