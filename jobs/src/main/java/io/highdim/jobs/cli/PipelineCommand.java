@@ -5,6 +5,7 @@ import io.highdim.jobs.catalogue.CatalogueWriter;
 import io.highdim.jobs.catalogue.CommitQueue;
 import io.highdim.jobs.catalogue.RunLedger;
 import io.highdim.jobs.catalogue.RunSummary;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.incremental.Decision;
 import io.highdim.jobs.incremental.InputPlan;
 import io.highdim.jobs.input.InputListing;
@@ -57,6 +58,13 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     void hostedBy(Hosted host) {
         this.hosted = host;
+    }
+
+    /** Watches the pass's pixel work: {@link PassProbe#NONE} but in tests that inject faults. */
+    private PassProbe probe = PassProbe.NONE;
+
+    void probedBy(PassProbe probe) {
+        this.probe = probe;
     }
 
     /** The subcommand's name, as runs.command records it. */
@@ -147,11 +155,11 @@ abstract class PipelineCommand implements Callable<Integer> {
                     JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(spark.start()));
                     stop.check(); // stopped while Spark started
                     if (spec.scoresOutput() == null) {
-                        pixelBytes = ImagePass.run(sc, spec, toRead, sink);
+                        pixelBytes = ImagePass.run(sc, spec, toRead, sink, probe);
                     } else { // images with a PCA reach the catalogue once their scores are written
                         ScorePass scores = new ScorePass(sc, spec, sink);
                         try {
-                            pixelBytes = ImagePass.run(sc, spec, toRead, scores::accept);
+                            pixelBytes = ImagePass.run(sc, spec, toRead, scores::accept, probe);
                         } finally {
                             scores.finish(); // its failure, if any, is the run's: it names the image
                         }

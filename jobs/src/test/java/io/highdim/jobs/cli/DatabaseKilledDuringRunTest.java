@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.KillablePostgres;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.LauncherProcess;
 import io.highdim.jobs.testkit.SmallArchive;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseKilledDuringRunTest {
     private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final List<String> SLOW = SmallArchive.SLOW;
+    private static final FaultProbe SLOW = SmallArchive.SLOW;
 
     @TempDir static Path work;
     private static SmallArchive archive;

@@ -9,6 +9,7 @@ import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.EmbeddedCatalogueServer;
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.KillablePostgres;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.LauncherProcess;
 import io.highdim.jobs.testkit.SmallArchive;
 import java.net.ServerSocket;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumedAndConcurrentRunsTest {
     private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final List<String> SLOW = SmallArchive.SLOW;
+    private static final FaultProbe SLOW = SmallArchive.SLOW;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir static Path work;

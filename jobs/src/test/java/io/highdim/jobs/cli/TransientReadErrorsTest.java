@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.KillablePostgres;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.LauncherProcess;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -37,8 +38,8 @@ class TransientReadErrorsTest {
         }
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("retried"))) {
             // the launcher's default master, local[*,4]: a failed task is run again
-            LauncherProcess.Result run = LauncherProcess.run(TIMEOUT,
-                    List.of("-Dhighdim.test.ioErrorOnFirstAttempt=" + HIT), args(pg));
+            LauncherProcess.Result run = LauncherProcess.run(TIMEOUT, FaultProbe.ioErrorOnFirstAttempt(HIT), List.of(),
+                    args(pg));
             assertEquals(0, run.exitCode(), run.toString());
             assertEquals(4, run.statusCount("ok"), run.toString());
             assertTrue((run.stdout() + run.stderr()).contains("reading failed in attempt 1 of 4"),
@@ -46,8 +47,8 @@ class TransientReadErrorsTest {
             assertEquals(clean, results(pg));
         }
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("once"))) {
-            LauncherProcess.Result run = LauncherProcess.run(TIMEOUT, List.of("-Dspark.master=local[2]",
-                    "-Dhighdim.test.ioErrorOnFirstAttempt=" + HIT), args(pg));
+            LauncherProcess.Result run = LauncherProcess.run(TIMEOUT, FaultProbe.ioErrorOnFirstAttempt(HIT),
+                    List.of("-Dspark.master=local[2]"), args(pg));
             assertEquals(3, run.exitCode(), "one attempt only: the image is rejected\n" + run);
             assertTrue(run.stdout().contains("\"image_id\":\"" + HIT + "\"") && run.stdout().contains("IO_ERROR"),
                     run.toString());

@@ -2,6 +2,8 @@ package io.highdim.jobs.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.FaultProbe;
+import io.highdim.jobs.testkit.ProbedLauncher;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.Reader;
@@ -24,6 +26,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
@@ -225,16 +229,29 @@ final class StandaloneCluster implements AutoCloseable {
      */
     Submission submit(String name, String master, List<String> sparkArgs, List<String> appArgs, Duration timeout)
             throws IOException, InterruptedException {
+        return submit(name, master, null, sparkArgs, appArgs, timeout);
+    }
+
+    /**
+     * As {@link #submit(String, String, List, List, Duration)}, with {@code faults} (not null) in the passes: the
+     * driver is {@link ProbedLauncher}, which the driver and the executors load from a jar of the probe's classes
+     * ({@code --jars}); the probe reaches the executors inside the pass, its settings in its fields.
+     */
+    Submission submit(String name, String master, FaultProbe faults, List<String> sparkArgs, List<String> appArgs,
+                      Duration timeout) throws IOException, InterruptedException {
         Path events = Files.createDirectories(root.resolve("events-" + name));
         List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
-                "--class", "io.highdim.jobs.HighdimCli",
+                "--class", faults == null ? "io.highdim.jobs.HighdimCli" : ProbedLauncher.class.getName(),
                 "--conf", "spark.eventLog.enabled=true",
                 "--conf", "spark.eventLog.dir=" + events.toUri()));
+        if (faults != null) args.addAll(List.of("--jars", probeJar().toString()));
         args.addAll(sparkArgs);
         args.add(layout.sparkJar().toString());
         args.addAll(appArgs);
         long t0 = System.nanoTime();
-        Process p = launch("submit-" + name, "org.apache.spark.deploy.SparkSubmit", "1g", args);
+        // the driver is this JVM (client mode): the probe's settings are its system properties
+        Process p = launch("submit-" + name, "org.apache.spark.deploy.SparkSubmit", "1g",
+                faults == null ? List.of() : faults.jvmOptions(), args);
         boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!done) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -245,6 +262,24 @@ final class StandaloneCluster implements AutoCloseable {
         Path out = logDir.resolve("submit-" + name + ".out"), err = logDir.resolve("submit-" + name + ".log");
         return new Submission(name, done ? p.exitValue() : -1, Files.readAllLines(out, StandardCharsets.UTF_8), out,
                 err, events, millis);
+    }
+
+    /** A jar of the classes {@link ProbedLauncher} adds to highdim's, from this JVM's test classes. */
+    private Path probeJar() throws IOException {
+        Path jar = root.resolve("fault-probe.jar");
+        if (Files.exists(jar)) return jar;
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Class<?> c : List.of(ProbedLauncher.class, FaultProbe.class)) {
+                String entry = c.getName().replace('.', '/') + ".class";
+                try (var in = c.getClassLoader().getResourceAsStream(entry)) {
+                    if (in == null) throw new IOException("no " + entry + " on the class path");
+                    out.putNextEntry(new JarEntry(entry));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return jar;
     }
 
     /**
@@ -262,11 +297,18 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts {@code java -cp "$SPARK_HOME/jars/*" mainClass args} with stdout to NAME.out, stderr to NAME.log. */
     private Process launch(String name, String mainClass, String heap, List<String> args) throws IOException {
+        return launch(name, mainClass, heap, List.of(), args);
+    }
+
+    /** As {@link #launch(String, String, String, List)}, with these JVM options too. */
+    private Process launch(String name, String mainClass, String heap, List<String> jvmOptions, List<String> args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(layout.java17Opens());
         cmd.add("-Xmx" + heap);
         cmd.add("-Djava.io.tmpdir=" + tmpDir);
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(sparkHome.resolve("jars") + "/*");
         cmd.add(mainClass);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.testkit.FaultProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -202,14 +203,13 @@ class StandaloneClusterIT {
         Instant submitted = Instant.now();
         CompletableFuture<StandaloneCluster.Submission> killedRun = CompletableFuture.supplyAsync(() -> {
             try {
-                return cluster.submit("killed", cluster.masterUrl(), List.of(
+                // each stack held back, so the kill lands while tasks run
+                return cluster.submit("killed", cluster.masterUrl(), FaultProbe.delay(150), List.of(
                                 "--conf", "spark.executor.instances=2",
                                 "--conf", "spark.executor.cores=1",
                                 "--conf", "spark.cores.max=2",
                                 "--conf", "spark.executor.memory=512m",
-                                // each stack held back, so the kill lands while tasks run
-                                "--conf", "spark.executor.extraJavaOptions=" + cluster.executorJavaOptions()
-                                        + " -Dhighdim.test.pixelDelayMs=150",
+                                "--conf", "spark.executor.extraJavaOptions=" + cluster.executorJavaOptions(),
                                 "--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions(),
                                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"),

@@ -15,8 +15,8 @@ import java.util.Map;
  */
 public record SmallArchive(Path inputs, Map<String, List<String>> cleanRows) {
     public static final int IMAGES = 200;
-    /** A launcher's JVM option holding each image back a little, so a kill lands while images are being committed. */
-    public static final List<String> SLOW = List.of("-Dhighdim.test.pixelDelayMs=30");
+    /** Holds each image of a launcher back a little, so a kill lands while images are being committed. */
+    public static final FaultProbe SLOW = FaultProbe.delay(30);
 
     public static SmallArchive write(Path work) throws Exception {
         Path inputs = work.resolve("in");
