@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageResults;
@@ -149,7 +150,7 @@ class CatalogueReaderTest {
         equalBins[0] = 116;   // 3 and 7
         equalBins[255] = 4;   // 65535, in the closed last bin
         assertEquals(java.util.Arrays.toString(equalBins).replace('[', '{').replace(']', '}').replace(" ", ""),
-                CatalogueTestData.scalar(db, "select equal_bins::text from channel_histograms where image_id = ? "
+                CatalogueRows.scalar(db, "select equal_bins::text from channel_histograms where image_id = ? "
                         + "and channel = 0", "cells"));
         List<String> lines = reader().histogramJson("cells", 4).orElseThrow().lines().toList();
         assertEquals(2, lines.size());

@@ -7,7 +7,7 @@ import static io.highdim.jobs.catalogue.CatalogueTestData.geometry;
 import static io.highdim.jobs.catalogue.CatalogueTestData.okImage;
 import static io.highdim.jobs.catalogue.CatalogueTestData.rejected;
 import static io.highdim.jobs.catalogue.CatalogueTestData.rejectedRef;
-import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageOutcome;

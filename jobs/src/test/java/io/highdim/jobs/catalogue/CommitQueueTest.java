@@ -2,11 +2,12 @@ package io.highdim.jobs.catalogue;
 
 import static io.highdim.jobs.catalogue.CatalogueTestData.count;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
-import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.model.RunStatus;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,7 +49,7 @@ class CommitQueueTest {
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir.resolve("b"), 0)) {
             db.migrate();
             port = db.port();
-            // no retry window: this test is about the failure itself (CommitRetryTest waits out a window)
+            // no retry window: this test is about the failure itself (CommitRetryIT waits out a window)
             commits = new CommitQueue(CompletableFuture.completedFuture(db), "run-b", "run", List.of("/in"),
                     Map.of(), Instant.now(), CommitRetry.NONE);
             commits.accept(fullResults("kept", 2, 1, 3, 1));

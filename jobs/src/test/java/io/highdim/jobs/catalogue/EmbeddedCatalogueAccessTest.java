@@ -1,13 +1,14 @@
 package io.highdim.jobs.catalogue;
 
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
-import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.ProbedLauncher;
+import io.highdim.testkit.FreePort;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -173,7 +173,7 @@ final class StandaloneCluster implements AutoCloseable {
     /** Starts the Master, then the Worker, and waits until the Worker has registered (at most ~60 s). */
     void start() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        int port = freePort(), uiPort = freePort();
+        int port = FreePort.any(), uiPort = FreePort.any();
         master = launch("master", "org.apache.spark.deploy.master.Master", "512m",
                 List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(uiPort)));
         // the ports actually bound (Spark moves to the next port if one was taken in the meantime)
@@ -183,7 +183,7 @@ final class StandaloneCluster implements AutoCloseable {
                 Pattern.compile("Successfully started service 'MasterUI' on port (\\d+)"), deadline));
         worker = launch("worker", "org.apache.spark.deploy.worker.Worker", "512m",
                 List.of(masterUrl, "--host", "127.0.0.1", "--cores", "2", "--memory", "2g",
-                        "--webui-port", Integer.toString(freePort()), "--work-dir", workDir.toString()));
+                        "--webui-port", Integer.toString(FreePort.any()), "--work-dir", workDir.toString()));
         while (true) {
             JsonNode state = masterState();
             if (state != null && state.path("aliveworkers").asInt() >= 1) return;
@@ -378,13 +378,6 @@ final class StandaloneCluster implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 

@@ -7,21 +7,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.FaultProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -410,27 +408,10 @@ class StandaloneClusterIT {
     /** The rows of a table in key order, each as column -> value (arrays as lists, jsonb as text). */
     private static List<Map<String, Object>> rows(CatalogueDatabase db, String table, String orderBy)
             throws SQLException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = db.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select * from " + table + " order by " + orderBy)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    String column = md.getColumnName(i);
-                    if (table.equals("images") && PER_RUN_COLUMNS.contains(column)) continue;
-                    Object v = rs.getObject(i);
-                    if (v instanceof Array a) {
-                        v = Arrays.asList((Object[]) a.getArray());
-                    } else if (v != null && v.getClass().getName().equals("org.postgresql.util.PGobject")) {
-                        v = rs.getString(i);
-                    }
-                    row.put(column, v);
-                }
-                rows.add(row);
-            }
+        try (Connection c = db.connect()) {
+            return CatalogueRows.values(c, "select * from " + table + " order by " + orderBy,
+                    table.equals("images") ? PER_RUN_COLUMNS : Set.of());
         }
-        return rows;
     }
 
     /** Row-by-row comparison; doubles equal within {@value #RELATIVE_TOLERANCE} relative. */

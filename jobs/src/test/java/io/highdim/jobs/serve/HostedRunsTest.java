@@ -10,12 +10,12 @@ import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.jobs.testkit.SharedSpark;
+import io.highdim.testkit.FreePort;
 import io.highdim.testkit.Oracle;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,10 +130,7 @@ class HostedRunsTest {
             assertTrue(refused.err().contains("HTTP 404") && refused.err().contains("serve --runs"),
                     refused.toString());
         }
-        int free;
-        try (ServerSocket s = new ServerSocket(0)) {
-            free = s.getLocalPort();
-        }
+        int free = FreePort.any();
         Client.Result unreachable = Client.run("http://127.0.0.1:" + free, work, "run", "in");
         assertEquals(1, unreachable.code(), unreachable.toString());
         assertTrue(unreachable.err().contains("cannot reach the server"), unreachable.toString());

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * numpy's, the slice PNG written); with a heap too small for one task it rejects the image before reading a pixel,
  * naming the option to raise. Never an OutOfMemoryError.
  */
-class LargePlaneTest {
+class LargePlaneIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
     private static final int SIDE = 16384;
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run refused by the database. A real PostgreSQL asking for the password (scram-sha-256) and a real S3Proxy asking
  * for the keys; each launcher in a JVM of its own.
  */
-class SecretsNeverLeakTest {
+class SecretsNeverLeakIT {
     private static final String WRONG_PASSWORD = "pw-0b5d22c4-wrong-one";
     private static final String BUCKET = "hd-leaks";
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
