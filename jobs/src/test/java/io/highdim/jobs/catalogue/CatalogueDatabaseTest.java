@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.testkit.FreePort;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

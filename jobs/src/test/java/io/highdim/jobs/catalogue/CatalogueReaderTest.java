@@ -42,6 +42,7 @@ class CatalogueReaderTest {
 
     @BeforeAll
     static void startServerAndWriteSamples() {
+        // a catalogue of its own: the tests list every image it holds, in order
         db = CatalogueDatabase.embedded(dataDir.resolve("pg"), 0);
         db.migrate();
         reader = new CatalogueReader(db);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.model.RunStatus;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,6 +45,7 @@ class CommitQueueTest {
     void aDatabaseThatGoesAwayStopsThePassAndKeepsWhatWasCommitted() throws Exception {
         int port;
         CommitQueue commits;
+        // a server of its own: stopped mid-pass, then started again on its data
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir.resolve("b"), 0)) {
             db.migrate();
             port = db.port();

@@ -62,6 +62,7 @@ class HdfsRunIT {
     static void start() throws Exception {
         // the database and Spark start while the servers do
         CompletableFuture<CatalogueDatabase> database = CompletableFuture.supplyAsync(() -> {
+            // a catalogue of its own: every result row is compared with a local run's
             CatalogueDatabase d = CatalogueDatabase.embedded(work.resolve("pg"), 0);
             d.migrate();
             return d;

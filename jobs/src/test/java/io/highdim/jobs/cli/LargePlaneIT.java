@@ -45,6 +45,7 @@ class LargePlaneIT {
 
     @Test
     void runsWithTheLaunchersDefaultHeap() throws Exception {
+        // catalogues of their own: a launcher JVM writes them, and the checks read whole tables
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("pg-default"))) {
             Path out = work.resolve("slices");
             // the launcher's own default heap and master (local[*,4]: all cores, so tasks compete for the heap)

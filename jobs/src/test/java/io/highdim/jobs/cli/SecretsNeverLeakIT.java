@@ -38,6 +38,7 @@ class SecretsNeverLeakIT {
     @Test
     void noSecretInAnyOutput() throws Exception {
         Path eventLog = Files.createDirectories(work.resolve("events"));
+        // a server of its own: its password must appear in none of the outputs checked
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("pg"));
              S3ProxyProcess s3 = S3ProxyProcess.start()) {
             // the embedded server asks for its role's password (scram-sha-256), kept in its state folder

@@ -30,6 +30,7 @@ class TransientReadErrorsIT {
     @Test
     void aTaskThatMeetsAnIoErrorIsRunAgainAndTheResultIsUnchanged() throws Exception {
         Map<String, List<String>> clean;
+        // catalogues of their own: a retried run's rows must equal a clean run's, row for row
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("clean"))) {
             LauncherProcess.Result run = LauncherProcess.run(TIMEOUT, List.of(), args(pg));
             assertEquals(0, run.exitCode(), run.toString());

@@ -105,6 +105,7 @@ class StandaloneClusterIT {
     }
 
     private static CatalogueDatabase database(String name) {
+        // one per run: the cluster's, the local and the killed run's rows are compared table by table
         CatalogueDatabase db = CatalogueDatabase.embedded(cluster.root().resolve(name), 0);
         cluster.reaper().afterStop(db::close); // runs before the temp folder is deleted
         try { // the server daemonizes: the watchdog stops it if this JVM is killed before it can

@@ -57,6 +57,7 @@ class HostedRunsTest {
         Files.copy(SAMPLES.resolve("cells_ztcyx_u16.tif"), in.resolve("hosted_cells.tif"));
         Files.copy(SAMPLES.resolve("embryo_tzcyx_u8_imagej.tif"), in.resolve("hosted_embryo.tif"));
         Files.writeString(in.resolve("hosted_broken.tif"), "not a TIFF at all");
+        // catalogues of their own: the launcher's and the server's rows are compared table by table
         launcherCatalogue = KillablePostgres.start(work.resolve("pg-launcher"));
         serverCatalogue = KillablePostgres.start(work.resolve("pg-server"));
         // the client's working folder is the roots': reads anywhere below work, writes below work/out*

@@ -21,6 +21,7 @@ public record SmallArchive(Path inputs, Map<String, List<String>> cleanRows) {
     public static SmallArchive write(Path work) throws Exception {
         Path inputs = work.resolve("in");
         Oracle.python("small_tiffs.py", inputs.toString(), Integer.toString(IMAGES), "--shape", "2,1,2,32,32");
+        // a catalogue of its own: its rows are what a recovered catalogue must equal, whole
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("clean"))) {
             List<String> args = new java.util.ArrayList<>(List.of("run", "--no-slices"));
             args.addAll(pg.catalogueArgs());
