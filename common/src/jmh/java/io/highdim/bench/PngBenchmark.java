@@ -2,7 +2,6 @@ package io.highdim.bench;
 
 import io.highdim.png.DisplayScaling;
 import io.highdim.png.PngEncoder;
-import io.highdim.png.PngWriter;
 import io.highdim.tiff.Plane;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +37,7 @@ public class PngBenchmark {
      * One reused encoder per configuration: Deflate "huffman" (Huffman only), "level1" (LZ77 at level 1) or
      * "content" (Huffman only unless the sampled bytes are mostly one value), filter chosen "per-image" (entropy on
      * sampled rows) or "per-row" (the PNG specification's heuristic, on every row). content-per-image is PngEncoder's
-     * default; level1-per-row is what PngWriter did before it.
+     * default.
      */
     @State(Scope.Thread)
     public static class Encoder {
@@ -73,18 +72,22 @@ public class PngBenchmark {
         return DisplayScaling.percentile(plane);
     }
 
-    /** PngWriter.writeDisplay8 with a precomputed window: a new encoder (defaults) for the one file. */
+    /** An 8-bit display PNG with a precomputed window: a new encoder (defaults) for the one file. */
     @Benchmark
     @OperationsPerInvocation(MI_PIXELS)
     public void writeDisplay8() throws IOException {
-        PngWriter.writeDisplay8(sink, plane, window);
+        try (PngEncoder png = new PngEncoder()) {
+            png.writeDisplay8(sink, plane, window);
+        }
     }
 
-    /** PngWriter.writeRaw16: a new encoder (defaults) for the one file. */
+    /** A raw 16-bit PNG: a new encoder (defaults) for the one file. */
     @Benchmark
     @OperationsPerInvocation(MI_PIXELS)
     public void writeRaw16() throws IOException {
-        PngWriter.writeRaw16(sink, plane);
+        try (PngEncoder png = new PngEncoder()) {
+            png.writeRaw16(sink, plane);
+        }
     }
 
     /** A reused encoder's 8-bit display PNG with a precomputed window. */

@@ -135,7 +135,11 @@ public final class PngEncoder implements AutoCloseable {
         encode(out, width, plane.height(), 8, rows);
     }
 
-    /** Writes the plane as a 16-bit PNG of its raw values; the types and offsets of {@link PngWriter#raw16}. */
+    /**
+     * Writes the plane as a 16-bit PNG of its raw values, without scaling: U16 as is; U8 widened (0..255); I8 offset
+     * by 128 to 0..255; I16 offset by 32768 (-32768 → 0, 0 → 32768, 32767 → 65535). U32, I32, F16, F32 and F64 do
+     * not fit 16 bits without scaling: refused with an IllegalArgumentException (write {@link #writeDisplay8}).
+     */
     public void writeRaw16(OutputStream out, Plane plane) throws IOException {
         final int width = plane.width();
         RowSource rows;

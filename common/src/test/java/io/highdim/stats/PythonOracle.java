@@ -11,16 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The independent oracle of the tests: Debian's /usr/bin/python3 with numpy and PIL. Data goes to it as raw
- * little-endian files; it answers in JSON (NaN allowed) on stdout. A missing interpreter or a Python error fails the
- * test, it does not skip it.
+ * Python code as the oracle of pixel computations ({@link io.highdim.testkit.Oracle}: numpy and PIL). Data goes to it
+ * as raw little-endian files; it answers in JSON (NaN allowed) on stdout.
  */
 public final class PythonOracle {
-    public static final String PYTHON = "/usr/bin/python3";
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -28,9 +25,7 @@ public final class PythonOracle {
 
     /** Runs the script with the arguments and parses its stdout as JSON. */
     public static JsonNode run(String script, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-c", script));
-        cmd.addAll(List.of(args));
-        return JSON.readTree(io.highdim.testkit.Oracle.run(cmd));
+        return JSON.readTree(io.highdim.testkit.Oracle.pythonCode(null, script, args));
     }
 
     public static String dtype(PixelType t) {

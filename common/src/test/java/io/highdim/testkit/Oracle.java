@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the independent tools tests compare against: Debian's python3 (numpy, tifffile, sklearn) and libtiff. */
+/**
+ * Runs the independent tools tests compare against: Debian's python3 (numpy, tifffile, sklearn, PIL) and libtiff.
+ * The one Python runner of the tests: a missing interpreter or a Python error fails the test, it does not skip it.
+ */
 public final class Oracle {
-    public static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = "/usr/bin/python3";
 
     private Oracle() {}
 
@@ -49,6 +52,13 @@ public final class Oracle {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Runs Python code (the text of a script, {@code python3 -c}) in {@code dir} (null: the current folder). */
+    public static String pythonCode(Path dir, String code, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-c", code));
+        cmd.addAll(List.of(args));
+        return run(dir, cmd);
     }
 
     /** Modules the oracle scripts may import (test resources oracle/NAME), copied beside the script when present. */

@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +112,7 @@ public final class S3ProxyProcess implements AutoCloseable {
         Path tempDir = Files.createTempDirectory("highdim-s3proxy-");
         Path dataDir = Files.createDirectories(tempDir.resolve("data"));
         Path logFile = tempDir.resolve("s3proxy.log");
-        int port = freePort();
+        int port = FreePort.any();
         String endpoint = "http://127.0.0.1:" + port;
 
         Path props = tempDir.resolve("s3proxy.conf");
@@ -371,13 +369,6 @@ public final class S3ProxyProcess implements AutoCloseable {
         }
         throw new IOException("S3Proxy jar not found: no " + JAR_RELATIVE + " above " + start
                 + " and no -D" + JAR_PROPERTY + "; run `mvn -pl common generate-test-resources` first");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     /** True if anything answers HTTP on the endpoint (S3Proxy answers an anonymous GET / with 403). */

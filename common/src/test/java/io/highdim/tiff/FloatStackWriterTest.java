@@ -31,11 +31,11 @@ class FloatStackWriterTest {
 
             StringBuilder expected = new StringBuilder();
             for (float[] p : planes) for (float v : p) expected.append(Float.floatToRawIntBits(v)).append(' ');
-            String tifffile = Oracle.run(List.of(Oracle.PYTHON, "-c", "import sys, tifffile\n"
+            String tifffile = Oracle.pythonCode(null, "import sys, tifffile\n"
                     + "with tifffile.TiffFile(sys.argv[1]) as t:\n"
                     + "  s = t.series[0]; a = s.asarray()\n"
                     + "  print(s.axes, list(a.shape), a.dtype, t.is_imagej)\n"
-                    + "  print(' '.join(str(v) for v in a.reshape(-1).view('<i4')))", file.toString()));
+                    + "  print(' '.join(str(v) for v in a.reshape(-1).view('<i4')))", file.toString());
             List<String> lines = tifffile.lines().toList();
             assertEquals(k == 1 ? "YX [5, 7] float32 True" : "CYX [3, 5, 7] float32 True", lines.get(0));
             assertEquals(expected.toString().trim(), lines.get(1), "every value, bit for bit");

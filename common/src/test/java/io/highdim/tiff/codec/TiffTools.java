@@ -3,7 +3,6 @@ package io.highdim.tiff.codec;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -11,7 +10,6 @@ import java.util.regex.Pattern;
 
 /** Runs the real encoders (python3 + tifffile, libtiff's tiffcp) and reads strip/tile locations via tiffdump. */
 final class TiffTools {
-    static final String PYTHON = "/usr/bin/python3";
 
     private TiffTools() {}
 
@@ -27,14 +25,16 @@ final class TiffTools {
         }
     }
 
-    /** Runs a Python script (text) with python3 in dir, passing args. */
-    static String python(Path dir, String script, String... args) throws IOException {
-        Path file = Files.writeString(dir.resolve("script-" + System.nanoTime() + ".py"), script);
-        String[] command = new String[args.length + 2];
-        command[0] = PYTHON;
-        command[1] = file.toString();
-        System.arraycopy(args, 0, command, 2, args.length);
-        return run(dir, command);
+    /** Runs a Python script (text) in dir, passing args; fails the test with its output when it does not exit 0. */
+    static String python(Path dir, String script, String... args) {
+        try {
+            return io.highdim.testkit.Oracle.pythonCode(dir, script, args);
+        } catch (IOException e) {
+            return fail(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted: python " + String.join(" ", args), e);
+        }
     }
 
 

@@ -2,6 +2,7 @@ package io.highdim.jobs.cli;
 
 import io.highdim.jobs.catalogue.CatalogueInUseException;
 import io.highdim.jobs.catalogue.ShutdownOrder;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.output.OutputWriteException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,6 +54,14 @@ public final class HighdimCommand {
     private static final String CLOSED_MARKER = "highdim.cds.closed";
 
     public static void main(String[] args) {
+        run(args, PassProbe.NONE);
+    }
+
+    /**
+     * The launcher's JVM: runs {@code args} and exits with the command's code. {@code probe} watches every pass's
+     * pixel work ({@link PassProbe#NONE} but in tests that inject faults into a launcher they start).
+     */
+    public static void run(String[] args, PassProbe probe) {
         System.setProperty(OWN_JVM, "true");
         String closed = System.getProperty(CLOSED_MARKER);
         if (closed != null) {
@@ -64,12 +73,24 @@ public final class HighdimCommand {
                 }
             }, ShutdownOrder.LAST, 1, TimeUnit.SECONDS);
         }
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(probe).execute(args));
     }
 
-    /** The command line with highdim's error handling; tests run it in their own JVM. */
-    public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new HighdimCommand());
+    /**
+     * The command line with highdim's error handling, its pipeline commands (also those a server hosts) passing
+     * {@code probe} to their passes; tests run it in their own JVM.
+     */
+    public static CommandLine commandLine(PassProbe probe) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cli = new CommandLine(new HighdimCommand(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K made = defaults.create(type);
+                if (made instanceof PipelineCommand pipeline) pipeline.probedBy(probe);
+                if (made instanceof ServeCommand serve) serve.probedBy(probe);
+                return made;
+            }
+        });
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();

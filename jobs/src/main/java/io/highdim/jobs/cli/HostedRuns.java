@@ -1,6 +1,7 @@
 package io.highdim.jobs.cli;
 
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.serve.RunExecutor;
 import io.highdim.jobs.spark.SparkContexts;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.OptionSpec;
@@ -43,38 +45,36 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
 
     private final CatalogueDatabase database;
     private final CompletableFuture<SparkContext> spark;
-    private final boolean ownSpark;
+    /** Whether {@link #start} made the SparkContext (this JVM had no session), so {@link #close()} stops it. */
+    private boolean ownSpark; // set before the future completes, read after
     private final HostedRoots roots;
+    private final PassProbe probe;
 
-    private HostedRuns(CatalogueDatabase database, CompletableFuture<SparkContext> spark, boolean ownSpark,
-                       HostedRoots roots) {
+    private HostedRuns(CatalogueDatabase database, HostedRoots roots, PassProbe probe) {
         this.database = database;
-        this.spark = spark;
-        this.ownSpark = ownSpark;
         this.roots = roots;
-    }
-
-    /**
-     * Starts Spark (in the background: the server answers meanwhile) beside {@code database}; {@link #close()} stops
-     * it. The database stays the caller's.
-     */
-    public static HostedRuns start(CatalogueDatabase database, HostedRoots roots) {
+        this.probe = probe;
         long t0 = System.nanoTime();
-        return new HostedRuns(database, CompletableFuture.supplyAsync(() -> {
+        this.spark = CompletableFuture.supplyAsync(() -> {
+            ownSpark = SparkSession.getDefaultSession().isEmpty(); // else its context: tests', a notebook's
             SparkContext sc = SparkContexts.create("highdim serve");
             LOG.info("runs: Spark is up ({} s), taking runs", Math.round((System.nanoTime() - t0) / 1e7) / 1e2);
             return sc;
-        }), true, roots);
+        });
     }
 
-    /** Runs on a SparkContext the caller has (and keeps running), e.g. a test's. */
-    public static HostedRuns on(CatalogueDatabase database, SparkContext spark, HostedRoots roots) {
-        return new HostedRuns(database, CompletableFuture.completedFuture(spark), false, roots);
+    /**
+     * Starts Spark (in the background: the server answers meanwhile; or takes the session's this JVM has) beside
+     * {@code database}; {@link #close()} stops it if it started it. The database stays the caller's. {@code probe}
+     * watches the runs' pixel work ({@link PassProbe#NONE} but in tests that inject faults).
+     */
+    public static HostedRuns start(CatalogueDatabase database, HostedRoots roots, PassProbe probe) {
+        return new HostedRuns(database, roots, probe);
     }
 
     @Override
     public int execute(List<String> args, Path workingDir, String jobGroup, PrintStream out, PrintStream err) {
-        CommandLine cli = HighdimCommand.commandLine();
+        CommandLine cli = HighdimCommand.commandLine(probe);
         PrintWriter errWriter = new PrintWriter(err, true);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(errWriter);
@@ -174,6 +174,8 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
     /** Stops Spark if {@link #start} started it. */
     @Override
     public void close() {
-        if (ownSpark) spark.thenAccept(SparkContext::stop).exceptionally(e -> null).join();
+        spark.thenAccept(sc -> {
+            if (ownSpark) sc.stop();
+        }).exceptionally(e -> null).join();
     }
 }

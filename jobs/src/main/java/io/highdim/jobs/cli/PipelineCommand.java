@@ -2,6 +2,7 @@ package io.highdim.jobs.cli;
 
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.Run;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.incremental.InputPlan;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.input.SourceFingerprints;
@@ -32,6 +33,13 @@ abstract class PipelineCommand implements Callable<Integer> {
 
     void hostedBy(HostedEnvironment host) {
         this.hosted = host;
+    }
+
+    /** Watches the pass's pixel work: {@link PassProbe#NONE} but in tests that inject faults. */
+    private PassProbe probe = PassProbe.NONE;
+
+    void probedBy(PassProbe probe) {
+        this.probe = probe;
     }
 
     /** The subcommand's name, as runs.command records it. */
@@ -65,7 +73,7 @@ abstract class PipelineCommand implements Callable<Integer> {
                 : OwnProcessEnvironment.start("highdim " + name(), catalogue, spec, incremental.force);
         // closed in this order: the environment (Spark, the catalogue), then the stop, which waits for both
         try (RunStop stop = new RunStop(environment::sparkIfStarted); environment) {
-            return new PipelineRun(spec, incremental.force, catalogue.commitRetry(), environment, stop).execute();
+            return new PipelineRun(spec, incremental.force, catalogue.commitRetry(), environment, stop, probe).execute();
         }
     }
 

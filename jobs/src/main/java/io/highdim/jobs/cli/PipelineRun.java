@@ -3,6 +3,7 @@ package io.highdim.jobs.cli;
 import io.highdim.jobs.catalogue.CommitQueue;
 import io.highdim.jobs.catalogue.CommitRetry;
 import io.highdim.jobs.catalogue.Run;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.catalogue.RunSummary;
 import io.highdim.jobs.incremental.Decision;
 import io.highdim.jobs.incremental.InputPlan;
@@ -39,6 +40,7 @@ final class PipelineRun {
     private final CommitRetry retry;
     private final RunEnvironment environment;
     private final RunStop stop;
+    private final PassProbe probe;
     private final Instant startedAt = Instant.now();
     private final long started = System.nanoTime();
     private final String runId;
@@ -51,7 +53,9 @@ final class PipelineRun {
     /** The run's end is in the catalogue: a later failure (printing the report) leaves it as recorded. */
     private boolean ended;
 
-    PipelineRun(PassSpec spec, boolean force, CommitRetry retry, RunEnvironment environment, RunStop stop) {
+    PipelineRun(PassSpec spec, boolean force, CommitRetry retry, RunEnvironment environment, RunStop stop,
+                PassProbe probe) {
+        this.probe = probe;
         this.spec = spec;
         this.force = force;
         this.retry = retry;
@@ -136,12 +140,12 @@ final class PipelineRun {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(environment.spark()));
         stop.check(); // stopped while Spark started
         if (spec.scoresOutput() == null) {
-            tally.pixelBytes(ImagePass.run(sc, spec, toRead, sink));
+            tally.pixelBytes(ImagePass.run(sc, spec, toRead, sink, probe));
             return;
         }
         ScorePass scores = new ScorePass(sc, spec, sink); // images with a PCA reach the catalogue once scored
         try {
-            tally.pixelBytes(ImagePass.run(sc, spec, toRead, scores::accept));
+            tally.pixelBytes(ImagePass.run(sc, spec, toRead, scores::accept, probe));
         } finally {
             scores.finish(); // its failure, if any, is the run's: it names the image
         }

@@ -35,7 +35,7 @@ final class RunReport {
         boolean rejected() { return ImageStatus.REJECTED.label().equals(status); }
     }
 
-    /** Accepted images first, each group by id (as {@code ImagePass.REPORT_ORDER}). */
+    /** Accepted images first, each group by id : a stable order whatever order tasks finish in. */
     private static final Comparator<Line> ORDER = Comparator.comparing(Line::rejected).thenComparing(Line::imageId);
 
     void print(List<Line> outcomes, List<Decision> leftAlone) throws JsonProcessingException {

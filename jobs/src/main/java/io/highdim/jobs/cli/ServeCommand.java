@@ -3,6 +3,7 @@ package io.highdim.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.ShutdownOrder;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.serve.ServiceServer;
 import io.highdim.jobs.serve.ServiceToken;
 import io.highdim.jobs.spark.SparkContexts;
@@ -70,6 +71,13 @@ public class ServeCommand implements Callable<Integer> {
 
     @Mixin CatalogueOptions catalogue;
 
+    /** Watches the pixel work of the runs it hosts: {@link PassProbe#NONE} but in tests that inject faults. */
+    private PassProbe probe = PassProbe.NONE;
+
+    void probedBy(PassProbe probe) {
+        this.probe = probe;
+    }
+
     @Override
     public Integer call() throws Exception {
         // usage errors first: nothing starts before the options are known good
@@ -95,7 +103,7 @@ public class ServeCommand implements Callable<Integer> {
             token = ServiceToken.generate(generated);
         }
         CatalogueDatabase db = catalogue.open();
-        HostedRuns hosted = runs ? HostedRuns.start(db, roots) : null;
+        HostedRuns hosted = runs ? HostedRuns.start(db, roots, probe) : null;
         ServiceServer server;
         try {
             server = ServiceServer.start(db, SparkContexts.hadoopConfiguration(), new ServiceServer.Settings(bind,

@@ -41,15 +41,18 @@ public final class PlanePass implements Serializable {
     private final ProjectionRenderer projections; // null: no projections
     /** Which attempt of its task this is, and how many Spark gives a failed task (spark.task.maxFailures). */
     private final TaskAttempts attempts;
+    /** Called before each stack is computed; {@link PassProbe#NONE} but in tests that inject faults. */
+    private final PassProbe probe;
 
     public PlanePass(HadoopSettings hadoop, boolean moments, boolean planeStats, SliceRenderer slices,
-              ProjectionRenderer projections, TaskAttempts attempts) {
+              ProjectionRenderer projections, TaskAttempts attempts, PassProbe probe) {
         this.hadoop = hadoop;
         this.moments = moments;
         this.planeStats = planeStats;
         this.slices = slices;
         this.projections = projections;
         this.attempts = attempts;
+        this.probe = probe;
     }
 
     /**
@@ -133,7 +136,7 @@ public final class PlanePass implements Serializable {
                     stack[c] = wanted ? reader.readPlane(image, in, s.z(), s.t(), c, buffers[c]) : null;
                     if (wanted) decoded += image.planeBytes();
                 }
-                FaultInjection.check(task.imageId());
+                probe.beforeStack(task.imageId(), attempts.current());
                 PlaneStats[] stats = sums != null ? sums.addBlock(stack) : null;
                 for (int c = 0; c < channels; c++) {
                     if (stack[c] == null) continue;

@@ -23,6 +23,7 @@ public final class TaskMemory {
     /** Scratch of a task besides its planes: histograms, PNG rows and Deflater, I/O buffers. */
     static final long TASK_OVERHEAD_BYTES = 16 * MB;
 
+    /** Per JVM, as the heap it shares out is: every task of an executor (all passes, all runs) passes this one gate. */
     private static Gate jvmGate;
 
     private TaskMemory() {}

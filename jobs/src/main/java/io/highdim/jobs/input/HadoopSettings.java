@@ -25,7 +25,8 @@ public final class HadoopSettings implements Serializable {
 
     /**
      * Configurations built in this JVM, by their entries: every task deserialises its own copy of the settings, and
-     * building a Configuration of ~1000 entries for each task cost milliseconds a task. One run has one set.
+     * building a Configuration of ~1000 entries for each task cost milliseconds a task. One run has one set. Per JVM,
+     * as the tasks that share it are: an executor's tasks of every run, keyed by the settings themselves.
      */
     private static final Map<Map<String, String>, Configuration> BUILT = new ConcurrentHashMap<>();
 

@@ -21,13 +21,12 @@ import org.slf4j.LoggerFactory;
  * {@code POST /runs {"args": ["run", "--no-slices", "data/"], "cwd": "/home/me"}}: a pipeline command run by the
  * server (see {@link RunExecutor}), answered as it runs with one frame per line, {@link RunClient}'s protocol:
  * {@code o LINE} (the command's stdout), {@code e LINE} (its stderr), {@code k} (keep-alive, every
- * {@value #KEEP_ALIVE_MS} ms, so that an hour-long run's connection is not taken for idle) and last
+ * {@link ServiceServer.Settings#runKeepAlive()}, so that an hour-long run's connection is not taken for idle) and last
  * {@code x CODE}, the launcher's exit code. A client that goes away cancels the run's Spark jobs: the run fails,
  * keeping the images it committed, as a killed launcher would.
  */
 final class RunRoute {
     private static final Logger LOG = LoggerFactory.getLogger(RunRoute.class);
-    static final long KEEP_ALIVE_MS = 10_000;
 
     private final RunExecutor runs;
     private final long keepAliveMs;
@@ -37,9 +36,9 @@ final class RunRoute {
         return t;
     });
 
-    RunRoute(RunExecutor runs, long keepAliveMs) {
+    RunRoute(RunExecutor runs, java.time.Duration keepAlive) {
         this.runs = runs;
-        this.keepAliveMs = keepAliveMs;
+        this.keepAliveMs = keepAlive.toMillis();
     }
 
     void run(Context ctx) throws IOException {

@@ -11,6 +11,7 @@ import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.eclipse.jetty.http.BadMessageException;
@@ -32,10 +33,19 @@ public final class ServiceServer implements AutoCloseable {
 
     /**
      * Where it listens and what it accepts; {@code token}: the bearer token every route requires, see
-     * {@link RequestGuard}.
+     * {@link RequestGuard}; {@code runKeepAlive}: how often a hosted run's answer gets a keep-alive frame, which is
+     * also how soon a client that went away is noticed (its run cancelled).
      */
     public record Settings(String bind, int port, Path uploadDir, long maxUploadBytes, int concurrentRenders,
-                           String token) {
+                           String token, Duration runKeepAlive) {
+        /** serve's: an hour-long run's connection is not taken for idle. */
+        public static final Duration RUN_KEEP_ALIVE = Duration.ofSeconds(10);
+
+        public Settings(String bind, int port, Path uploadDir, long maxUploadBytes, int concurrentRenders,
+                        String token) {
+            this(bind, port, uploadDir, maxUploadBytes, concurrentRenders, token, RUN_KEEP_ALIVE);
+        }
+
         @Override
         public String toString() { // never the token's value
             return "Settings[bind=" + bind + ", port=" + port + ", uploadDir=" + uploadDir + "]";
@@ -48,21 +58,12 @@ public final class ServiceServer implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts the server; {@code port} 0 takes a free one ({@link #port()}). */
-    public static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings)
-            throws IOException {
-        return start(database, hadoop, settings, null);
-    }
-
-    /** As {@link #start(CatalogueDatabase, Configuration, Settings)}, also taking runs ({@code POST /runs}) if given. */
+    /**
+     * Starts the server; {@code port} 0 takes a free one ({@link #port()}). It also takes runs ({@code POST /runs})
+     * if {@code runs} is given (not null).
+     */
     public static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings,
                                       RunExecutor runs) throws IOException {
-        return start(database, hadoop, settings, runs, RunRoute.KEEP_ALIVE_MS);
-    }
-
-    /** Tests: keep-alive frames of runs this often. */
-    static ServiceServer start(CatalogueDatabase database, Configuration hadoop, Settings settings, RunExecutor runs,
-                               long keepAliveMs) throws IOException {
         Path uploads = settings.uploadDir().toAbsolutePath().normalize();
         Path incoming = Files.createDirectories(uploads.resolve(".incoming"));
         CatalogueReader reader = new CatalogueReader(database);
@@ -89,7 +90,7 @@ public final class ServiceServer implements AutoCloseable {
         app.get("/slice", api::slice);
         app.post("/analyze", api::analyze);
         app.post("/upload", api::upload);
-        if (runs != null) app.post("/runs", new RunRoute(runs, keepAliveMs)::run);
+        if (runs != null) app.post("/runs", new RunRoute(runs, settings.runKeepAlive())::run);
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.body()));
         // Javalin's own refusals: no such route (404), wrong method, body too large (413), ...
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), Map.of("error",

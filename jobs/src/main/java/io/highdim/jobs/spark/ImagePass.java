@@ -4,6 +4,7 @@ import io.highdim.jobs.compute.ImageOutcomes;
 import io.highdim.jobs.compute.OutcomeSink;
 import io.highdim.jobs.compute.PassResults;
 import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.compute.PassWorker;
 import io.highdim.jobs.compute.PlanePass;
 import io.highdim.jobs.compute.ProjectionRenderer;
@@ -18,7 +19,6 @@ import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.Part;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,31 +39,24 @@ public final class ImagePass {
 
     private ImagePass() {}
 
-    /** Everything {@code spec} asks for, on the inputs it names: one outcome per image, accepted ones first. */
-    public static List<ImageOutcome> run(JavaSparkContext sc, PassSpec spec) {
-        List<ImageOutcome> outcomes = new ArrayList<>();
-        run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()), (ImageOutcome o) -> outcomes.add(o));
-        outcomes.sort(REPORT_ORDER);
-        return outcomes;
-    }
-
-    /** Accepted images first, each group by id: a stable order for reports whatever order tasks finish in. */
-    public static final Comparator<ImageOutcome> REPORT_ORDER = Comparator
-            .comparing((ImageOutcome o) -> o instanceof ImageOutcome.Rejected).thenComparing(ImageOutcome::imageId);
-
     /**
-     * As {@link #run(JavaSparkContext, PassSpec)} on files listed already (an incremental run lists them first and
-     * leaves out those it need not read), handing each image's outcome to {@code sink} as soon as the image is
-     * complete (on Spark's scheduler thread for images of the pixel pass), in no particular order. Returns the pixel
-     * bytes the pass decoded (0: none read).
+     * Everything {@code spec} asks for, on files listed already (an incremental run lists them first and leaves out
+     * those it need not read), handing each image's outcome to {@code sink} as soon as the image is complete (on
+     * Spark's scheduler thread for images of the pixel pass), in no particular order. {@code probe} watches the pixel
+     * work ({@link PassProbe#NONE} but in tests that inject faults). Returns the pixel bytes the pass decoded (0: none
+     * read).
      */
     public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing,
-                           Consumer<ImageOutcome> sink) {
-        return run(sc, spec, listing, (outcome, index) -> sink.accept(outcome));
+                           Consumer<ImageOutcome> sink, PassProbe probe) {
+        return run(sc, spec, listing, (outcome, index) -> sink.accept(outcome), probe);
     }
 
-    /** As {@link #run(JavaSparkContext, PassSpec, InputListing.Listing, Consumer)}, with each processed image's index when the spec's later passes need it. */
-    public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing, OutcomeSink sink) {
+    /**
+     * As {@link #run(JavaSparkContext, PassSpec, InputListing.Listing, Consumer, PassProbe)}, with each processed
+     * image's plane index when the spec's later passes need it.
+     */
+    public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing, OutcomeSink sink,
+                           PassProbe probe) {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         if (!spec.readsPixels()) {
             Ingest.Result ingest = Ingest.run(sc, hadoop, listing, spec.readerOptions());
@@ -85,18 +78,18 @@ public final class ImagePass {
             LOG.info("index: {} large files, {} images, {} rejected in {} s", large.size(), indexed.images().size(),
                     indexed.rejected().size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
         }
-        return pixels(sc, hadoop, spec, indexed.images(), small, sink);
+        return pixels(sc, hadoop, spec, indexed.images(), small, sink, probe);
     }
 
     /** The pass over the pixels of the indexed large images and the small files. */
     private static long pixels(JavaSparkContext sc, HadoopSettings hadoop, PassSpec spec, List<IndexedImage> large,
-                               List<InputListing.ListedFile> small, OutcomeSink sink) {
+                               List<InputListing.ListedFile> small, OutcomeSink sink, PassProbe probe) {
         if (large.isEmpty() && small.isEmpty()) return 0;
         long t0 = System.nanoTime();
         Map<String, IndexedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
         List<PassUnit> units = new ArrayList<>();
-        PlanePass pass = planePass(hadoop, spec, SparkJobs.attempts(SparkJobs.taskAttempts(sc)));
+        PlanePass pass = planePass(hadoop, spec, SparkJobs.attempts(SparkJobs.taskAttempts(sc)), probe);
         for (IndexedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
             List<PassUnit.Stacks> stacks = TaskPlanner.stackUnits(i, spec.taskBytes(), pass.planesRead());
@@ -132,12 +125,12 @@ public final class ImagePass {
         return bytes;
     }
 
-    static PlanePass planePass(HadoopSettings hadoop, PassSpec spec, TaskAttempts attempts) {
+    static PlanePass planePass(HadoopSettings hadoop, PassSpec spec, TaskAttempts attempts, PassProbe probe) {
         SliceRenderer slices = spec.computes(Part.SLICES)
                 ? new SliceRenderer(spec.slices(), new HadoopOutputStore(spec.slices().output(), hadoop)) : null;
         ProjectionRenderer projections = spec.computes(Part.PROJECTIONS)
                 ? new ProjectionRenderer(spec.slices(), new HadoopOutputStore(spec.slices().output(), hadoop)) : null;
         return new PlanePass(hadoop, spec.needsMoments(), spec.computes(Part.PLANE_STATS), slices, projections,
-                attempts);
+                attempts, probe);
     }
 }

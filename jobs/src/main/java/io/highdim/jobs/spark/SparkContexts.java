@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one place Spark settings are made: settings every highdim session must have, defaults a user's
- * spark-submit or system properties may override, and the test profile. Under spark-submit the master and
+ * spark-submit or system properties may override. Under spark-submit the master and
  * resources come from the submitter; run directly (scripts/highdim) it is local[*,4] (a failed task is run again, as on a cluster).
  */
 public final class SparkContexts {
@@ -30,12 +30,6 @@ public final class SparkContexts {
             "spark.ui.enabled", "false",
             "spark.sql.shuffle.partitions", "8");
 
-    /** Tests: two local cores (the CI machine's), quiet. */
-    static final Map<String, String> TEST = Map.of(
-            "spark.master", "local[2]",
-            "spark.ui.showConsoleProgress", "false",
-            "spark.sql.shuffle.partitions", "2");
-
     private SparkContexts() {}
 
     /**
@@ -54,11 +48,6 @@ public final class SparkContexts {
         return SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     }
 
-    /** The session tests share (Spark allows one SparkContext per JVM). */
-    public static SparkSession forTests() {
-        return SparkSession.builder().config(conf("highdim-tests", TEST)).getOrCreate();
-    }
-
     /**
      * The Hadoop settings a session would have, without starting one, for what runs before or instead of Spark
      * (listing, fingerprints, a dry run): Hadoop's defaults plus the submitter's {@code spark.hadoop.*} properties,
@@ -74,7 +63,11 @@ public final class SparkContexts {
         return hadoop;
     }
 
-    static SparkConf conf(String appName, Map<String, String> profile) {
+    /**
+     * The settings of a highdim Spark: {@code profile} (e.g. a test's master), then the defaults the submitter did not
+     * set, then the settings every session must have.
+     */
+    public static SparkConf conf(String appName, Map<String, String> profile) {
         SparkConf conf = new SparkConf(true).setAppName(appName);
         profile.forEach(conf::set);
         DEFAULTS.forEach(conf::setIfMissing);

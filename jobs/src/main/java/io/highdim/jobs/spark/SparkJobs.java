@@ -34,6 +34,7 @@ final class SparkJobs {
         tellLauncherAJobRan();
     }
 
+    /** Per JVM, as the launcher's marker file is: one launcher JVM, one archive, told once. */
     private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     /**

@@ -3,15 +3,15 @@ package io.highdim.jobs.catalogue;
 import static io.highdim.jobs.catalogue.CatalogueTestData.commit;
 import static io.highdim.jobs.catalogue.CatalogueTestData.count;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
-import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.testkit.FreePort;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ class CatalogueDatabaseTest {
     @Test
     void dataSurvivesAStopAndRestartOnTheSameDirectoryAndAFixedPort() throws Exception {
         Path dir = tmp.resolve("catalogue");
-        int port = freePort();
+        int port = FreePort.any();
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir, port)) {
             assertEquals(port, db.port());
             assertTrue(db.jdbcUrl().contains(":" + port + "/"));
@@ -211,9 +211,4 @@ class CatalogueDatabaseTest {
         assertThrows(CatalogueInUseException.class, () -> CatalogueDatabase.embedded(dir, 0));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageResults;
@@ -42,6 +43,7 @@ class CatalogueReaderTest {
 
     @BeforeAll
     static void startServerAndWriteSamples() {
+        // a catalogue of its own: the tests list every image it holds, in order
         db = CatalogueDatabase.embedded(dataDir.resolve("pg"), 0);
         db.migrate();
         reader = new CatalogueReader(db);
@@ -149,7 +151,7 @@ class CatalogueReaderTest {
         equalBins[0] = 116;   // 3 and 7
         equalBins[255] = 4;   // 65535, in the closed last bin
         assertEquals(java.util.Arrays.toString(equalBins).replace('[', '{').replace(']', '}').replace(" ", ""),
-                CatalogueTestData.scalar(db, "select equal_bins::text from channel_histograms where image_id = ? "
+                CatalogueRows.scalar(db, "select equal_bins::text from channel_histograms where image_id = ? "
                         + "and channel = 0", "cells"));
         List<String> lines = reader().histogramJson("cells", 4).orElseThrow().lines().toList();
         assertEquals(2, lines.size());

@@ -1,5 +1,6 @@
 package io.highdim.jobs.catalogue;
 
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
@@ -16,9 +17,6 @@ import io.highdim.model.Rejection;
 import io.highdim.model.RunStatus;
 import io.highdim.model.SliceFile;
 import io.highdim.stats.SparseHistogram;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -115,26 +113,8 @@ final class CatalogueTestData {
         }
     }
 
+    /** The rows of {@code imageId} in {@code table}. */
     static long count(CatalogueDatabase db, String table, String imageId) throws SQLException {
-        try (Connection connection = db.connect();
-             PreparedStatement select = connection.prepareStatement(
-                     "select count(*) from " + table + " where image_id = ?")) {
-            select.setString(1, imageId);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
-    }
-
-    static String scalar(CatalogueDatabase db, String sql, Object... parameters) throws SQLException {
-        try (Connection connection = db.connect(); PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                select.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? rows.getString(1) : null;
-            }
-        }
+        return CatalogueRows.number(db, "select count(*) from " + table + " where image_id = ?", imageId);
     }
 }

@@ -8,7 +8,7 @@ import static io.highdim.jobs.catalogue.CatalogueTestData.geometry;
 import static io.highdim.jobs.catalogue.CatalogueTestData.okImage;
 import static io.highdim.jobs.catalogue.CatalogueTestData.rejected;
 import static io.highdim.jobs.catalogue.CatalogueTestData.rejectedRef;
-import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.SharedCatalogue;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageOutcome;
@@ -29,39 +30,29 @@ import io.highdim.model.PcaResult;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.model.RunStatus;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** CatalogueWriter, and the runs row a Run writes, against a real embedded PostgreSQL (one server for the class). */
+/**
+ * CatalogueWriter, and the runs row a Run writes, against a real PostgreSQL: the tests' shared catalogue (its images
+ * and runs have ids no other test uses, and every query names them).
+ */
 class CatalogueWriterTest {
-    @TempDir
-    static Path dataDir;
     static CatalogueDatabase db;
     static CatalogueWriter writer;
     static CatalogueReader reader;
 
     @BeforeAll
-    static void startServer() {
-        db = CatalogueDatabase.embedded(dataDir.resolve("pg"), 0);
-        db.migrate();
+    static void connect() {
+        db = SharedCatalogue.database();
         writer = new CatalogueWriter(db);
         reader = new CatalogueReader(db);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (db != null) {
-            db.close();
-        }
     }
 
     @Test

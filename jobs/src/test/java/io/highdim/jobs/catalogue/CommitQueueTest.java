@@ -2,7 +2,7 @@ package io.highdim.jobs.catalogue;
 
 import static io.highdim.jobs.catalogue.CatalogueTestData.count;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
-import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,11 +47,12 @@ class CommitQueueTest {
         int port;
         CommitQueue commits;
         Run run;
+        // a server of its own: stopped mid-pass, then started again on its data
         try (CatalogueDatabase db = CatalogueDatabase.embedded(dir.resolve("b"), 0)) {
             db.migrate();
             port = db.port();
             run = Run.open(db, "run-b", "run", List.of("/in"), Map.of(), Instant.now());
-            // no retry window: this test is about the failure itself (CommitRetryTest waits out a window)
+            // no retry window: this test is about the failure itself (CommitRetryIT waits out a window)
             commits = new CommitQueue(run, CommitRetry.NONE, null);
             commits.accept(fullResults("kept", 2, 1, 3, 1));
             long deadline = System.nanoTime() + 30_000_000_000L;

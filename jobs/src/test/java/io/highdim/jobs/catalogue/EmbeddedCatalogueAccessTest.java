@@ -2,7 +2,7 @@ package io.highdim.jobs.catalogue;
 
 import static io.highdim.jobs.catalogue.CatalogueTestData.commit;
 import static io.highdim.jobs.catalogue.CatalogueTestData.fullResults;
-import static io.highdim.jobs.catalogue.CatalogueTestData.scalar;
+import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

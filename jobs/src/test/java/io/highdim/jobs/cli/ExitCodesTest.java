@@ -2,8 +2,9 @@ package io.highdim.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.highdim.jobs.compute.FaultInjection;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.testkit.Cli;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.testkit.Oracle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,19 +37,18 @@ class ExitCodesTest {
         assertEquals(2, run("--components", "0").exitCode(), "usage error");
         assertEquals(2, Cli.run("show", "statistics").exitCode(), "show statistics needs --image-id");
 
-        FaultInjection.failPixelStageOf("s0001");
-        try {
-            assertEquals(1, run("--force").exitCode(), "our bug fails the run");
-        } finally {
-            FaultInjection.failPixelStageOf(null);
-        }
+        assertEquals(1, run(FaultProbe.bugIn("s0001"), "--force").exitCode(), "our bug fails the run");
     }
 
     private Cli.Result run(String... more) {
+        return run(PassProbe.NONE, more);
+    }
+
+    private Cli.Result run(PassProbe probe, String... more) {
         List<String> a = new ArrayList<>(List.of("run", "--no-slices"));
         a.addAll(Cli.catalogueArgs());
         a.addAll(List.of(more));
         a.add(dir.toString());
-        return Cli.run(a.toArray(new String[0]));
+        return Cli.run(probe, a.toArray(new String[0]));
     }
 }

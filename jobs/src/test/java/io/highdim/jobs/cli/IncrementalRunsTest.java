@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import io.highdim.model.SourceFingerprint;
@@ -210,10 +211,6 @@ class IncrementalRunsTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = SharedCatalogue.database().connect();
-             ResultSet r = c.createStatement().executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
-        }
+        return CatalogueRows.number(SharedCatalogue.database(), sql);
     }
 }

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import io.highdim.testkit.Oracle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +39,8 @@ class InputsThatAreNotFilesTest {
         Path in = Files.createDirectories(dir.resolve("in"));
         Files.copy(SAMPLES.resolve("cells_ztcyx_u16.tif"), in.resolve("nf_good.tif"));
         Oracle.run(List.of("mkfifo", in.resolve("nf_fifo.tif").toString()));
-        Oracle.run(List.of(Oracle.PYTHON, "-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])",
-                in.resolve("nf_socket.tif").toString()));
+        Oracle.pythonCode(null, "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])",
+                in.resolve("nf_socket.tif").toString());
         Files.createDirectories(in.resolve("nf_folder.tif"));
         Files.createSymbolicLink(in.resolve("nf_device.tif"), Path.of("/dev/null"));
         Files.createSymbolicLink(in.resolve("nf_dangling.tif"), dir.resolve("gone.tif"));
@@ -116,16 +114,9 @@ class InputsThatAreNotFilesTest {
     }
 
     private static String storedReason(String imageId) throws Exception {
-        try (Connection c = SharedCatalogue.database().connect();
-             PreparedStatement s = c.prepareStatement(
-                     "select status || ' ' || reason from images where image_id = ?")) {
-            s.setString(1, imageId);
-            try (ResultSet rows = s.executeQuery()) {
-                assertTrue(rows.next(), "a row for " + imageId);
-                String v = rows.getString(1);
-                assertTrue(v.startsWith("rejected "), v);
-                return v.substring("rejected ".length());
-            }
-        }
+        String v = CatalogueRows.scalar(SharedCatalogue.database(),
+                "select status || ' ' || reason from images where image_id = ?", imageId);
+        assertTrue(v != null && v.startsWith("rejected "), imageId + ": " + v);
+        return v.substring("rejected ".length());
     }
 }

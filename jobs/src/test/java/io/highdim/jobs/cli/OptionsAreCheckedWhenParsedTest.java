@@ -50,7 +50,7 @@ class OptionsAreCheckedWhenParsedTest {
         try {
             System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            code = HighdimCommand.commandLine().execute(command, option, value, "--state-dir",
+            code = HighdimCommand.commandLine(io.highdim.jobs.compute.PassProbe.NONE).execute(command, option, value, "--state-dir",
                     state.resolve("db").toString(), SAMPLES);
         } finally {
             System.setOut(out);

@@ -3,8 +3,8 @@ package io.highdim.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.compute.FaultInjection;
 import io.highdim.jobs.testkit.Cli;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -29,13 +29,7 @@ class OurBugFailsTheRunTest {
         List<String> args = new ArrayList<>(List.of("run", "--no-slices", "--force"));
         args.addAll(Cli.catalogueArgs());
         args.add(samples.toString());
-        FaultInjection.failPixelStageOf("embryo_tzcyx_u8_imagej");
-        Cli.Result result;
-        try {
-            result = Cli.run(args.toArray(new String[0]));
-        } finally {
-            FaultInjection.failPixelStageOf(null);
-        }
+        Cli.Result result = Cli.run(FaultProbe.bugIn("embryo_tzcyx_u8_imagej"), args.toArray(new String[0]));
         assertEquals(1, result.exitCode(), result.stdout());
         assertTrue(!result.stdout().contains("embryo_tzcyx_u8_imagej"), "the failed image is not reported as done");
         java.util.Set<String> printed = new java.util.TreeSet<>();

@@ -39,7 +39,7 @@ class ScoreWriteFailureTest {
                 Files.createDirectories(work.resolve("in")).resolve("scores_unwritable.tif"));
         Path out = work.resolve("out");
         Path scores = Files.createDirectories(out.resolve("scores_unwritable").resolve("scores"));
-        OutputWriteFailuresTest.sh("chattr", "+i", scores.toString());
+        OutputWriteFailuresIT.sh("chattr", "+i", scores.toString());
         Cli.Result run;
         try {
             List<String> args = new ArrayList<>(List.of("run", "--force", "--scores", "--no-slices", "--output",
@@ -48,7 +48,7 @@ class ScoreWriteFailureTest {
             args.add(input.toString());
             run = Cli.run(args.toArray(new String[0]));
         } finally {
-            OutputWriteFailuresTest.sh("chattr", "-i", scores.toString());
+            OutputWriteFailuresIT.sh("chattr", "-i", scores.toString());
         }
         assertEquals(1, run.exitCode(), run.stdout() + run.stderr());
         List<String> said = run.stderr().lines().filter(l -> !l.isBlank()).toList();

@@ -1,5 +1,6 @@
 package io.highdim.jobs.cluster;
 
+import io.highdim.testkit.FreePort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +68,7 @@ public final class HdfsProcesses implements AutoCloseable {
         IOException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             HdfsProcesses hdfs = new HdfsProcesses(Files.createTempDirectory("highdim-hdfs-"),
-                    StandaloneCluster.freePort());
+                    FreePort.any());
             try {
                 hdfs.startServers(layout, jars);
                 return hdfs;
@@ -90,10 +91,10 @@ public final class HdfsProcesses implements AutoCloseable {
         site.put("hadoop.tmp.dir", root.resolve("tmp").toString());
         site.put("dfs.namenode.name.dir", root.resolve("name").toString());
         site.put("dfs.datanode.data.dir", root.resolve("data").toString());
-        site.put("dfs.namenode.http-address", "127.0.0.1:" + StandaloneCluster.freePort());
-        site.put("dfs.datanode.address", "127.0.0.1:" + StandaloneCluster.freePort());
-        site.put("dfs.datanode.http.address", "127.0.0.1:" + StandaloneCluster.freePort());
-        site.put("dfs.datanode.ipc.address", "127.0.0.1:" + StandaloneCluster.freePort());
+        site.put("dfs.namenode.http-address", "127.0.0.1:" + FreePort.any());
+        site.put("dfs.datanode.address", "127.0.0.1:" + FreePort.any());
+        site.put("dfs.datanode.http.address", "127.0.0.1:" + FreePort.any());
+        site.put("dfs.datanode.ipc.address", "127.0.0.1:" + FreePort.any());
         // the name block locations give: not "localhost", which Spark and TaskPlanner take for no preference
         site.put("dfs.datanode.hostname", "127.0.0.1");
         site.put("dfs.replication", "1");

@@ -2,11 +2,13 @@ package io.highdim.jobs.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.highdim.jobs.testkit.FaultProbe;
+import io.highdim.jobs.testkit.ProbedLauncher;
+import io.highdim.testkit.FreePort;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -169,7 +173,7 @@ final class StandaloneCluster implements AutoCloseable {
     /** Starts the Master, then the Worker, and waits until the Worker has registered (at most ~60 s). */
     void start() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        int port = freePort(), uiPort = freePort();
+        int port = FreePort.any(), uiPort = FreePort.any();
         master = launch("master", "org.apache.spark.deploy.master.Master", "512m",
                 List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(uiPort)));
         // the ports actually bound (Spark moves to the next port if one was taken in the meantime)
@@ -179,7 +183,7 @@ final class StandaloneCluster implements AutoCloseable {
                 Pattern.compile("Successfully started service 'MasterUI' on port (\\d+)"), deadline));
         worker = launch("worker", "org.apache.spark.deploy.worker.Worker", "512m",
                 List.of(masterUrl, "--host", "127.0.0.1", "--cores", "2", "--memory", "2g",
-                        "--webui-port", Integer.toString(freePort()), "--work-dir", workDir.toString()));
+                        "--webui-port", Integer.toString(FreePort.any()), "--work-dir", workDir.toString()));
         while (true) {
             JsonNode state = masterState();
             if (state != null && state.path("aliveworkers").asInt() >= 1) return;
@@ -225,16 +229,29 @@ final class StandaloneCluster implements AutoCloseable {
      */
     Submission submit(String name, String master, List<String> sparkArgs, List<String> appArgs, Duration timeout)
             throws IOException, InterruptedException {
+        return submit(name, master, null, sparkArgs, appArgs, timeout);
+    }
+
+    /**
+     * As {@link #submit(String, String, List, List, Duration)}, with {@code faults} (not null) in the passes: the
+     * driver is {@link ProbedLauncher}, which the driver and the executors load from a jar of the probe's classes
+     * ({@code --jars}); the probe reaches the executors inside the pass, its settings in its fields.
+     */
+    Submission submit(String name, String master, FaultProbe faults, List<String> sparkArgs, List<String> appArgs,
+                      Duration timeout) throws IOException, InterruptedException {
         Path events = Files.createDirectories(root.resolve("events-" + name));
         List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
-                "--class", "io.highdim.jobs.HighdimCli",
+                "--class", faults == null ? "io.highdim.jobs.HighdimCli" : ProbedLauncher.class.getName(),
                 "--conf", "spark.eventLog.enabled=true",
                 "--conf", "spark.eventLog.dir=" + events.toUri()));
+        if (faults != null) args.addAll(List.of("--jars", probeJar().toString()));
         args.addAll(sparkArgs);
         args.add(layout.sparkJar().toString());
         args.addAll(appArgs);
         long t0 = System.nanoTime();
-        Process p = launch("submit-" + name, "org.apache.spark.deploy.SparkSubmit", "1g", args);
+        // the driver is this JVM (client mode): the probe's settings are its system properties
+        Process p = launch("submit-" + name, "org.apache.spark.deploy.SparkSubmit", "1g",
+                faults == null ? List.of() : faults.jvmOptions(), args);
         boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!done) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -245,6 +262,24 @@ final class StandaloneCluster implements AutoCloseable {
         Path out = logDir.resolve("submit-" + name + ".out"), err = logDir.resolve("submit-" + name + ".log");
         return new Submission(name, done ? p.exitValue() : -1, Files.readAllLines(out, StandardCharsets.UTF_8), out,
                 err, events, millis);
+    }
+
+    /** A jar of the classes {@link ProbedLauncher} adds to highdim's, from this JVM's test classes. */
+    private Path probeJar() throws IOException {
+        Path jar = root.resolve("fault-probe.jar");
+        if (Files.exists(jar)) return jar;
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Class<?> c : List.of(ProbedLauncher.class, FaultProbe.class)) {
+                String entry = c.getName().replace('.', '/') + ".class";
+                try (var in = c.getClassLoader().getResourceAsStream(entry)) {
+                    if (in == null) throw new IOException("no " + entry + " on the class path");
+                    out.putNextEntry(new JarEntry(entry));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return jar;
     }
 
     /**
@@ -262,11 +297,18 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts {@code java -cp "$SPARK_HOME/jars/*" mainClass args} with stdout to NAME.out, stderr to NAME.log. */
     private Process launch(String name, String mainClass, String heap, List<String> args) throws IOException {
+        return launch(name, mainClass, heap, List.of(), args);
+    }
+
+    /** As {@link #launch(String, String, String, List)}, with these JVM options too. */
+    private Process launch(String name, String mainClass, String heap, List<String> jvmOptions, List<String> args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(layout.java17Opens());
         cmd.add("-Xmx" + heap);
         cmd.add("-Djava.io.tmpdir=" + tmpDir);
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(sparkHome.resolve("jars") + "/*");
         cmd.add(mainClass);
@@ -336,13 +378,6 @@ final class StandaloneCluster implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 

@@ -7,20 +7,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
+import io.highdim.jobs.testkit.CatalogueRows;
+import io.highdim.jobs.testkit.FaultProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -106,6 +105,7 @@ class StandaloneClusterIT {
     }
 
     private static CatalogueDatabase database(String name) {
+        // one per run: the cluster's, the local and the killed run's rows are compared table by table
         CatalogueDatabase db = CatalogueDatabase.embedded(cluster.root().resolve(name), 0);
         cluster.reaper().afterStop(db::close); // runs before the temp folder is deleted
         try { // the server daemonizes: the watchdog stops it if this JVM is killed before it can
@@ -202,14 +202,13 @@ class StandaloneClusterIT {
         Instant submitted = Instant.now();
         CompletableFuture<StandaloneCluster.Submission> killedRun = CompletableFuture.supplyAsync(() -> {
             try {
-                return cluster.submit("killed", cluster.masterUrl(), List.of(
+                // each stack held back, so the kill lands while tasks run
+                return cluster.submit("killed", cluster.masterUrl(), FaultProbe.delay(150), List.of(
                                 "--conf", "spark.executor.instances=2",
                                 "--conf", "spark.executor.cores=1",
                                 "--conf", "spark.cores.max=2",
                                 "--conf", "spark.executor.memory=512m",
-                                // each stack held back, so the kill lands while tasks run
-                                "--conf", "spark.executor.extraJavaOptions=" + cluster.executorJavaOptions()
-                                        + " -Dhighdim.test.pixelDelayMs=150",
+                                "--conf", "spark.executor.extraJavaOptions=" + cluster.executorJavaOptions(),
                                 "--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions(),
                                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"),
@@ -410,27 +409,10 @@ class StandaloneClusterIT {
     /** The rows of a table in key order, each as column -> value (arrays as lists, jsonb as text). */
     private static List<Map<String, Object>> rows(CatalogueDatabase db, String table, String orderBy)
             throws SQLException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = db.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select * from " + table + " order by " + orderBy)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    String column = md.getColumnName(i);
-                    if (table.equals("images") && PER_RUN_COLUMNS.contains(column)) continue;
-                    Object v = rs.getObject(i);
-                    if (v instanceof Array a) {
-                        v = Arrays.asList((Object[]) a.getArray());
-                    } else if (v != null && v.getClass().getName().equals("org.postgresql.util.PGobject")) {
-                        v = rs.getString(i);
-                    }
-                    row.put(column, v);
-                }
-                rows.add(row);
-            }
+        try (Connection c = db.connect()) {
+            return CatalogueRows.values(c, "select * from " + table + " order by " + orderBy,
+                    table.equals("images") ? PER_RUN_COLUMNS : Set.of());
         }
-        return rows;
     }
 
     /** Row-by-row comparison; doubles equal within {@value #RELATIVE_TOLERANCE} relative. */

@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.highdim.jobs.cli.HostedRoots;
 import io.highdim.jobs.cli.HostedRuns;
-import io.highdim.jobs.compute.FaultInjection;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.jobs.testkit.SharedSpark;
+import io.highdim.testkit.FreePort;
 import io.highdim.testkit.Oracle;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,14 +57,17 @@ class HostedRunsTest {
         Files.copy(SAMPLES.resolve("cells_ztcyx_u16.tif"), in.resolve("hosted_cells.tif"));
         Files.copy(SAMPLES.resolve("embryo_tzcyx_u8_imagej.tif"), in.resolve("hosted_embryo.tif"));
         Files.writeString(in.resolve("hosted_broken.tif"), "not a TIFF at all");
+        // catalogues of their own: the launcher's and the server's rows are compared table by table
         launcherCatalogue = KillablePostgres.start(work.resolve("pg-launcher"));
         serverCatalogue = KillablePostgres.start(work.resolve("pg-server"));
         // the client's working folder is the roots': reads anywhere below work, writes below work/out*
         Files.createDirectories(work.resolve("out"));
-        runs = HostedRuns.on(serverCatalogue.database(), SharedSpark.session().sparkContext(),
-                HostedRoots.of(List.of(work), List.of(work.resolve("out"))));
+        SharedSpark.session(); // the runs take the JVM's SparkContext, and leave it running when closed
+        runs = HostedRuns.start(serverCatalogue.database(),
+                HostedRoots.of(List.of(work), List.of(work.resolve("out"))), new HeldBack());
+        // keep-alive frames often: a client that went away is noticed at the next one
         server = ServiceServer.start(serverCatalogue.database(), new Configuration(), new ServiceServer.Settings(
-                "127.0.0.1", 0, work.resolve("uploads"), 1 << 20, 1, TOKEN), runs, 100);
+                "127.0.0.1", 0, work.resolve("uploads"), 1 << 20, 1, TOKEN, Duration.ofMillis(100)), runs);
         url = "http://127.0.0.1:" + server.port();
     }
 
@@ -122,16 +125,13 @@ class HostedRunsTest {
     @Test
     void aServerWithoutRunsOrNoServerAtAllIsExitOne() throws Exception {
         try (ServiceServer plain = ServiceServer.start(serverCatalogue.database(), new Configuration(),
-                new ServiceServer.Settings("127.0.0.1", 0, work.resolve("uploads2"), 1 << 20, 1, TOKEN))) {
+                new ServiceServer.Settings("127.0.0.1", 0, work.resolve("uploads2"), 1 << 20, 1, TOKEN), null)) {
             Client.Result refused = Client.run("http://127.0.0.1:" + plain.port(), work, "run", "in");
             assertEquals(1, refused.code(), refused.toString());
             assertTrue(refused.err().contains("HTTP 404") && refused.err().contains("serve --runs"),
                     refused.toString());
         }
-        int free;
-        try (ServerSocket s = new ServerSocket(0)) {
-            free = s.getLocalPort();
-        }
+        int free = FreePort.any();
         Client.Result unreachable = Client.run("http://127.0.0.1:" + free, work, "run", "in");
         assertEquals(1, unreachable.code(), unreachable.toString());
         assertTrue(unreachable.err().contains("cannot reach the server"), unreachable.toString());
@@ -142,7 +142,7 @@ class HostedRunsTest {
     void aClientThatGoesAwayCancelsItsRun() throws Exception {
         Path many = work.resolve("many");
         Oracle.python("small_tiffs.py", many.toString(), "40", "--shape", "1,1,2,16,16");
-        System.setProperty(FaultInjection.PIXEL_DELAY_MS, "200"); // 40 images: 4 s on 2 cores, if not cancelled
+        HeldBack.ms = 200; // 40 images: 4 s on 2 cores, if not cancelled
         try {
             HttpURLConnection http = (HttpURLConnection) new URL(url + "/runs").openConnection();
             http.setRequestMethod("POST");
@@ -170,7 +170,7 @@ class HostedRunsTest {
                 assertTrue(committed < 40, committed + " of 40 images committed: the run was not cancelled");
             }
         } finally {
-            System.clearProperty(FaultInjection.PIXEL_DELAY_MS);
+            HeldBack.ms = 0;
         }
     }
 
@@ -179,7 +179,7 @@ class HostedRunsTest {
     void twoClientsAtOnceReadEachImageOnce() throws Exception {
         Path both = work.resolve("both");
         Oracle.python("small_tiffs.py", both.toString(), "30", "--shape", "1,1,2,16,16");
-        System.setProperty(FaultInjection.PIXEL_DELAY_MS, "50");
+        HeldBack.ms = 50;
         try {
             var first = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> Client.run(url, work, "run", "--no-slices", "both"));
@@ -205,7 +205,25 @@ class HostedRunsTest {
                 assertEquals(0, CatalogueRows.number(c, "select count(*) from image_claims"));
             }
         } finally {
-            System.clearProperty(FaultInjection.PIXEL_DELAY_MS);
+            HeldBack.ms = 0;
+        }
+    }
+
+    /**
+     * Holds each stack of the server's runs back for {@link #ms} (0: not at all), as a test sets it: read where the
+     * tasks run, this JVM (local Spark), so the probe the server holds needs no setting of its own.
+     */
+    private static final class HeldBack implements PassProbe {
+        static volatile long ms;
+
+        @Override
+        public void beforeStack(String imageId, int attempt) {
+            if (ms == 0) return;
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

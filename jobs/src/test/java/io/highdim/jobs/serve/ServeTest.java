@@ -68,7 +68,7 @@ class ServeTest {
         CatalogueDatabase db = SharedCatalogue.database();
         catalogue = new CatalogueReader(db);
         server = ServiceServer.start(db, new Configuration(), new ServiceServer.Settings("127.0.0.1", 0, uploads,
-                MAX_UPLOAD, 2, TOKEN));
+                MAX_UPLOAD, 2, TOKEN), null);
     }
 
     @AfterAll
@@ -234,7 +234,7 @@ class ServeTest {
         // a catalogue that is not there: the environment, not the client; logged, answered 500 in JSON
         CatalogueDatabase gone = CatalogueDatabase.external("jdbc:postgresql://127.0.0.1:1/none", "postgres", null);
         try (ServiceServer other = ServiceServer.start(gone, new Configuration(), new ServiceServer.Settings(
-                "127.0.0.1", 0, work.resolve("other-uploads"), MAX_UPLOAD, 1, TOKEN))) {
+                "127.0.0.1", 0, work.resolve("other-uploads"), MAX_UPLOAD, 1, TOKEN), null)) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port()
                     + "/metadata?image_id=x")).header("Authorization", "Bearer " + TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -49,7 +49,7 @@ class ServiceAccessTest {
         uploads = work.resolve("uploads");
         catalogue = new CatalogueReader(SharedCatalogue.database());
         server = ServiceServer.start(SharedCatalogue.database(), new Configuration(), new ServiceServer.Settings(
-                "127.0.0.1", 0, uploads, 256L << 20, 1, TOKEN));
+                "127.0.0.1", 0, uploads, 256L << 20, 1, TOKEN), null);
         http = new RawHttp(server.port());
         tiff = Files.readAllBytes(SAMPLES.resolve("embryo_tzcyx_u8_imagej.tif"));
     }
@@ -125,7 +125,7 @@ class ServiceAccessTest {
     @Test
     void offLoopbackEveryRouteNeedsTheToken() throws Exception {
         try (ServiceServer open = ServiceServer.start(SharedCatalogue.database(), new Configuration(),
-                new ServiceServer.Settings("0.0.0.0", 0, work.resolve("wide-uploads"), 1 << 20, 1, TOKEN))) {
+                new ServiceServer.Settings("0.0.0.0", 0, work.resolve("wide-uploads"), 1 << 20, 1, TOKEN), null)) {
             RawHttp wide = new RawHttp(open.port());
             assertError(401, "token", wide.send("GET", "/metadata?image_id=nope_access", null, wide.host()));
             assertError(401, "token", wide.send("GET", "/no/such/route", null, wide.host()));

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.testkit.ImagePasses;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ImageOutcome;
@@ -65,7 +66,7 @@ class HistogramsMatchNumpyTest {
         }
         PassSpec spec = new PassSpec("stats", List.copyOf(pathOfId.values()), Set.of(Part.HISTOGRAMS), null,
                 ReaderOptions.defaults().maxPlaneBytes(), 2, 16 * 1024, null);
-        for (ImageOutcome o : ImagePass.run(SharedSpark.context(), spec)) {
+        for (ImageOutcome o : ImagePasses.outcomes(SharedSpark.context(), spec)) {
             ImageOutcome.Processed p = assertInstanceOf(ImageOutcome.Processed.class, o, o.imageId());
             histograms.put(o.imageId(), p.results().histograms());
         }

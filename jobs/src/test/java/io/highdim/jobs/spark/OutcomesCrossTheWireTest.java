@@ -32,7 +32,7 @@ import scala.reflect.ClassTag$;
  */
 class OutcomesCrossTheWireTest {
     private static final SerializerInstance KRYO =
-            new KryoSerializer(SparkContexts.conf("wire", SparkContexts.TEST)).newInstance();
+            new KryoSerializer(SparkContexts.conf("wire", io.highdim.jobs.testkit.SharedSpark.PROFILE)).newInstance();
     private static final ImageRef REF = new ImageRef("cells", "file:/d/cells.tif", 1234, 0, 1);
     private static final ImageGeometry GEOMETRY = new ImageGeometry("uint16", 2, 1, 2, 4, 5, "shaped");
 

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.highdim.jobs.compute.ImageAggregate;
 import io.highdim.jobs.compute.ImageOutcomes;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.compute.PlanePass;
 import io.highdim.jobs.compute.PlaneTask;
 import io.highdim.jobs.compute.TaskAttempts;
 import io.highdim.jobs.input.HadoopSettings;
 import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.testkit.ImagePasses;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageOutcome;
@@ -50,7 +52,7 @@ class PerImageMergeTest {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         List<IndexedImage> images = Ingest.run(sc, hadoop, inputs, spec.readerOptions()).images();
         assertEquals(3, images.size(), "all three samples indexed");
-        PlanePass pass = ImagePass.planePass(hadoop, spec, TaskAttempts.ONE);
+        PlanePass pass = ImagePass.planePass(hadoop, spec, TaskAttempts.ONE, PassProbe.NONE);
         Map<String, List<Double>> sequential = new TreeMap<>();
         int tasks = 0;
         for (IndexedImage i : images) {
@@ -63,7 +65,7 @@ class PerImageMergeTest {
         }
         assertTrue(tasks > 3 * images.size(), tasks + " tasks");
         Map<String, List<Double>> merged = new TreeMap<>();
-        for (ImageOutcome o : ImagePass.run(sc, spec)) merged.put(o.imageId(), summary(o));
+        for (ImageOutcome o : ImagePasses.outcomes(sc, spec)) merged.put(o.imageId(), summary(o));
         assertEquals(sequential, merged);
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.testkit.ImagePasses;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageOutcome;
@@ -82,7 +83,7 @@ class StatisticsAndPcaMatchTheSeedTest {
                 ReaderOptions.defaults().maxPlaneBytes(), 2, 64 * 1024, null);
         // small partitions: most images are split into several tasks whose moments are merged
         results = new LinkedHashMap<>();
-        for (ImageOutcome o : ImagePass.run(SharedSpark.context(), spec)) results.put(o.imageId(), o);
+        for (ImageOutcome o : ImagePasses.outcomes(SharedSpark.context(), spec)) results.put(o.imageId(), o);
         List<String> args = new ArrayList<>(List.of("2"));
         for (String p : paths) args.add(oraclePath.getOrDefault(p, p));
         oracle = new ObjectMapper().readTree(Oracle.python("seed_stats_pca.py", args.toArray(new String[0])));

@@ -2,6 +2,7 @@ package io.highdim.jobs.testkit;
 
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.cli.HighdimCommand;
+import io.highdim.jobs.compute.PassProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +18,19 @@ public final class Cli {
 
     private Cli() {}
 
-    public static synchronized Result run(String... args) {
+    public static Result run(String... args) {
+        return run(PassProbe.NONE, args);
+    }
+
+    /** As {@link #run(String...)}, {@code probe} watching the pass's pixel work (e.g. a {@link FaultProbe}). */
+    public static synchronized Result run(PassProbe probe, String... args) {
         SharedSpark.session();
         PrintStream original = System.out, originalErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = HighdimCommand.commandLine().execute(args);
+            int code = HighdimCommand.commandLine(probe).execute(args);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);

@@ -48,9 +48,16 @@ public final class LauncherProcess implements AutoCloseable {
         }
     }
 
-    /** As {@link #run(Duration, String...)}, with JVM options of its own (e.g. {@code -Dhighdim.test.pixelDelayMs=50}). */
+    /** As {@link #run(Duration, String...)}, with JVM options of its own (e.g. {@code -Xmx1g}). */
     public static Result run(Duration timeout, List<String> jvmOptions, String... args) {
         try (LauncherProcess launcher = start(jvmOptions, args)) {
+            return launcher.await(timeout);
+        }
+    }
+
+    /** As {@link #run(Duration, List, String...)}, with {@code faults} injected into its passes. */
+    public static Result run(Duration timeout, FaultProbe faults, List<String> jvmOptions, String... args) {
+        try (LauncherProcess launcher = start(faults, jvmOptions, java.util.Map.of(), args)) {
             return launcher.await(timeout);
         }
     }
@@ -65,16 +72,31 @@ public final class LauncherProcess implements AutoCloseable {
         return start(jvmOptions, java.util.Map.of(), args);
     }
 
+    /** As {@link #start(String...)}, with {@code faults} injected into its passes. */
+    public static LauncherProcess start(FaultProbe faults, String... args) {
+        return start(faults, List.of(), java.util.Map.of(), args);
+    }
+
     /** As {@link #start(List, String...)}, with these environment variables besides this JVM's. */
     public static LauncherProcess start(List<String> jvmOptions, java.util.Map<String, String> env, String... args) {
+        return start(null, jvmOptions, env, args);
+    }
+
+    /**
+     * As {@link #start(List, java.util.Map, String...)}; with {@code faults} (not null) the main class is
+     * {@link ProbedLauncher}, the launcher with them in its passes.
+     */
+    public static LauncherProcess start(FaultProbe faults, List<String> jvmOptions, java.util.Map<String, String> env,
+                                        String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(moduleFlags());
         if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) cmd.add("-Xmx1g");
         cmd.addAll(jvmOptions);
+        if (faults != null) cmd.addAll(faults.jvmOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.highdim.jobs.HighdimCli");
+        cmd.add(faults != null ? ProbedLauncher.class.getName() : "io.highdim.jobs.HighdimCli");
         cmd.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(cmd);
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

@@ -15,12 +15,13 @@ import java.util.Map;
  */
 public record SmallArchive(Path inputs, Map<String, List<String>> cleanRows) {
     public static final int IMAGES = 200;
-    /** A launcher's JVM option holding each image back a little, so a kill lands while images are being committed. */
-    public static final List<String> SLOW = List.of("-Dhighdim.test.pixelDelayMs=30");
+    /** Holds each image of a launcher back a little, so a kill lands while images are being committed. */
+    public static final FaultProbe SLOW = FaultProbe.delay(30);
 
     public static SmallArchive write(Path work) throws Exception {
         Path inputs = work.resolve("in");
         Oracle.python("small_tiffs.py", inputs.toString(), Integer.toString(IMAGES), "--shape", "2,1,2,32,32");
+        // a catalogue of its own: its rows are what a recovered catalogue must equal, whole
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("clean"))) {
             List<String> args = new java.util.ArrayList<>(List.of("run", "--no-slices"));
             args.addAll(pg.catalogueArgs());

@@ -47,7 +47,7 @@ import scala.collection.JavaConverters;
  * blocks): the catalogue rows equal those of the same run over the local files, the slice PNGs on HDFS equal the
  * local ones byte for byte, and the pixel pass's tasks prefer the DataNode's host, as Spark's scheduler got them.
  */
-class HdfsRunTest {
+class HdfsRunIT {
     private static final Path SAMPLES = Paths.get("..", "sample-data").toAbsolutePath().normalize();
     /** The sample larger than a block: split into several tasks by --partition-mb 1. */
     private static final String LARGE = "cells_ztcyx_u16.tif";
@@ -62,6 +62,7 @@ class HdfsRunTest {
     static void start() throws Exception {
         // the database and Spark start while the servers do
         CompletableFuture<CatalogueDatabase> database = CompletableFuture.supplyAsync(() -> {
+            // a catalogue of its own: every result row is compared with a local run's
             CatalogueDatabase d = CatalogueDatabase.embedded(work.resolve("pg"), 0);
             d.migrate();
             return d;
@@ -70,7 +71,7 @@ class HdfsRunTest {
         long t0 = System.nanoTime();
         try {
             hdfs = HdfsProcesses.start();
-            System.out.printf("HdfsRunTest: NameNode and DataNode up at %s in %.1f s%n", hdfs.uri(),
+            System.out.printf("HdfsRunIT: NameNode and DataNode up at %s in %.1f s%n", hdfs.uri(),
                     (System.nanoTime() - t0) / 1e9);
         } finally {
             db = database.get(120, TimeUnit.SECONDS);
@@ -144,7 +145,7 @@ class HdfsRunTest {
         List<List<String>> preferred = hosts(pass);
         assertEquals(pass.numTasks(), preferred.size());
         for (List<String> hosts : preferred) assertEquals(List.of(hdfs.dataNodeHost()), hosts, preferred.toString());
-        System.out.printf("HdfsRunTest: %d blocks of %s, %d slices equal, the pass's %d tasks prefer %s%n",
+        System.out.printf("HdfsRunIT: %d blocks of %s, %d slices equal, the pass's %d tasks prefer %s%n",
                 blocks.length, LARGE, hdfsSlices.size(), pass.numTasks(), preferred.get(0));
         assertFalse(localStages.isEmpty(), "the local run submitted no stage");
         for (StageInfo s : localStages) {

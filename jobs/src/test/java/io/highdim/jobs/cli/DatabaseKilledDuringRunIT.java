@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.highdim.jobs.testkit.CatalogueRows;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.jobs.testkit.LauncherProcess;
 import io.highdim.jobs.testkit.SmallArchive;
@@ -23,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * images committed before keep their rows, and the same command run again later completes the rest (the others are
  * unchanged), ending with the clean run's catalogue.
  */
-class DatabaseKilledDuringRunTest {
+class DatabaseKilledDuringRunIT {
     private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final List<String> SLOW = SmallArchive.SLOW;
+    private static final FaultProbe SLOW = SmallArchive.SLOW;
 
     @TempDir static Path work;
     private static SmallArchive archive;
@@ -53,7 +54,7 @@ class DatabaseKilledDuringRunTest {
             try (Connection c = pg.connect()) {
                 assertEquals(1, CatalogueRows.number(c, "select count(*) from runs where status = 'succeeded'"));
             }
-            assertEquals(clean, results(pg));
+            assertEquals(clean, CatalogueRows.results(pg.database()));
         }
     }
 
@@ -81,7 +82,7 @@ class DatabaseKilledDuringRunTest {
             assertEquals(0, rerun.exitCode(), rerun.toString());
             assertEquals(IMAGES - committed, rerun.statusCount("ok"), "the rerun read only the rest");
             assertEquals(committed, rerun.statusCount("unchanged"));
-            assertEquals(clean, results(pg));
+            assertEquals(clean, CatalogueRows.results(pg.database()));
         }
     }
 
@@ -105,11 +106,5 @@ class DatabaseKilledDuringRunTest {
     private static String[] args(KillablePostgres pg, String retrySeconds) {
         return new String[] {"run", "--no-slices", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(), "--db-password-file", pg.passwordFile().toString(),
             "--commit-retry-seconds", retrySeconds, archive.inputs().toString()};
-    }
-
-    private static Map<String, List<String>> results(KillablePostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            return CatalogueRows.results(c);
-        }
     }
 }

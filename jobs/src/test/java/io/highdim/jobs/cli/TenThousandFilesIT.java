@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fresh state dir; every file is catalogued. Prints the run's wall time, its pass and commit lines and the driver's
  * peak heap from its GC log.
  */
-class TenThousandFilesTest {
+class TenThousandFilesIT {
     private static final int FILES = 10_000;
     private static final Path LOG4J = Paths.get("..", "conf", "log4j2.properties").toAbsolutePath().normalize();
 

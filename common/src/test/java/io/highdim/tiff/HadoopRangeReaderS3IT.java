@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Ranged reads through HadoopRangeReader over s3a (real S3Proxy process) equal those over file://. */
-class HadoopRangeReaderS3Test {
+class HadoopRangeReaderS3IT {
     private static final String BUCKET = "range-reader-test";
     private static final int SIZE = 3 * 1024 * 1024 + 12345;  // not a multiple of any buffer size
     private static final long SEED = 20240611L;

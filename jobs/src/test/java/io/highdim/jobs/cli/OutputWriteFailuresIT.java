@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * committed (stopped by the full disk, or rejected after some planes were rendered, as a truncated TIFF is) leaves no
  * file, and no temporary file is left anywhere. We run as root (CI too): a mount that fails fails the test.
  */
-class OutputWriteFailuresTest {
+class OutputWriteFailuresIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CONF = Paths.get("..", "conf", "log4j2.properties").toAbsolutePath().normalize();
     /** A log line of conf/log4j2.properties: {@code HH:mm:ss LEVEL logger: message}. */

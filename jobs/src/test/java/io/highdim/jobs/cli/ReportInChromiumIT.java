@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every chart the page describes is drawn by Chart.js, the montage holds the projections and slices as data: URIs,
  * and the screenshot shows the charts' colours. A page with a deliberate error is caught by the same checks.
  */
-class ReportInChromiumTest {
+class ReportInChromiumIT {
     private static final Path SAMPLES = Paths.get("..", "sample-data").toAbsolutePath().normalize();
     @TempDir static Path work;
     private static Path report;

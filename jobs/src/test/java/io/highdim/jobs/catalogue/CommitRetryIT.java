@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.RunStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * duplicates nothing; not restarted, the run stops after the window with a message that says what was committed
  * (and stays so) and what was not. An error that is a bug is not retried.
  */
-class CommitRetryTest {
+class CommitRetryIT {
     /** Images of 2 z-planes x 1 t x 3 channels. */
     private static final int PLANES = 2 * 3, CHANNELS = 3;
 
@@ -160,9 +159,6 @@ class CommitRetryTest {
     }
 
     private static long count(KillablePostgres pg, String sql) throws SQLException {
-        try (Connection c = pg.connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getLong(1);
-        }
+        return CatalogueRows.number(pg.database(), sql);
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The same planes, read by range through s3a:// from a real S3Proxy process, equal those read from file://:
  * compressed, tiled, BigTIFF, big-endian and OME files of the external corpus.
  */
-class S3PlaneReadTest {
+class S3PlaneReadIT {
     private static final String BUCKET = "plane-read-test";
     private static final List<String> FILES = List.of(
             "libtiff_bigtiff_tiled_zstd_imagej_tzcyx_u16.tif",

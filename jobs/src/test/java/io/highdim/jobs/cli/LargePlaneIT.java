@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * numpy's, the slice PNG written); with a heap too small for one task it rejects the image before reading a pixel,
  * naming the option to raise. Never an OutOfMemoryError.
  */
-class LargePlaneTest {
+class LargePlaneIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
     private static final int SIDE = 16384;
 
@@ -45,6 +45,7 @@ class LargePlaneTest {
 
     @Test
     void runsWithTheLaunchersDefaultHeap() throws Exception {
+        // catalogues of their own: a launcher JVM writes them, and the checks read whole tables
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("pg-default"))) {
             Path out = work.resolve("slices");
             // the launcher's own default heap and master (local[*,4]: all cores, so tasks compete for the heap)

@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.EmbeddedCatalogueServer;
 import io.highdim.jobs.testkit.CatalogueRows;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.jobs.testkit.LauncherProcess;
 import io.highdim.jobs.testkit.SmallArchive;
-import java.net.ServerSocket;
+import io.highdim.testkit.FreePort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * unchanged) and ends with the catalogue of a clean run; two runs started together over overlapping inputs read each
  * image once between them, write no duplicate rows and both exit 0.
  */
-class ResumedAndConcurrentRunsTest {
+class ResumedAndConcurrentRunsIT {
     private static final int IMAGES = SmallArchive.IMAGES;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final List<String> SLOW = SmallArchive.SLOW;
+    private static final FaultProbe SLOW = SmallArchive.SLOW;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir static Path work;
@@ -52,10 +53,7 @@ class ResumedAndConcurrentRunsTest {
     @Test
     void aKilledLauncherIsResumedByTheSameCommand() throws Exception {
         Path state = work.resolve("state");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = FreePort.any();
         String[] args = {"run", "--no-slices", "--state-dir", state.toString(), "--db-port", Integer.toString(port),
             inputs.toString()};
         String url = "jdbc:postgresql://localhost:" + port + "/postgres";

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run refused by the database. A real PostgreSQL asking for the password (scram-sha-256) and a real S3Proxy asking
  * for the keys; each launcher in a JVM of its own.
  */
-class SecretsNeverLeakTest {
+class SecretsNeverLeakIT {
     private static final String WRONG_PASSWORD = "pw-0b5d22c4-wrong-one";
     private static final String BUCKET = "hd-leaks";
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -38,6 +38,7 @@ class SecretsNeverLeakTest {
     @Test
     void noSecretInAnyOutput() throws Exception {
         Path eventLog = Files.createDirectories(work.resolve("events"));
+        // a server of its own: its password must appear in none of the outputs checked
         try (KillablePostgres pg = KillablePostgres.start(work.resolve("pg"));
              S3ProxyProcess s3 = S3ProxyProcess.start()) {
             // the embedded server asks for its role's password (scram-sha-256), kept in its state folder

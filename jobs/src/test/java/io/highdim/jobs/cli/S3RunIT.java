@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * {@code highdim run} with inputs and output on s3a:// (a real S3Proxy process) and the catalogue in PostgreSQL:
  * the PNGs read back from S3 are the display-scaled planes, and the rows read back over JDBC point at them.
  */
-class S3RunTest {
+class S3RunIT {
     private static final String BUCKET = "highdim-s3-run";
     private static S3ProxyProcess s3;
 

@@ -12,8 +12,8 @@ import io.highdim.jobs.testkit.CatalogueRows;
 import io.highdim.jobs.testkit.Cli;
 import io.highdim.jobs.testkit.SharedCatalogue;
 import io.highdim.jobs.testkit.SharedSpark;
-import io.highdim.testkit.FaultyProxy;
 import io.highdim.testkit.FaultyProxy.Fault;
+import io.highdim.testkit.FaultyProxy;
 import io.highdim.testkit.S3ProxyProcess;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * <p>Each bucket has its own endpoint ({@code fs.s3a.bucket.NAME.*}), so the runs share the test JVM's Spark session
  * and the direct and proxied clients never share a cached FileSystem.
  */
-class S3FaultsTest {
+class S3FaultsIT {
     private static final String DIRECT = "highdim-faults-direct";
     private static final String FLAKY = "highdim-faults-flaky";
     private static final String GONE = "highdim-faults-gone";
@@ -132,7 +132,7 @@ class S3FaultsTest {
         Map<String, String> status = new TreeMap<>();
         try (Connection c = SharedCatalogue.database().connect()) {
             for (String id : ids) {
-                String s = text(c, "select status || ' ' || coalesce(reason, '') from images where image_id = '" + id
+                String s = CatalogueRows.scalar(c, "select status || ' ' || coalesce(reason, '') from images where image_id = '" + id
                         + "'");
                 status.put(id, s);
                 if (ok(s)) continue;
@@ -145,7 +145,7 @@ class S3FaultsTest {
                 assertEquals(0, CatalogueRows.number(c, "select count(*) from slices where image_id = '" + id + "'"));
             }
             if (result.exitCode() == 1) {
-                assertEquals("failed", text(c, "select status from runs order by started_at desc limit 1"));
+                assertEquals("failed", CatalogueRows.scalar(c, "select status from runs order by started_at desc limit 1"));
             } else {
                 assertEquals(3, result.exitCode(), result.stdout());
                 for (String line : result.lines()) {
@@ -200,7 +200,7 @@ class S3FaultsTest {
      */
     private static void configureBucket(Configuration hadoop, String bucket, String endpoint) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>(s3.s3aSettings());
-        settings.keySet().removeIf(S3FaultsTest::retryOrTimeout);
+        settings.keySet().removeIf(S3FaultsIT::retryOrTimeout);
         Map<String, String> shipped = shippedRetrySettings();
         assertTrue(shipped.keySet().containsAll(List.of("fs.s3a.attempts.maximum", "fs.s3a.retry.limit",
                 "fs.s3a.retry.throttle.limit", "fs.s3a.connection.timeout")), "conf/s3a.conf: " + shipped);
@@ -259,10 +259,10 @@ class S3FaultsTest {
     private static Map<String, List<String>> rows(String bucket) throws Exception {
         try (Connection c = SharedCatalogue.database().connect()) {
             Map<String, List<String>> all = new TreeMap<>(CatalogueRows.results(c));
-            all.put("images", lines(c, "select image_id, uri, status, reason, dtype, size_z, size_t, size_c, height,"
+            all.put("images", CatalogueRows.lines(c, "select image_id, uri, status, reason, dtype, size_z, size_t, size_c, height,"
                     + " width, warnings, file_bytes, series, image_count, result_options, source - 'modified'"
                     + " from images order by image_id"));
-            all.put("slices", lines(c, "select image_id, z, t, c, bit_depth, uri, window_low, window_high from slices"
+            all.put("slices", CatalogueRows.lines(c, "select image_id, z, t, c, bit_depth, uri, window_low, window_high from slices"
                     + " order by image_id, z, t, c, bit_depth"));
             all.replaceAll((table, rows) -> rows.stream()
                     .filter(r -> IDS.stream().anyMatch(id -> r.contains("image_id=" + id + " ") || r.startsWith(id + " | ")))
@@ -273,23 +273,5 @@ class S3FaultsTest {
 
     private static boolean ok(String status) {
         return status != null && status.startsWith("ok");
-    }
-
-    private static List<String> lines(Connection c, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (var s = c.createStatement(); var r = s.executeQuery(sql)) {
-            while (r.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) row.append(r.getString(i)).append(" | ");
-                out.add(row.toString());
-            }
-        }
-        return out;
-    }
-
-    private static String text(Connection c, String sql) throws Exception {
-        try (var s = c.createStatement(); var r = s.executeQuery(sql)) {
-            return r.next() ? r.getString(1) : null;
-        }
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runs to its end; the other exits 1 at once with one line naming the first one's pid, and touches nothing of its
  * server (earlier, it removed the live server's postmaster.pid as stale and both runs failed).
  */
-class OneStartPerStateFolderTest {
+class OneStartPerStateFolderIT {
     private static final Path SAMPLES = Paths.get("..", "sample-data").toAbsolutePath().normalize();
     private static final int SAMPLE_FILES = 4;
     private static final Duration TIMEOUT = Duration.ofMinutes(3);

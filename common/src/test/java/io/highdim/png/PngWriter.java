@@ -7,9 +7,9 @@ import java.io.OutputStream;
 import java.util.zip.Deflater;
 
 /**
- * One-off grayscale PNG writing (8 or 16 bits per sample): each call makes a {@link PngEncoder} with its defaults
- * and ends it. Code writing many PNGs (a task's slices) keeps one PngEncoder instead, so the Deflater and buffers are
- * reused. The writers do not close the stream (the caller owns it, e.g. a Hadoop FSDataOutputStream); they flush it.
+ * Tests' one-off grayscale PNG writing (8 or 16 bits per sample): each call makes a {@link PngEncoder} (its defaults,
+ * or a Deflate level and filter mode) and ends it; {@link #raw16} is the oracle of the encoder's raw 16-bit samples.
+ * The writers do not close the stream; they flush it.
  */
 public final class PngWriter {
     /** Filter mode of the overloads with a level: the PNG specification's per-row choice. */
