@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,16 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
     private boolean ownSpark; // set before the future completes, read after
     private final HostedRoots roots;
     private final PassProbe probe;
+    /** Job groups of runs whose client went away: a job such a run submits after the cancel is cancelled as it starts. */
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private final SparkListener cancelsLateJobs = new SparkListener() {
+        @Override
+        public void onJobStart(SparkListenerJobStart job) {
+            // Spark's key for the group a job was submitted under (SparkContext.setJobGroup)
+            String group = job.properties() == null ? null : job.properties().getProperty("spark.jobGroup.id");
+            if (group != null && cancelled.contains(group)) spark.join().cancelJob(job.jobId(), "its client went away");
+        }
+    };
 
     private HostedRuns(CatalogueDatabase database, HostedRoots roots, PassProbe probe) {
         this.database = database;
@@ -58,6 +71,7 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
         this.spark = CompletableFuture.supplyAsync(() -> {
             ownSpark = SparkSession.getDefaultSession().isEmpty(); // else its context: tests', a notebook's
             SparkContext sc = SparkContexts.create("highdim serve");
+            sc.addSparkListener(cancelsLateJobs);
             LOG.info("runs: Spark is up ({} s), taking runs", Math.round((System.nanoTime() - t0) / 1e7) / 1e2);
             return sc;
         });
@@ -114,7 +128,11 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
                     "highdim " + String.join(" ", args)));
             return new CommandLine.RunLast().execute(parsed);
         });
-        return cli.execute(args.toArray(String[]::new));
+        try {
+            return cli.execute(args.toArray(String[]::new));
+        } finally {
+            cancelled.remove(jobGroup);
+        }
     }
 
     /**
@@ -150,6 +168,8 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
 
     @Override
     public void cancel(String jobGroup) {
+        // cancelJobGroup cancels the jobs running now; one the run submits later is cancelled as it starts
+        cancelled.add(jobGroup);
         if (spark.isDone() && !spark.isCompletedExceptionally()) spark.join().cancelJobGroup(jobGroup);
     }
 
@@ -175,7 +195,11 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
     @Override
     public void close() {
         spark.thenAccept(sc -> {
-            if (ownSpark) sc.stop();
+            if (ownSpark) {
+                sc.stop();
+            } else {
+                sc.removeSparkListener(cancelsLateJobs); // the context goes on serving its owner
+            }
         }).exceptionally(e -> null).join();
     }
 }
