@@ -11,7 +11,7 @@ import tifffile
 
 
 def ztcyx(axes, arr):
-    """tifffile's axes letters to highdim's Z, T, C (README, "What the reader understands"):
+    """tifffile's axes letters to highdim's Z, T, C (docs/tiff-reader.md):
     - Y, X are the page's rows and columns; Z, T, C keep their names (OME, ImageJ, named tifffile axes);
     - S (samples of a page, RGB) is C: samples are channels; a C of size 1 beside it gives way;
     - Q (tifffile: unknown) and I (page index of plain pages) take Z, then T, then C, whichever the named axes

@@ -17,7 +17,7 @@ import java.util.List;
  * nothing takes more than a second. Without JAZZER_FUZZ the seeds (TiffReaderFuzzTestInputs/&lt;method&gt;/: the two
  * sample-data files under 256 KB, the ImageJ and the OME one, the external corpus's files under 64 KB, and every crash
  * found) run as regression tests; with JAZZER_FUZZ=1 a test
- * is fuzzed for its maxDuration (see the README).
+ * is fuzzed for its maxDuration (see docs/tiff-reader.md).
  */
 class TiffReaderFuzzTest {
     /** Planes larger than this are refused before any allocation (PLANE_TOO_LARGE), as --max-plane-mb does. */

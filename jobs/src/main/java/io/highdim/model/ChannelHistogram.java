@@ -15,7 +15,7 @@ public record ChannelHistogram(int channel, SparseHistogram histogram) implement
     /**
      * Kept bins per channel at most ({@link SparseHistogram#coarsened}): every 8-bit channel and 16-bit data of up to
      * 1024 distinct values stay exact; wider data keeps exact counts in power-of-two bins, which bounds a channel's
-     * row (1000 small 16-bit images kept exactly: gigabytes of array text; see README, channel_histograms).
+     * row (1000 small 16-bit images kept exactly: gigabytes of array text; see docs/catalogue.md, histograms).
      */
     public static final int MAX_BINS = 1024;
 }

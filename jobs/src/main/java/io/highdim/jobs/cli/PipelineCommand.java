@@ -87,7 +87,7 @@ abstract class PipelineCommand implements Callable<Integer> {
             CatalogueDatabase db = environment.catalogue().join();
             InputPlan plan = InputPlan.of(spec, listing, fingerprints, Run.stored(db, uris), Run.claims(db, uris),
                     incremental.force);
-            new RunReport(environment.out()).printDryRun(plan);
+            new ImageStatusLines(environment.out()).printDryRun(plan);
         }
         return HighdimCommand.EXIT_OK;
     }

@@ -3,8 +3,8 @@ package io.highdim.jobs.cli;
 import io.highdim.jobs.catalogue.CommitQueue;
 import io.highdim.jobs.catalogue.CommitRetry;
 import io.highdim.jobs.catalogue.Run;
-import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.catalogue.RunSummary;
+import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.incremental.Decision;
 import io.highdim.jobs.incremental.InputPlan;
 import io.highdim.jobs.input.InputListing;
@@ -116,7 +116,7 @@ final class PipelineRun {
         Consumer<ImageOutcome> sink = outcome -> {
             stop.check(); // thrown on Spark's scheduler thread: fails the job, and so the pass
             commits.accept(outcome);
-            tally.add(RunReport.Line.of(outcome));
+            tally.add(ImageStatusLines.Line.of(outcome));
         };
         try {
             pass(sink);
@@ -160,7 +160,7 @@ final class PipelineRun {
         commits.recordEnd(RunStatus.SUCCEEDED, null, summary);
         ended = true;
         environment.ranToItsEnd(spec);
-        new RunReport(environment.out()).print(tally.lines(), plan.leftAlone());
+        new ImageStatusLines(environment.out()).print(tally.lines(), plan.leftAlone());
         LOG.info("run {}: {} ok, {} rejected, {} unchanged, {} skipped (another run's); {} MB of pixels read",
                 runId, summary.ok(), summary.rejected(), summary.unchanged(), summary.skipped(),
                 tally.pixelBytes() / 1_000_000);
@@ -195,7 +195,7 @@ final class PipelineRun {
     private void reportCommitted(Throwable failure) {
         if (!commits.committedAll()) return;
         try {
-            new RunReport(environment.out()).print(tally.lines(), plan.leftAlone());
+            new ImageStatusLines(environment.out()).print(tally.lines(), plan.leftAlone());
         } catch (Exception | Error e) {
             failure.addSuppressed(e);
         }

@@ -17,17 +17,17 @@ import java.util.Set;
  * stage, and the pixel bytes its tasks read.
  */
 final class RunTally {
-    private final List<RunReport.Line> lines = Collections.synchronizedList(new ArrayList<>());
+    private final List<ImageStatusLines.Line> lines = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Double> stages = new LinkedHashMap<>();
     private long pixelBytes;
 
     /** Called on Spark's scheduler thread as each image completes. */
-    void add(RunReport.Line line) {
+    void add(ImageStatusLines.Line line) {
         lines.add(line);
     }
 
     /** The lines so far (a copy). */
-    List<RunReport.Line> lines() {
+    List<ImageStatusLines.Line> lines() {
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
@@ -52,7 +52,7 @@ final class RunTally {
 
     /** The run's counts under {@code plan}; a failed run counts the files to read of which no image was reported. */
     RunSummary summary(InputPlan plan, boolean failed) {
-        List<RunReport.Line> done = lines();
+        List<ImageStatusLines.Line> done = lines();
         int ok = (int) done.stream().filter(o -> !o.rejected()).count();
         int unchanged = 0, skipped = 0;
         for (Decision d : plan.leftAlone()) {
@@ -62,7 +62,7 @@ final class RunTally {
         int unfinished = 0;
         if (failed) {
             Set<String> reported = new HashSet<>();
-            for (RunReport.Line o : done) reported.add(o.uri());
+            for (ImageStatusLines.Line o : done) reported.add(o.uri());
             unfinished = (int) plan.toRead().files().stream().filter(f -> !reported.contains(f.uri())).count();
         }
         return new RunSummary(ok, done.size() - ok, unchanged, skipped, unfinished, pixelBytes, stages);

@@ -1,6 +1,6 @@
 package io.highdim.jobs.compute;
 
-import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ChannelHistogram;
@@ -23,7 +23,7 @@ public final class ImageOutcomes {
     private ImageOutcomes() {}
 
     /** The image's outcome from what the pass found; {@code aggregate} is null when no pixels were read. */
-    public static ImageOutcome processed(IndexedImage image, ImageAggregate aggregate, PassSpec spec) {
+    public static ImageOutcome processed(AcceptedImage image, ImageAggregate aggregate, PassSpec spec) {
         List<String> warnings = new ArrayList<>(image.index().warnings());
         if (aggregate != null && aggregate.failure().isPresent()) {
             return new ImageOutcome.Rejected(image.ref(), Optional.of(image.geometry()), warnings,

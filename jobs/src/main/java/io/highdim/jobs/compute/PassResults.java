@@ -1,6 +1,6 @@
 package io.highdim.jobs.compute;
 
-import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.output.OutputWriteException;
 import io.highdim.jobs.spec.PassSpec;
@@ -33,7 +33,7 @@ public final class PassResults implements Consumer<TaskResult> {
     private final PassSpec spec;
     private final PlanePass pass;
     private final ProjectionRenderer projections;
-    private final Map<String, IndexedImage> largeImages;
+    private final Map<String, AcceptedImage> largeImages;
     private final Map<String, Integer> tasksLeft;
     private final Map<String, ImageAggregate> merging = new HashMap<>();
     private final Set<String> ids = new HashSet<>();
@@ -44,7 +44,7 @@ public final class PassResults implements Consumer<TaskResult> {
     private final List<Future<?>> rendering = new ArrayList<>();
     private OutputWriteException outputFailure;
 
-    public PassResults(PassSpec spec, PlanePass pass, Map<String, IndexedImage> largeImages,
+    public PassResults(PassSpec spec, PlanePass pass, Map<String, AcceptedImage> largeImages,
                 Map<String, Integer> tasksPerImage, OutcomeSink sink) {
         this.spec = spec;
         this.pass = pass;
@@ -88,7 +88,7 @@ public final class PassResults implements Consumer<TaskResult> {
         if (all.outputFailure().isPresent()) {
             outputFailed(all.outputFailure().get());
         } else {
-            IndexedImage image = largeImages.get(id);
+            AcceptedImage image = largeImages.get(id);
             emit(ImageOutcomes.processed(image, all, spec), image.index());
         }
     }

@@ -1,7 +1,7 @@
 package io.highdim.jobs.compute;
 
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.HadoopSettings;
-import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ImageOutcome;
@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The executors' side of the pixel pass: runs one {@link PassUnit}. */
+/** The executors' side of the pixel pass: runs one {@link PassTask}. */
 public final class PassWorker implements Serializable {
     private final PassSpec spec;
     private final HadoopSettings hadoop;
@@ -30,15 +30,15 @@ public final class PassWorker implements Serializable {
         this.pass = pass;
     }
 
-    public TaskResult run(PassUnit unit) {
-        if (unit instanceof PassUnit.Stacks s) {
+    public TaskResult run(PassTask unit) {
+        if (unit instanceof PassTask.Stacks s) {
             ImageAggregate partial = pass.run(s.task(), s.index());
             return new TaskResult(List.of(), Map.of(), s.task(), partial, partial.bytesDecoded(), null);
         }
         List<ImageOutcome> finished = new ArrayList<>();
         Map<String, ImageIndex> indexes = new HashMap<>(); // only for a later pass that reads the planes again
         long decoded = 0;
-        for (InputListing.ListedFile file : ((PassUnit.WholeFiles) unit).files()) {
+        for (InputListing.ListedFile file : ((PassTask.WholeFiles) unit).files()) {
             // one open per file: its header and its planes read through the same reader
             try (RangeReader in = HadoopRangeReader.open(file.uri(), file.bytes(), hadoop.get())) {
                 List<ImageIndex> images;
@@ -49,8 +49,8 @@ public final class PassWorker implements Serializable {
                     continue;
                 }
                 for (ImageIndex index : images) {
-                    IndexedImage image = IndexedImage.of(file, index);
-                    ImageAggregate all = pass.run(PlaneTask.whole(image.imageId(), index), index, in).finish();
+                    AcceptedImage image = AcceptedImage.of(file, index);
+                    ImageAggregate all = pass.run(StackRange.whole(image.imageId(), index), index, in).finish();
                     decoded += all.bytesDecoded();
                     all.renderProjections(pass.projections(), image.imageId());
                     if (all.outputFailure().isPresent()) { // the output is broken: the rest of the unit would fail too

@@ -94,7 +94,7 @@ public final class PlanePass implements Serializable {
     ProjectionRenderer projections() { return projections; }
 
     /** One task of {@code image}: its stacks read and computed. */
-    public ImageAggregate run(PlaneTask task, ImageIndex image) {
+    public ImageAggregate run(StackRange task, ImageIndex image) {
         try (RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
             return run(task, image, in);
         } catch (IOException e) { // opening or closing the user's file
@@ -103,7 +103,7 @@ public final class PlanePass implements Serializable {
     }
 
     /** One task of {@code image}, read from {@code in} (open, positioned reads only; the caller closes it). */
-    public ImageAggregate run(PlaneTask task, ImageIndex image, RangeReader in) {
+    public ImageAggregate run(StackRange task, ImageIndex image, RangeReader in) {
         // the heap this task will hold, taken from the JVM's share before any pixel is read
         long projected = projections == null ? 0 : projections.bytes(image);
         boolean project = projections != null && ProjectionRenderer.fits(projected);
@@ -117,7 +117,7 @@ public final class PlanePass implements Serializable {
         }
     }
 
-    private ImageAggregate read(PlaneTask task, ImageIndex image, RangeReader in, MaxProjection max) {
+    private ImageAggregate read(StackRange task, ImageIndex image, RangeReader in, MaxProjection max) {
         int channels = image.sizeC();
         ChannelMoments sums = moments ? new ChannelMoments(channels) : null;
         List<PlaneSummary> planes = new ArrayList<>();
@@ -130,7 +130,7 @@ public final class PlanePass implements Serializable {
         PngEncoder png = slices != null ? new PngEncoder() : null;   // one per task: Deflater and buffers reused
         try {
             PlanesRead read = planesRead();
-            for (PlaneTask.Stack s : task.stacks(image)) {
+            for (StackRange.Stack s : task.stacks(image)) {
                 for (int c = 0; c < channels; c++) {
                     boolean wanted = read.reads(s.z(), s.t(), c);
                     stack[c] = wanted ? reader.readPlane(image, in, s.z(), s.t(), c, buffers[c]) : null;

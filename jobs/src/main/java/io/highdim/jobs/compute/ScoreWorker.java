@@ -46,8 +46,8 @@ public final class ScoreWorker implements Serializable {
     public record Written(List<String> files, OutputWriteException failure) implements Serializable {}
 
     /** Writes the task's score files. */
-    public Written run(PassUnit unit) {
-        PassUnit.Stacks s = (PassUnit.Stacks) unit;
+    public Written run(PassTask unit) {
+        PassTask.Stacks s = (PassTask.Stacks) unit;
         ImageIndex image = s.index();
         PcaResult pca = pcas.get(s.task().imageId());
         HadoopOutputStore files = new HadoopOutputStore(output, hadoop); // names, creates and abandons output files
@@ -61,7 +61,7 @@ public final class ScoreWorker implements Serializable {
                 + (long) pca.components().length * image.width() * image.height() * Float.BYTES;
         try (TaskMemory.Lease held = TaskMemory.jvm().enter(s.task().imageId(), need);
              RangeReader in = HadoopRangeReader.open(image.uri(), hadoop.get())) {
-            for (PlaneTask.Stack st : s.task().stacks(image)) {
+            for (StackRange.Stack st : s.task().stacks(image)) {
                 for (int c = 0; c < channels; c++) stack[c] = reader.readPlane(image, in, st.z(), st.t(), c, buffers[c]);
                 float[][] scores = PcaScores.of(stack, pca.mean(), pca.components());
                 String uri = files.scoreUri(s.task().imageId(), st.z(), st.t());

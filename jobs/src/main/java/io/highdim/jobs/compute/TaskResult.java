@@ -13,6 +13,6 @@ import java.util.Map;
  * whole file's output could not be written (the task stopped there, its files of that image removed);
  * {@code indexes}: the plane index of each finished image, by id, when a later pass needs it (else empty).
  */
-public record TaskResult(List<ImageOutcome> finished, Map<String, ImageIndex> indexes, PlaneTask task,
+public record TaskResult(List<ImageOutcome> finished, Map<String, ImageIndex> indexes, StackRange task,
                          ImageAggregate partial, long bytesDecoded, OutputWriteException outputFailure)
         implements Serializable {}

@@ -98,7 +98,7 @@ final class ServiceApi {
         ObjectNode answer = JSON.createObjectNode();
         answer.put("image_id", image.imageId());
         answer.put("n_components", k);
-        answer.putNull("pca_result"); // the projected voxels: see README "Serve"
+        answer.putNull("pca_result"); // the projected voxels: see docs/serve.md
         ObjectNode full = ServiceJson.pca(image.imageId(), pca);
         answer.set("explained_variance_ratio", first(full.get("explained_variance_ratio"), k));
         answer.set("components", first(full.get("components"), k));

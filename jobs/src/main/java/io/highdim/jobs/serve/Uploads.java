@@ -3,7 +3,7 @@ package io.highdim.jobs.serve;
 import io.highdim.jobs.catalogue.CatalogueDatabase;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.catalogue.Run;
-import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.ImageResults;
@@ -95,7 +95,7 @@ final class Uploads {
             String uri = new org.apache.hadoop.fs.Path(target.toAbsolutePath().toUri()).toString();
             InputListing.ListedFile file = new InputListing.ListedFile(uri, Files.size(temp), baseId);
             for (ImageIndex i : images) {
-                IndexedImage image = IndexedImage.of(file, i);   // its id as a run over the folder would give it
+                AcceptedImage image = AcceptedImage.of(file, i);   // its id as a run over the folder would give it
                 if (!held.contains(image.imageId())) claim(image.imageId(), held);
                 if (reader.image(image.imageId()).isPresent()) {
                     throw conflict("the catalogue has an image " + image.imageId() + " already; rename the file");

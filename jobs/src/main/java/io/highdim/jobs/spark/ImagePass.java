@@ -2,17 +2,17 @@ package io.highdim.jobs.spark;
 
 import io.highdim.jobs.compute.ImageOutcomes;
 import io.highdim.jobs.compute.OutcomeSink;
-import io.highdim.jobs.compute.PassResults;
-import io.highdim.jobs.compute.PassUnit;
 import io.highdim.jobs.compute.PassProbe;
+import io.highdim.jobs.compute.PassResults;
+import io.highdim.jobs.compute.PassTask;
 import io.highdim.jobs.compute.PassWorker;
 import io.highdim.jobs.compute.PlanePass;
 import io.highdim.jobs.compute.ProjectionRenderer;
 import io.highdim.jobs.compute.SliceRenderer;
 import io.highdim.jobs.compute.TaskAttempts;
 import io.highdim.jobs.compute.TaskResult;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.HadoopSettings;
-import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.output.HadoopOutputStore;
 import io.highdim.jobs.spec.PassSpec;
@@ -60,7 +60,7 @@ public final class ImagePass {
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
         if (!spec.readsPixels()) {
             Ingest.Result ingest = Ingest.run(sc, hadoop, listing, spec.readerOptions());
-            for (IndexedImage image : ingest.images()) sink.accept(ImageOutcomes.processed(image, null, spec), image.index());
+            for (AcceptedImage image : ingest.images()) sink.accept(ImageOutcomes.processed(image, null, spec), image.index());
             ingest.rejected().forEach(r -> sink.accept(r, null));
             return 0;
         }
@@ -82,21 +82,21 @@ public final class ImagePass {
     }
 
     /** The pass over the pixels of the indexed large images and the small files. */
-    private static long pixels(JavaSparkContext sc, HadoopSettings hadoop, PassSpec spec, List<IndexedImage> large,
+    private static long pixels(JavaSparkContext sc, HadoopSettings hadoop, PassSpec spec, List<AcceptedImage> large,
                                List<InputListing.ListedFile> small, OutcomeSink sink, PassProbe probe) {
         if (large.isEmpty() && small.isEmpty()) return 0;
         long t0 = System.nanoTime();
-        Map<String, IndexedImage> largeById = new HashMap<>();
+        Map<String, AcceptedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
-        List<PassUnit> units = new ArrayList<>();
+        List<PassTask> units = new ArrayList<>();
         PlanePass pass = planePass(hadoop, spec, SparkJobs.attempts(SparkJobs.taskAttempts(sc)), probe);
-        for (IndexedImage i : large) { // tasks sized by the planes the pass reads
+        for (AcceptedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
-            List<PassUnit.Stacks> stacks = TaskPlanner.stackUnits(i, spec.taskBytes(), pass.planesRead());
+            List<PassTask.Stacks> stacks = TaskPlanner.stackUnits(i, spec.taskBytes(), pass.planesRead());
             tasksPerImage.put(i.imageId(), stacks.size());
             units.addAll(stacks);
         }
-        long total = units.stream().mapToLong(PassUnit::bytes).sum()
+        long total = units.stream().mapToLong(PassTask::bytes).sum()
                 + small.stream().mapToLong(InputListing.ListedFile::bytes).sum();
         // several units per core, so the cores finish together; never more than a task's worth of files in one
         long packBytes = Math.max(1, Math.min(spec.taskBytes(), total / (4L * sc.defaultParallelism())));

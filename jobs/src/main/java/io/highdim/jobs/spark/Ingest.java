@@ -1,8 +1,8 @@
 package io.highdim.jobs.spark;
 
 import io.highdim.jobs.compute.ImageOutcomes;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.HadoopSettings;
-import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.RejectReason;
@@ -31,7 +31,7 @@ public final class Ingest {
     private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
 
     /** The accepted images with their plane indexes, and the rejected inputs. */
-    public record Result(List<IndexedImage> images, List<ImageOutcome.Rejected> rejected) {}
+    public record Result(List<AcceptedImage> images, List<ImageOutcome.Rejected> rejected) {}
 
     /** What indexing one file gave: its images, or why it was refused. */
     record IndexedFile(InputListing.ListedFile file, List<ImageIndex> images, Rejection rejection)
@@ -63,7 +63,7 @@ public final class Ingest {
     static Result index(JavaSparkContext sc, HadoopSettings hadoop, List<InputListing.ListedFile> files,
                         ReaderOptions options) {
         List<ImageOutcome.Rejected> rejected = new ArrayList<>();
-        List<IndexedImage> images = new ArrayList<>();
+        List<AcceptedImage> images = new ArrayList<>();
         if (files.isEmpty()) return new Result(images, rejected);
         List<IndexedFile> indexed = files.size() <= INDEX_ON_DRIVER
                 ? files.parallelStream().map(f -> index(f, options, hadoop)).toList()
@@ -83,7 +83,7 @@ public final class Ingest {
                             "another image of this run has the id " + id + "; rename the file")));
                     continue;
                 }
-                images.add(IndexedImage.of(file, i));
+                images.add(AcceptedImage.of(file, i));
             }
         }
         return new Result(images, rejected);

@@ -1,10 +1,10 @@
 package io.highdim.jobs.spark;
 
-import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PassTask;
 import io.highdim.jobs.compute.PlanesRead;
 import io.highdim.jobs.compute.ScoreWorker;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.HadoopSettings;
-import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.output.HadoopOutputStore;
 import io.highdim.jobs.output.OutputWriteException;
 import io.highdim.jobs.spec.PassSpec;
@@ -97,12 +97,12 @@ public final class ScorePass {
 
     private void score(List<Waiting> batch) {
         Map<String, PcaResult> pcas = new LinkedHashMap<>();
-        List<PassUnit> units = new ArrayList<>();
+        List<PassTask> units = new ArrayList<>();
         for (Waiting w : batch) {
             ImageOutcome.Processed p = w.outcome();
             PcaResult pca = p.results().pca().orElseThrow();
             pcas.put(p.imageId(), pca);
-            IndexedImage image = new IndexedImage(p.image(), w.index());
+            AcceptedImage image = new AcceptedImage(p.image(), w.index());
             units.addAll(TaskPlanner.stackUnits(image, spec.partitionBytes(), PlanesRead.ALL));
         }
         ScoreWorker worker = new ScoreWorker(hadoop, spec.scoresOutput(), pcas);

@@ -1,9 +1,9 @@
 package io.highdim.jobs.spark;
 
-import io.highdim.jobs.compute.PassUnit;
-import io.highdim.jobs.compute.PlaneTask;
+import io.highdim.jobs.compute.PassTask;
 import io.highdim.jobs.compute.PlanesRead;
-import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.compute.StackRange;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.TiffPage;
@@ -36,7 +36,7 @@ import scala.reflect.ClassTag;
 public final class TaskPlanner {
     private TaskPlanner() {}
 
-    public static List<PlaneTask> split(String imageId, ImageIndex image, long targetBytes) {
+    public static List<StackRange> split(String imageId, ImageIndex image, long targetBytes) {
         return split(imageId, image, targetBytes, PlanesRead.ALL);
     }
 
@@ -44,18 +44,18 @@ public final class TaskPlanner {
      * Cuts the image into tasks of about {@code targetBytes} of the planes the pass reads: a pass that reads a few
      * planes (slices of some z) still spreads them over the cores instead of one task holding them all.
      */
-    public static List<PlaneTask> split(String imageId, ImageIndex image, long targetBytes, PlanesRead read) {
-        List<PlaneTask> tasks = new ArrayList<>();
+    public static List<StackRange> split(String imageId, ImageIndex image, long targetBytes, PlanesRead read) {
+        List<StackRange> tasks = new ArrayList<>();
         int stacks = image.sizeZ() * image.sizeT();
         int start = 0;
         long bytes = 0;
         for (int g = 0; g < stacks; g++) {
-            PlaneTask.Stack s = PlaneTask.stack(image, g);
+            StackRange.Stack s = StackRange.stack(image, g);
             for (int c = 0; c < image.sizeC(); c++) {
                 if (read.reads(s.z(), s.t(), c)) bytes += image.storedBytesOf(s.z(), s.t(), c);
             }
             if (bytes >= targetBytes || g == stacks - 1) {
-                tasks.add(new PlaneTask(imageId, tasks.size(), start, g + 1, bytes));
+                tasks.add(new StackRange(imageId, tasks.size(), start, g + 1, bytes));
                 start = g + 1;
                 bytes = 0;
             }
@@ -67,10 +67,10 @@ public final class TaskPlanner {
      * A large image's units of work: its tasks as {@link #split(String, ImageIndex, long, PlanesRead)} cuts them,
      * each shipped with this image's index and no other.
      */
-    static List<PassUnit.Stacks> stackUnits(IndexedImage image, long targetBytes, PlanesRead read) {
-        List<PassUnit.Stacks> units = new ArrayList<>();
-        for (PlaneTask t : split(image.imageId(), image.index(), targetBytes, read)) {
-            units.add(new PassUnit.Stacks(t, image.index()));
+    static List<PassTask.Stacks> stackUnits(AcceptedImage image, long targetBytes, PlanesRead read) {
+        List<PassTask.Stacks> units = new ArrayList<>();
+        for (StackRange t : split(image.imageId(), image.index(), targetBytes, read)) {
+            units.add(new PassTask.Stacks(t, image.index()));
         }
         return units;
     }
@@ -79,49 +79,49 @@ public final class TaskPlanner {
      * Whole files packed into units of at most {@code targetBytes} (a larger file is a unit of its own), in order:
      * many small images then share a Spark task instead of paying one each.
      */
-    static List<PassUnit> packFiles(List<InputListing.ListedFile> files, long targetBytes) {
-        List<PassUnit> units = new ArrayList<>();
+    static List<PassTask> packFiles(List<InputListing.ListedFile> files, long targetBytes) {
+        List<PassTask> units = new ArrayList<>();
         List<InputListing.ListedFile> pack = new ArrayList<>();
         long bytes = 0;
         for (InputListing.ListedFile f : files) {
             if (!pack.isEmpty() && bytes + f.bytes() > targetBytes) {
-                units.add(new PassUnit.WholeFiles(pack, bytes));
+                units.add(new PassTask.WholeFiles(pack, bytes));
                 pack = new ArrayList<>();
                 bytes = 0;
             }
             pack.add(f);
             bytes += f.bytes();
         }
-        if (!pack.isEmpty()) units.add(new PassUnit.WholeFiles(pack, bytes));
+        if (!pack.isEmpty()) units.add(new PassTask.WholeFiles(pack, bytes));
         return units;
     }
 
     /** The units as an RDD, one partition each, placed near their bytes. */
-    static JavaRDD<PassUnit> place(JavaSparkContext sc, List<PassUnit> units, Configuration conf) {
-        List<Tuple2<PassUnit, scala.collection.Seq<String>>> placed = new ArrayList<>();
+    static JavaRDD<PassTask> place(JavaSparkContext sc, List<PassTask> units, Configuration conf) {
+        List<Tuple2<PassTask, scala.collection.Seq<String>>> placed = new ArrayList<>();
         Map<String, BlockLocation[]> blocks = new HashMap<>();
-        for (PassUnit unit : units) {
+        for (PassTask unit : units) {
             Set<String> hosts = new LinkedHashSet<>();
-            if (unit instanceof PassUnit.Stacks s) {
+            if (unit instanceof PassTask.Stacks s) {
                 ImageIndex image = s.index();
                 BlockLocation[] fileBlocks = blocks.computeIfAbsent(image.uri(), uri -> blockLocations(uri, conf));
                 hosts.addAll(hosts(fileBlocks, range(image, s.task())));
             } else {
-                for (InputListing.ListedFile f : ((PassUnit.WholeFiles) unit).files()) {
+                for (InputListing.ListedFile f : ((PassTask.WholeFiles) unit).files()) {
                     hosts.addAll(hosts(blockLocations(f.uri(), conf), new long[] {0, f.bytes()}));
                 }
             }
             placed.add(new Tuple2<>(unit, JavaConverters.asScalaBuffer(new ArrayList<>(hosts)).toSeq()));
         }
-        ClassTag<PassUnit> tag = ClassTag$.MODULE$.apply(PassUnit.class);
-        RDD<PassUnit> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag);
+        ClassTag<PassTask> tag = ClassTag$.MODULE$.apply(PassTask.class);
+        RDD<PassTask> rdd = sc.sc().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag);
         return new JavaRDD<>(rdd, tag);
     }
 
     /** First and last byte the task's stacks read. */
-    private static long[] range(ImageIndex image, PlaneTask task) {
+    private static long[] range(ImageIndex image, StackRange task) {
         long start = Long.MAX_VALUE, end = 0;
-        for (PlaneTask.Stack s : task.stacks(image)) {
+        for (StackRange.Stack s : task.stacks(image)) {
             for (int c = 0; c < image.sizeC(); c++) {
                 TiffPage p = image.pageOf(s.z(), s.t(), c);
                 long[] off = p.offsets(), len = p.byteCounts();

@@ -142,7 +142,7 @@ class PcaScoresTest {
         }
         assertTrue(scale > 1, "scores that are not all zero");
         assertTrue(worst <= 1e-6, "Spark's transform vs the score file: " + worst);
-        // without the centering, PCAModel alone is off by the projected mean: the README says to centre first
+        // without the centering, PCAModel alone is off by the projected mean: docs/catalogue.md says to centre first
         Vector first = pca.transform(voxels.withColumnRenamed("features", "centered")).select("scores").first().getAs(0);
         assertTrue(Math.abs(first.apply(0) - scores[0].valueAt(0)) > 1e-3 * scale, "PCAModel alone does not centre");
     }

@@ -7,10 +7,10 @@ import io.highdim.jobs.compute.ImageAggregate;
 import io.highdim.jobs.compute.ImageOutcomes;
 import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.compute.PlanePass;
-import io.highdim.jobs.compute.PlaneTask;
+import io.highdim.jobs.compute.StackRange;
 import io.highdim.jobs.compute.TaskAttempts;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.input.HadoopSettings;
-import io.highdim.jobs.input.IndexedImage;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.testkit.ImagePasses;
 import io.highdim.jobs.testkit.SharedSpark;
@@ -50,14 +50,14 @@ class PerImageMergeTest {
         PassSpec spec = new PassSpec("stats", inputs, Set.of(Part.CHANNEL_STATS, Part.PLANE_STATS, Part.PCA), null,
                 ReaderOptions.defaults().maxPlaneBytes(), 2, partitionBytes, null);
         HadoopSettings hadoop = new HadoopSettings(sc.hadoopConfiguration());
-        List<IndexedImage> images = Ingest.run(sc, hadoop, inputs, spec.readerOptions()).images();
+        List<AcceptedImage> images = Ingest.run(sc, hadoop, inputs, spec.readerOptions()).images();
         assertEquals(3, images.size(), "all three samples indexed");
         PlanePass pass = ImagePass.planePass(hadoop, spec, TaskAttempts.ONE, PassProbe.NONE);
         Map<String, List<Double>> sequential = new TreeMap<>();
         int tasks = 0;
-        for (IndexedImage i : images) {
+        for (AcceptedImage i : images) {
             ImageAggregate folded = new ImageAggregate();
-            for (PlaneTask t : TaskPlanner.split(i.imageId(), i.index(), partitionBytes)) {
+            for (StackRange t : TaskPlanner.split(i.imageId(), i.index(), partitionBytes)) {
                 folded.merge(pass.run(t, i.index()));
                 tasks++;
             }

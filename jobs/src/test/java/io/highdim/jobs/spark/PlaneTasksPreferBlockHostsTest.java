@@ -3,8 +3,8 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.compute.PassUnit;
-import io.highdim.jobs.compute.PlaneTask;
+import io.highdim.jobs.compute.PassTask;
+import io.highdim.jobs.compute.StackRange;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.tiff.ImageIndex;
@@ -62,7 +62,7 @@ class PlaneTasksPreferBlockHostsTest {
             image = new io.highdim.tiff.TiffFormatReader().index(in, ReaderOptions.defaults()).get(0);
         }
         // 2.36 MB of planes in 256 kB tasks
-        List<PlaneTask> tasks = TaskPlanner.split("cells", image, 256 * 1024);
+        List<StackRange> tasks = TaskPlanner.split("cells", image, 256 * 1024);
         assertTrue(tasks.size() >= 8, tasks.size() + " tasks");
         int stacks = 0;
         for (int i = 0; i < tasks.size(); i++) { // in order, back to back, every stack once
@@ -71,13 +71,13 @@ class PlaneTasksPreferBlockHostsTest {
             stacks = tasks.get(i).endStack();
         }
         assertEquals(image.sizeZ() * image.sizeT(), stacks);
-        for (PlaneTask t : tasks.subList(0, tasks.size() - 1)) {
+        for (StackRange t : tasks.subList(0, tasks.size() - 1)) {
             assertTrue(t.storedBytes() >= 256 * 1024 && t.storedBytes() < 256 * 1024 + 3 * image.planeBytes(), t.toString());
         }
-        List<PassUnit> units = new java.util.ArrayList<>(tasks.stream().map(t -> new PassUnit.Stacks(t, image)).toList());
+        List<PassTask> units = new java.util.ArrayList<>(tasks.stream().map(t -> new PassTask.Stacks(t, image)).toList());
         // a whole small file as a unit of its own: the hosts of all its blocks
-        units.add(new PassUnit.WholeFiles(List.of(new InputListing.ListedFile(uri, 2 << 20, "cells")), 2 << 20));
-        JavaRDD<PassUnit> rdd = TaskPlanner.place(sc, units, conf);
+        units.add(new PassTask.WholeFiles(List.of(new InputListing.ListedFile(uri, 2 << 20, "cells")), 2 << 20));
+        JavaRDD<PassTask> rdd = TaskPlanner.place(sc, units, conf);
         assertEquals(units.size(), rdd.getNumPartitions());
         Partition[] parts = rdd.rdd().partitions();
         List<String> first = scala.collection.JavaConverters.seqAsJavaList(rdd.rdd().preferredLocations(parts[0]));

@@ -2,7 +2,7 @@ package io.highdim.jobs.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PassTask;
 import io.highdim.jobs.input.InputListing;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +16,11 @@ class TaskPackingTest {
         for (int i = 0; i < 10; i++) files.add(new InputListing.ListedFile("file:/d/small" + i + ".tif", 30, "small" + i));
         files.add(new InputListing.ListedFile("file:/d/big.tif", 500, "big"));
         files.add(new InputListing.ListedFile("file:/d/last.tif", 10, "last"));
-        List<PassUnit> units = TaskPlanner.packFiles(files, 100);
-        List<List<InputListing.ListedFile>> packs = units.stream().map(u -> ((PassUnit.WholeFiles) u).files()).toList();
+        List<PassTask> units = TaskPlanner.packFiles(files, 100);
+        List<List<InputListing.ListedFile>> packs = units.stream().map(u -> ((PassTask.WholeFiles) u).files()).toList();
         assertEquals(List.of(3, 3, 3, 1, 1, 1), packs.stream().map(List::size).toList());
         assertEquals(files, packs.stream().flatMap(List::stream).toList(), "every file once, in order");
         assertEquals("big", packs.get(4).get(0).baseId());
-        assertEquals(List.of(90L, 90L, 90L, 30L, 500L, 10L), units.stream().map(PassUnit::bytes).toList());
+        assertEquals(List.of(90L, 90L, 90L, 30L, 500L, 10L), units.stream().map(PassTask::bytes).toList());
     }
 }

@@ -3,9 +3,9 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.compute.PassUnit;
+import io.highdim.jobs.compute.PassTask;
 import io.highdim.jobs.compute.PlanesRead;
-import io.highdim.jobs.input.IndexedImage;
+import io.highdim.jobs.input.AcceptedImage;
 import io.highdim.jobs.testkit.SharedSpark;
 import io.highdim.model.ImageRef;
 import io.highdim.tiff.ImageIndex;
@@ -39,7 +39,7 @@ class TasksCarryOnlyTheirOwnIndexTest {
     void eachTaskShipsItsOwnImagesIndexOnly() {
         JavaSparkContext sc = SharedSpark.context();
         SerializerInstance closures = SparkEnv.get().closureSerializer().newInstance();
-        List<IndexedImage> eight = new ArrayList<>();
+        List<AcceptedImage> eight = new ArrayList<>();
         for (int i = 0; i < 8; i++) eight.add(image("image-" + i, 20));
         List<Partition> partsOfEight = List.of(placed(sc, eight, 32 * MB));
         List<Partition> partsOfOne = List.of(placed(sc, eight.subList(0, 1), 32 * MB));
@@ -48,11 +48,11 @@ class TasksCarryOnlyTheirOwnIndexTest {
 
         for (Partition part : partsOfEight) {
             byte[] bytes = bytes(closures.serialize(part, PARTITION));
-            PassUnit.Stacks unit = onlyUnit(closures.deserialize(ByteBuffer.wrap(bytes), PARTITION));
+            PassTask.Stacks unit = onlyUnit(closures.deserialize(ByteBuffer.wrap(bytes), PARTITION));
             String own = unit.index().uri();
             assertEquals(unit.task().imageId(), own.substring(own.lastIndexOf('/') + 1, own.length() - 4));
             assertEquals(20 * 2 * 3, unit.index().planeCount(), "the whole index of its image came across");
-            for (IndexedImage other : eight) {
+            for (AcceptedImage other : eight) {
                 assertEquals(other.index().uri().equals(own), contains(bytes, other.index().uri()),
                         "the task of " + unit.task() + " and the index of " + other.imageId());
             }
@@ -78,22 +78,22 @@ class TasksCarryOnlyTheirOwnIndexTest {
     }
 
     /** The image's units as the pixel pass plans and places them: one partition per task. */
-    private static Partition[] placed(JavaSparkContext sc, List<IndexedImage> images, long taskBytes) {
-        List<PassUnit> units = new ArrayList<>();
-        for (IndexedImage i : images) units.addAll(TaskPlanner.stackUnits(i, taskBytes, PlanesRead.ALL));
+    private static Partition[] placed(JavaSparkContext sc, List<AcceptedImage> images, long taskBytes) {
+        List<PassTask> units = new ArrayList<>();
+        for (AcceptedImage i : images) units.addAll(TaskPlanner.stackUnits(i, taskBytes, PlanesRead.ALL));
         return TaskPlanner.place(sc, units, sc.hadoopConfiguration()).rdd().partitions();
     }
 
     @SuppressWarnings("unchecked")
-    private static PassUnit.Stacks onlyUnit(Partition part) {
-        scala.collection.Iterator<PassUnit> values = ((ParallelCollectionPartition<PassUnit>) part).iterator();
-        PassUnit unit = values.next();
+    private static PassTask.Stacks onlyUnit(Partition part) {
+        scala.collection.Iterator<PassTask> values = ((ParallelCollectionPartition<PassTask>) part).iterator();
+        PassTask unit = values.next();
         assertTrue(!values.hasNext(), "one unit per partition");
-        return (PassUnit.Stacks) unit;
+        return (PassTask.Stacks) unit;
     }
 
     /** A Z x 2 x 3 x 1024 x 1024 uint16 image laid out as tifffile writes it: a page per (z, t), a strip per c. */
-    private static IndexedImage image(String id, int sizeZ) {
+    private static AcceptedImage image(String id, int sizeZ) {
         int sizeT = 2, sizeC = 3, side = 1024;
         long planeBytes = (long) side * side * 2;
         int stacks = sizeZ * sizeT;
@@ -112,7 +112,7 @@ class TasksCarryOnlyTheirOwnIndexTest {
         String uri = "file:/data/run/" + id + ".tif";
         ImageIndex index = new ImageIndex(uri, 0, 1, PixelType.U16, sizeZ, sizeT, sizeC, side, side, "shaped",
                 List.of(), false, true, pages, planePage, planeSample);
-        return new IndexedImage(new ImageRef(id, uri, 16 + stacks * sizeC * planeBytes, 0, 1), index);
+        return new AcceptedImage(new ImageRef(id, uri, 16 + stacks * sizeC * planeBytes, 0, 1), index);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -3,8 +3,8 @@ package io.highdim.jobs.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.highdim.jobs.compute.PlaneTask;
 import io.highdim.jobs.compute.PlanesRead;
+import io.highdim.jobs.compute.StackRange;
 import io.highdim.jobs.spec.DisplayWindow;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.jobs.spec.PlaneSelection;
@@ -35,8 +35,8 @@ class TasksSizedByPlanesReadTest {
         assertTrue(image.sizeZ() >= 4, "a sample with several z");
         PlanesRead firstTwoZ = (z, t, c) -> z < 2;
         long planeBytes = image.storedBytesOf(0, 0, 0);
-        List<PlaneTask> all = TaskPlanner.split("cells", image, 4 * planeBytes);
-        List<PlaneTask> some = TaskPlanner.split("cells", image, 4 * planeBytes, firstTwoZ);
+        List<StackRange> all = TaskPlanner.split("cells", image, 4 * planeBytes);
+        List<StackRange> some = TaskPlanner.split("cells", image, 4 * planeBytes, firstTwoZ);
 
         long selected = 0;
         for (int z = 0; z < 2; z++) {
@@ -44,14 +44,14 @@ class TasksSizedByPlanesReadTest {
                 for (int c = 0; c < image.sizeC(); c++) selected += image.storedBytesOf(z, t, c);
             }
         }
-        assertEquals(selected, some.stream().mapToLong(PlaneTask::storedBytes).sum());
+        assertEquals(selected, some.stream().mapToLong(StackRange::storedBytes).sum());
         long tasksWithSelected = some.stream().filter(t -> t.storedBytes() > 0).count();
         assertTrue(tasksWithSelected >= selected / (4 * planeBytes + image.sizeC() * planeBytes),
                 tasksWithSelected + " tasks hold the selected planes");
         assertTrue(tasksWithSelected > 1, "the selected planes are spread: " + some);
         assertTrue(some.size() < all.size(), "the unselected stacks do not make tasks of their own");
         int next = 0;
-        for (PlaneTask t : some) { // back to back, every stack once
+        for (StackRange t : some) { // back to back, every stack once
             assertEquals(next, t.firstStack());
             next = t.endStack();
         }

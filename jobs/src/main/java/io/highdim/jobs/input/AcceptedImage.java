@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An image that indexing accepted: which image it is and its plane index. */
-public record IndexedImage(ImageRef ref, ImageIndex index) implements Serializable {
+public record AcceptedImage(ImageRef ref, ImageIndex index) implements Serializable {
     /** Image {@code index.series()} of a listed file. */
-    public static IndexedImage of(InputListing.ListedFile file, ImageIndex index) {
-        return new IndexedImage(new ImageRef(file.imageId(index.series(), index.imageCount()), file.uri(),
+    public static AcceptedImage of(InputListing.ListedFile file, ImageIndex index) {
+        return new AcceptedImage(new ImageRef(file.imageId(index.series(), index.imageCount()), file.uri(),
                 file.bytes(), index.series(), index.imageCount()), index);
     }
 

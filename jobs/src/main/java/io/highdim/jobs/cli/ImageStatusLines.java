@@ -17,11 +17,11 @@ import java.util.List;
  * first (ok, then rejected, each by id), then those left as the catalogue holds them ({@code "unchanged"}, or
  * {@code "skipped"} with the run that holds the file); a dry run prints one line per file instead.
  */
-final class RunReport {
+final class ImageStatusLines {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
 
-    RunReport(PrintStream out) {
+    ImageStatusLines(PrintStream out) {
         this.out = out;
     }
 

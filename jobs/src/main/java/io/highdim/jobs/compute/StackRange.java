@@ -11,20 +11,20 @@ import java.util.List;
  * partial results are merged. Stack {@code g} of an image is (z, t) = (g / T, g % T): Z slowest, as the planes lie in
  * a Z, T, C, Y, X file.
  */
-public record PlaneTask(String imageId, int ordinal, int firstStack, int endStack, long storedBytes)
+public record StackRange(String imageId, int ordinal, int firstStack, int endStack, long storedBytes)
         implements Serializable {
     /** One (z, t) stack: the C planes read and computed together. */
     public record Stack(int z, int t) {}
 
     /** All of an image's stacks as one task. */
-    public static PlaneTask whole(String imageId, ImageIndex image) {
+    public static StackRange whole(String imageId, ImageIndex image) {
         long bytes = 0;
         for (int z = 0; z < image.sizeZ(); z++) {
             for (int t = 0; t < image.sizeT(); t++) {
                 for (int c = 0; c < image.sizeC(); c++) bytes += image.storedBytesOf(z, t, c);
             }
         }
-        return new PlaneTask(imageId, 0, 0, image.sizeZ() * image.sizeT(), bytes);
+        return new StackRange(imageId, 0, 0, image.sizeZ() * image.sizeT(), bytes);
     }
 
     /** Stack {@code g} of the image. */
