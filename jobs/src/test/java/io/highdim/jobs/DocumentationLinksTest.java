@@ -14,12 +14,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.commonmark.ext.heading.anchor.IdGenerator;
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Code;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.Image;
+import org.commonmark.node.LinkReferenceDefinition;
+import org.commonmark.node.Node;
+import org.commonmark.node.Text;
+import org.commonmark.parser.IncludeSourceSpans;
+import org.commonmark.parser.Parser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code #anchor} names a heading of the target page (GitHub's heading ids). Absolute URLs are not fetched. Runs in
  * {@code mvn -B verify}, so CI fails on a moved page or a renamed heading, naming file:line.
  *
- * <p>A small scanner rather than a Markdown library (no new dependency): the pages use only inline links, images and
- * reference definitions, outside code.
+ * <p>Pages are parsed by commonmark-java, so links inside code are not links, and a heading's id is made by its
+ * heading-anchor extension, as github.com makes it.
  */
 class DocumentationLinksTest {
     private static final Path REPOSITORY = Paths.get("..").toAbsolutePath().normalize();
@@ -100,7 +111,7 @@ class DocumentationLinksTest {
         List<String> broken = new ArrayList<>();
         for (Path page : pages) {
             if (!Files.isRegularFile(page)) continue;
-            for (Link link : links(read(page))) {
+            for (Link link : links(parse(page))) {
                 String why = problem(repo, page, link.target(), anchors);
                 if (why != null) {
                     broken.add(repo.relativize(page) + ":" + link.line() + ": " + link.target() + " (" + why + ")");
@@ -112,31 +123,31 @@ class DocumentationLinksTest {
 
     record Link(int line, String target) {}
 
-    // [text](target "title") and ![alt](target); the text may hold `code` but not nested brackets
-    private static final Pattern INLINE = Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
-    private static final Pattern REFERENCE = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?([^\\s>]+)>?");
-    private static final Pattern FENCE = Pattern.compile("^\\s{0,3}(```|~~~)");
-    private static final Pattern CODE_SPAN = Pattern.compile("(`+).*?\\1");
-    private static final Pattern HEADING = Pattern.compile("^\\s{0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
+    private static final Parser MARKDOWN = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS_AND_INLINES)
+            .build();
     private static final Pattern HTML_ID = Pattern.compile("<a\\s+(?:id|name)=\"([^\"]+)\"");
 
-    /** The links of a page outside fenced code blocks and code spans, with their 1-based line numbers. */
-    static List<Link> links(List<String> lines) {
+    /** The links, images and link reference definitions of a page, with their 1-based line numbers. */
+    static List<Link> links(Node page) {
         List<Link> links = new ArrayList<>();
-        boolean inFence = false;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (FENCE.matcher(line).find()) {
-                inFence = !inFence;
-                continue;
+        page.accept(new AbstractVisitor() {
+            @Override public void visit(org.commonmark.node.Link link) {
+                add(link, link.getDestination());
+                visitChildren(link);
             }
-            if (inFence) continue;
-            String text = CODE_SPAN.matcher(line).replaceAll("");
-            Matcher m = INLINE.matcher(text);
-            while (m.find()) links.add(new Link(i + 1, m.group(1)));
-            Matcher r = REFERENCE.matcher(text);
-            if (r.find()) links.add(new Link(i + 1, r.group(1)));
-        }
+
+            @Override public void visit(Image image) {
+                add(image, image.getDestination());
+            }
+
+            @Override public void visit(LinkReferenceDefinition definition) {
+                add(definition, definition.getDestination());
+            }
+
+            private void add(Node node, String target) {
+                links.add(new Link(node.getSourceSpans().get(0).getLineIndex() + 1, target));
+            }
+        });
         return links;
     }
 
@@ -152,44 +163,58 @@ class DocumentationLinksTest {
         if (!Files.exists(resolved)) return "no such file";
         if (anchor == null) return null;
         if (!resolved.toString().endsWith(".md") || !Files.isRegularFile(resolved)) return "an anchor into a non-Markdown file";
-        Set<String> ids = anchors.computeIfAbsent(resolved, p -> headingIds(read(p)));
+        Set<String> ids = anchors.computeIfAbsent(resolved, p -> headingIds(parse(p)));
         return ids.contains(URLDecoder.decode(anchor, StandardCharsets.UTF_8)) ? null : "no heading with that id";
     }
 
     /** The ids GitHub gives a page's headings (repeats get -1, -2, …), plus explicit {@code <a id=…>} anchors. */
-    static Set<String> headingIds(List<String> lines) {
+    static Set<String> headingIds(Node page) {
         Set<String> ids = new HashSet<>();
-        Map<String, Integer> seen = new HashMap<>();
-        boolean inFence = false;
-        for (String line : lines) {
-            if (FENCE.matcher(line).find()) {
-                inFence = !inFence;
-                continue;
+        IdGenerator generator = IdGenerator.builder().build(); // numbers repeats, as GitHub does
+        page.accept(new AbstractVisitor() {
+            @Override public void visit(Heading heading) {
+                ids.add(generator.generateId(text(heading)));
             }
-            if (inFence) continue;
-            Matcher html = HTML_ID.matcher(line);
-            while (html.find()) ids.add(html.group(1));
-            Matcher h = HEADING.matcher(line);
-            if (!h.matches()) continue;
-            String base = slug(h.group(1));
-            int n = seen.merge(base, 1, Integer::sum) - 1;
-            ids.add(n == 0 ? base : base + "-" + n);
-        }
+
+            @Override public void visit(HtmlInline html) {
+                htmlIds(html.getLiteral());
+            }
+
+            @Override public void visit(HtmlBlock html) {
+                htmlIds(html.getLiteral());
+            }
+
+            private void htmlIds(String html) {
+                Matcher m = HTML_ID.matcher(html);
+                while (m.find()) ids.add(m.group(1));
+            }
+        });
         return ids;
     }
 
-    /** GitHub's heading id: the heading's text, lower case, without punctuation, each space a hyphen. */
-    static String slug(String heading) {
-        String text = heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1") // a link: its text
-                .replace("`", "").replace("*", "");
-        return text.toLowerCase(Locale.ROOT)
-                .replaceAll("[^\\p{L}\\p{Nd}\\p{Mn}\\p{Pc} -]", "")
-                .replace(' ', '-');
+    /** GitHub's id of a heading written as {@code markdown} (e.g. "PCA scores (`--scores`)"). */
+    static String slug(String markdown) {
+        return IdGenerator.builder().build().generateId(text(MARKDOWN.parse("# " + markdown).getFirstChild()));
     }
 
-    private static List<String> read(Path page) {
+    /** A heading's text as GitHub takes it for the id: its words and code, without the markup. */
+    private static String text(Node heading) {
+        StringBuilder text = new StringBuilder();
+        heading.accept(new AbstractVisitor() {
+            @Override public void visit(Text t) {
+                text.append(t.getLiteral());
+            }
+
+            @Override public void visit(Code code) {
+                text.append(code.getLiteral());
+            }
+        });
+        return text.toString();
+    }
+
+    private static Node parse(Path page) {
         try {
-            return Files.readAllLines(page, StandardCharsets.UTF_8);
+            return MARKDOWN.parse(Files.readString(page, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
