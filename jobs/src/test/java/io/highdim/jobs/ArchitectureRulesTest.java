@@ -55,7 +55,7 @@ class ArchitectureRulesTest {
     static final ArchRule modelAndComputationsKnowNoSql = noClasses().that()
             .resideInAnyPackage("io.highdim.model..", "io.highdim.jobs.compute..", "io.highdim.jobs.input..",
                     "io.highdim.jobs.output..", "io.highdim.jobs.spec..", "io.highdim.tiff..", "io.highdim.stats..",
-                    "io.highdim.png..")
+                    "io.highdim.png..", "io.highdim.segment..")
             .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "io.highdim.jobs.catalogue..");
 
     @ArchTest
