@@ -140,7 +140,7 @@ final class PipelineRun {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(environment.spark()));
         stop.check(); // stopped while Spark started
         if (spec.scoresOutput() == null) {
-            tally.pixelBytes(ImagePass.run(sc, spec, toRead, sink, probe));
+            tally.pixelBytes(ImagePass.run(sc, spec, toRead, (outcome, index) -> sink.accept(outcome), probe));
             return;
         }
         ScorePass scores = new ScorePass(sc, spec, sink); // images with a PCA reach the catalogue once scored

@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The executors' side of the pixel pass: runs one {@link PassTask}. */
 public final class PassWorker implements Serializable {
@@ -62,19 +60,14 @@ public final class PassWorker implements Serializable {
                 }
             } catch (IOException e) { // opening (or closing) the file
                 for (ImageOutcome o : finished) {
-                    if (o.image().uri().equals(file.uri()) && o instanceof ImageOutcome.Processed p) {
-                        pass.removeFiles(p.results().files());
-                    }
+                    if (!o.image().uri().equals(file.uri())) continue;
+                    if (o instanceof ImageOutcome.Processed p) pass.removeFiles(p.results().files());
+                    indexes.remove(o.imageId());
                 }
                 finished.removeIf(o -> o.image().uri().equals(file.uri()));
-                indexes.keySet().removeIf(id -> !finishedIds(finished).contains(id));
                 finished.add(ImageOutcomes.rejected(file.imageId(0, 1), file, pass.rejection(e)));
             }
         }
         return new TaskResult(finished, indexes, null, null, decoded, null);
-    }
-
-    private static Set<String> finishedIds(List<ImageOutcome> finished) {
-        return finished.stream().map(ImageOutcome::imageId).collect(Collectors.toSet());
     }
 }

@@ -16,14 +16,12 @@ import io.highdim.jobs.input.HadoopSettings;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.output.HadoopOutputStore;
 import io.highdim.jobs.spec.PassSpec;
-import io.highdim.model.ImageOutcome;
 import io.highdim.model.Part;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +40,9 @@ public final class ImagePass {
     /**
      * Everything {@code spec} asks for, on files listed already (an incremental run lists them first and leaves out
      * those it need not read), handing each image's outcome to {@code sink} as soon as the image is complete (on
-     * Spark's scheduler thread for images of the pixel pass), in no particular order. {@code probe} watches the pixel
-     * work ({@link PassProbe#NONE} but in tests that inject faults). Returns the pixel bytes the pass decoded (0: none
-     * read).
-     */
-    public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing,
-                           Consumer<ImageOutcome> sink, PassProbe probe) {
-        return run(sc, spec, listing, (outcome, index) -> sink.accept(outcome), probe);
-    }
-
-    /**
-     * As {@link #run(JavaSparkContext, PassSpec, InputListing.Listing, Consumer, PassProbe)}, with each processed
-     * image's plane index when the spec's later passes need it.
+     * Spark's scheduler thread for images of the pixel pass), in no particular order, with each processed image's
+     * plane index when the spec's later passes need it. {@code probe} watches the pixel work ({@link PassProbe#NONE}
+     * but in tests that inject faults). Returns the pixel bytes the pass decoded (0: none read).
      */
     public static long run(JavaSparkContext sc, PassSpec spec, InputListing.Listing listing, OutcomeSink sink,
                            PassProbe probe) {
@@ -89,7 +78,7 @@ public final class ImagePass {
         Map<String, AcceptedImage> largeById = new HashMap<>();
         Map<String, Integer> tasksPerImage = new HashMap<>();
         List<PassTask> units = new ArrayList<>();
-        PlanePass pass = planePass(hadoop, spec, SparkJobs.attempts(SparkJobs.taskAttempts(sc)), probe);
+        PlanePass pass = planePass(hadoop, spec, SparkJobs.attempts(sc), probe);
         for (AcceptedImage i : large) { // tasks sized by the planes the pass reads
             largeById.put(i.imageId(), i);
             List<PassTask.Stacks> stacks = TaskPlanner.stackUnits(i, spec.taskBytes(), pass.planesRead());

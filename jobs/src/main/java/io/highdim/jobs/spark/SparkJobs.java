@@ -84,7 +84,7 @@ final class SparkJobs {
             java.util.regex.Pattern.compile("local\\[([0-9]+|\\*)\\s*,\\s*([0-9]+)\\]");
 
     /** How many times Spark runs a task that fails: local[N, F] says F, plain local 1, a cluster spark.task.maxFailures. */
-    static int taskAttempts(JavaSparkContext sc) {
+    private static int taskAttempts(JavaSparkContext sc) {
         String master = sc.master();
         java.util.regex.Matcher m = LOCAL_WITH_FAILURES.matcher(master);
         if (m.matches()) return Integer.parseInt(m.group(2));
@@ -92,9 +92,9 @@ final class SparkJobs {
         return sc.getConf().getInt("spark.task.maxFailures", 4);
     }
 
-    /** Spark's attempts of the running task ({@link TaskContext}), of the {@code allowed} a failed task gets. */
-    static TaskAttempts attempts(int allowed) {
-        return new SparkTaskAttempts(allowed);
+    /** Spark's attempts of the running task ({@link TaskContext}), of those {@code sc} gives a failed task. */
+    static TaskAttempts attempts(JavaSparkContext sc) {
+        return new SparkTaskAttempts(taskAttempts(sc));
     }
 
     private record SparkTaskAttempts(int allowed) implements TaskAttempts {

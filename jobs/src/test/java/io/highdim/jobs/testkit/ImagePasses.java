@@ -17,8 +17,8 @@ public final class ImagePasses {
     /** Every outcome of {@code spec} on the inputs it names, by image id. */
     public static List<ImageOutcome> outcomes(JavaSparkContext sc, PassSpec spec) {
         List<ImageOutcome> outcomes = new ArrayList<>();
-        ImagePass.run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()), (ImageOutcome o) -> outcomes.add(o),
-                PassProbe.NONE);
+        ImagePass.run(sc, spec, InputListing.list(spec.inputs(), sc.hadoopConfiguration()),
+                (outcome, index) -> outcomes.add(outcome), PassProbe.NONE);
         outcomes.sort(Comparator.comparing(ImageOutcome::imageId));
         return outcomes;
     }
