@@ -12,7 +12,8 @@ import java.util.Set;
  */
 public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
                            List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, Optional<PcaResult> pca,
-                           List<SliceFile> slices, List<ProjectionFile> projections) implements Serializable {
+                           List<SliceFile> slices, List<ProjectionFile> projections,
+                           List<VolumeSegmentation> segmentations) implements Serializable {
     public ImageResults {
         parts = parts.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(parts));
         planes = List.copyOf(planes);
@@ -21,6 +22,7 @@ public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<Cha
         planeStats = List.copyOf(planeStats);
         slices = List.copyOf(slices);
         projections = List.copyOf(projections);
+        segmentations = List.copyOf(segmentations);
         requireOnlyComputed(parts, Part.PLANES, planes.isEmpty());
         requireOnlyComputed(parts, Part.CHANNEL_STATS, channels.isEmpty());
         requireOnlyComputed(parts, Part.HISTOGRAMS, histograms.isEmpty());
@@ -28,13 +30,29 @@ public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<Cha
         requireOnlyComputed(parts, Part.PCA, pca.isEmpty());
         requireOnlyComputed(parts, Part.SLICES, slices.isEmpty());
         requireOnlyComputed(parts, Part.PROJECTIONS, projections.isEmpty());
+        requireOnlyComputed(parts, Part.SEGMENTATION, segmentations.isEmpty());
     }
 
-    /** The URIs of the files written for the image: its slices and projections. */
+    /** Without segmentations. */
+    public ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
+                        List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, Optional<PcaResult> pca,
+                        List<SliceFile> slices, List<ProjectionFile> projections) {
+        this(parts, planes, channels, histograms, planeStats, pca, slices, projections, List.of());
+    }
+
+    /** These results with the segmentation of each (t, c) volume added. */
+    public ImageResults withSegmentations(List<VolumeSegmentation> volumes) {
+        java.util.Set<Part> with = EnumSet.of(Part.SEGMENTATION);
+        with.addAll(parts);
+        return new ImageResults(with, planes, channels, histograms, planeStats, pca, slices, projections, volumes);
+    }
+
+    /** The URIs of the files written for the image: its slices, projections and label volumes. */
     public List<String> files() {
         List<String> uris = new java.util.ArrayList<>();
         for (SliceFile s : slices) uris.add(s.uri());
         for (ProjectionFile p : projections) uris.add(p.uri());
+        for (VolumeSegmentation v : segmentations) if (v.labelsUri() != null) uris.add(v.labelsUri());
         return uris;
     }
 
@@ -47,15 +65,17 @@ public record ImageResults(Set<Part> parts, List<PlaneLocation> planes, List<Cha
 
     /** Optional is not serializable: the PCA travels as a nullable field. */
     private Object writeReplace() {
-        return new Wire(parts, planes, channels, histograms, planeStats, pca.orElse(null), slices, projections);
+        return new Wire(parts, planes, channels, histograms, planeStats, pca.orElse(null), slices, projections,
+                segmentations);
     }
 
     private record Wire(Set<Part> parts, List<PlaneLocation> planes, List<ChannelSummary> channels,
                         List<ChannelHistogram> histograms, List<PlaneSummary> planeStats, PcaResult pca,
-                        List<SliceFile> slices, List<ProjectionFile> projections) implements Serializable {
+                        List<SliceFile> slices, List<ProjectionFile> projections,
+                        List<VolumeSegmentation> segmentations) implements Serializable {
         private Object readResolve() {
             return new ImageResults(parts, planes, channels, histograms, planeStats, Optional.ofNullable(pca), slices,
-                    projections);
+                    projections, segmentations);
         }
     }
 

@@ -18,5 +18,7 @@ public enum Part {
      * Maximum-intensity projections over Z per (t, c), as PNGs, in the slices' window: computed with the slices by
      * run, by slices only with --projections (they read every Z).
      */
-    PROJECTIONS
+    PROJECTIONS,
+    /** Each (t, c) volume thresholded, labelled in 3D and measured per object ({@code segment}, {@code run --segment}). */
+    SEGMENTATION
 }

@@ -19,10 +19,17 @@ import java.util.Set;
  * @param slices         slice selection and output; used when {@code parts} has SLICES or PROJECTIONS (the
  *                       projections of the selected (t, c), in the same window and output)
  * @param scoresOutput   where PCA score TIFFs and models go (a Hadoop URI), or null: none ({@code --scores})
+ * @param segment        how volumes are segmented when {@code parts} has SEGMENTATION, else null
  */
 public record PassSpec(String command, List<String> inputs, Set<Part> parts, String axes, long maxPlaneBytes,
-                       int components, long partitionBytes, SliceSpec slices, String scoresOutput)
-        implements Serializable {
+                       int components, long partitionBytes, SliceSpec slices, String scoresOutput,
+                       SegmentSpec segment) implements Serializable {
+    /** A spec without segmentation. */
+    public PassSpec(String command, List<String> inputs, Set<Part> parts, String axes, long maxPlaneBytes,
+                    int components, long partitionBytes, SliceSpec slices, String scoresOutput) {
+        this(command, inputs, parts, axes, maxPlaneBytes, components, partitionBytes, slices, scoresOutput, null);
+    }
+
     /** A spec without scores. */
     public PassSpec(String command, List<String> inputs, Set<Part> parts, String axes, long maxPlaneBytes,
                     int components, long partitionBytes, SliceSpec slices) {
@@ -40,6 +47,9 @@ public record PassSpec(String command, List<String> inputs, Set<Part> parts, Str
             throw new IllegalArgumentException("slices and projections need a spec");
         }
         if (scoresOutput != null && !parts.contains(Part.PCA)) throw new IllegalArgumentException("scores need PCA");
+        if (parts.contains(Part.SEGMENTATION) != (segment != null)) {
+            throw new IllegalArgumentException("segmentation needs a spec, and a spec needs the part");
+        }
     }
 
     public ReaderOptions readerOptions() {

@@ -26,6 +26,12 @@ public final class ResultOptions {
             m.put("slices", List.of("z=" + s.z(), "t=" + s.t(), "c=" + s.c(), "window=" + s.window(),
                     "raw16=" + s.raw16(), "output=" + s.output()));
         }
+        if (spec.computes(Part.SEGMENTATION)) {
+            SegmentSpec g = spec.segment();
+            m.put("segment", List.of("threshold=" + (g.fixedThreshold() == null ? "otsu" : g.fixedThreshold()),
+                    "connectivity=" + g.connectivity(), "min_voxels=" + g.minVoxels(),
+                    "labels=" + (g.labelsOutput() == null ? "none" : g.labelsOutput())));
+        }
         return m;
     }
 
