@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
  * classic and BigTIFF alike.
  */
 class LabelTiffWriterTest {
-    @TempDir Path dir;
+    @TempDir static Path dir;
 
     private record Volume(String name, int nz, int ny, int nx, int[] labels) {}
 
-    @Test
-    void tifffileLibtiffAndOurReaderReadTheLabelsBack() throws Exception {
+    /** A volume's TIFF, classic or forced BigTIFF, and its labels as raw little-endian uint32. */
+    private record Written(Volume volume, Path tif, boolean big, Path raw) {}
+
+    private static final List<Written> written = new ArrayList<>();
+
+    @BeforeAll
+    static void writeVolumesFromParts() throws IOException {
         SplittableRandom random = new SplittableRandom(21);
         List<Volume> volumes = List.of(
                 randomLabels("random", 5, 13, 17, random),
@@ -47,8 +53,6 @@ class LabelTiffWriterTest {
                 randomLabels("one-voxel-planes", 6, 1, 1, random),
                 new Volume("one-voxel", 1, 1, 1, new int[] {0xFFFF_FFFF}),
                 new Volume("empty", 4, 9, 10, new int[4 * 9 * 10]));
-        List<String> oracleArgs = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
         for (Volume v : volumes) {
             Path raw = dir.resolve(v.name() + ".u4");
             ByteBuffer b = ByteBuffer.allocate(4 * v.labels().length).order(ByteOrder.LITTLE_ENDIAN);
@@ -58,37 +62,83 @@ class LabelTiffWriterTest {
                 Path tif = dir.resolve(v.name() + (format == null ? "" : "-big") + ".tif");
                 long[] stripBytes = writeFromParts(v, format, tif, random);
                 if (format == null) assertEquals(LabelTiffWriter.bytes(v.ny(), v.nx(), stripBytes), Files.size(tif));
-                files.add(tif);
-                oracleArgs.addAll(List.of(tif.toString(), raw.toString(), "" + v.nz(), "" + v.ny(), "" + v.nx()));
+                written.add(new Written(v, tif, format != null, raw));
             }
         }
+    }
 
+    @Test
+    void tifffileReadsOneUint32SeriesEqualToTheLabels() throws Exception {
+        List<String> args = new ArrayList<>();
+        for (Written w : written) {
+            Volume v = w.volume();
+            args.addAll(List.of(w.tif().toString(), w.raw().toString(), "" + v.nz(), "" + v.ny(), "" + v.nx()));
+        }
         String tifffile = Oracle.pythonCode(dir, """
                 import sys, numpy as np, tifffile
                 a = sys.argv[1:]
                 for i in range(0, len(a), 5):
                     tif, raw, shape = a[i], a[i + 1], tuple(int(s) for s in a[i + 2:i + 5])
-                    expected = np.fromfile(raw, dtype='<u4').reshape(shape)
-                    got = tifffile.imread(tif)
-                    with tifffile.TiffFile(tif) as t:
-                        s = t.series[0]
-                        print(t.is_bigtiff, len(t.series), s.kind, s.axes, len(t.pages),
-                              sorted({int(p.compression) for p in t.pages}), got.dtype, list(got.shape),
-                              bool(np.array_equal(got, expected)))
-                """, oracleArgs.toArray(String[]::new));
+                    try:
+                        expected = np.fromfile(raw, dtype='<u4').reshape(shape)
+                        got = tifffile.imread(tif)
+                        with tifffile.TiffFile(tif) as t:
+                            s = t.series[0]
+                            # the pages' strips, where the file says they are, are the tasks' strips exactly
+                            data = open(tif, 'rb').read()
+                            strips = b''.join(data[o:o + n] for p in t.pages
+                                              for o, n in zip(p.dataoffsets, p.databytecounts))
+                            print(t.is_bigtiff, len(t.series), s.kind, s.axes, len(t.pages),
+                                  sorted({int(p.compression) for p in t.pages}), got.dtype, list(got.shape),
+                                  bool(np.array_equal(got, expected)),
+                                  strips == open(tif + '.strips', 'rb').read())
+                    except Exception as e:
+                        print(type(e).__name__, str(e).replace('\\n', ' '))
+                """, args.toArray(String[]::new));
         List<String> lines = tifffile.lines().toList();
-        assertEquals(files.size(), lines.size(), tifffile);
-        for (int i = 0; i < files.size(); i++) {
-            Volume v = volumes.get(i / 2);
-            boolean big = i % 2 == 1;
-            assertEquals((big ? "True" : "False") + " 1 shaped ZYX " + v.nz() + " [8] uint32 [" + v.nz() + ", " + v.ny()
-                    + ", " + v.nx() + "] True", lines.get(i), "tifffile on " + files.get(i).getFileName());
+        assertEquals(written.size(), lines.size(), tifffile);
+        for (int i = 0; i < written.size(); i++) {
+            Written w = written.get(i);
+            Volume v = w.volume();
+            assertEquals((w.big() ? "True" : "False") + " 1 shaped ZYX " + v.nz() + " [8] uint32 [" + v.nz() + ", "
+                    + v.ny() + ", " + v.nx() + "] True True", lines.get(i), "tifffile on " + w.tif().getFileName());
         }
+    }
 
-        for (int i = 0; i < files.size(); i++) {
-            Volume v = volumes.get(i / 2);
-            assertLibtiffDecodesEveryPage(files.get(i), v.nz());
-            assertOurReaderReadsBack(files.get(i), v);
+    /** libtiff reads every page's one strip ({@code -D}) and says nothing is wrong. */
+    @Test
+    void libtiffDecodesEveryPage() throws Exception {
+        for (Written w : written) {
+            String out = Oracle.run(List.of("sh", "-c", "tiffinfo -D \"$0\" 2>&1", w.tif().toString()));
+            String where = w.tif().getFileName() + ":\n" + out;
+            Matcher m = DIRECTORY.matcher(out);
+            int directories = 0;
+            while (m.find()) directories++;
+            assertEquals(w.volume().nz(), directories, where);
+            assertTrue(!out.contains("rror") && !out.contains("arning"), where);
+            assertTrue(out.contains("Compression Scheme: AdobeDeflate") && out.contains("Bits/Sample: 32")
+                    && out.contains("Sample Format: unsigned integer"), where);
+        }
+    }
+
+    @Test
+    void ourReaderReadsThePlanesBack() throws IOException {
+        for (Written w : written) {
+            Volume v = w.volume();
+            int plane = v.ny() * v.nx();
+            try (RangeReader in = LocalFiles.open(w.tif())) {
+                TiffFormatReader reader = new TiffFormatReader();
+                List<ImageIndex> images = reader.index(in, ReaderOptions.defaults());
+                assertEquals(1, images.size());
+                ImageIndex index = images.get(0);
+                assertArrayEquals(new long[] {v.nz(), 1, 1, v.ny(), v.nx()}, index.shape(), w.tif().toString());
+                assertEquals(PixelType.U32, index.pixelType());
+                for (int z = 0; z < v.nz(); z++) {
+                    int[] read = (int[]) reader.readPlane(index, in, z, 0, 0).pixels();
+                    assertArrayEquals(Arrays.copyOfRange(v.labels(), z * plane, (z + 1) * plane), read,
+                            w.tif().getFileName() + " plane " + z);
+                }
+            }
         }
     }
 
@@ -135,8 +185,12 @@ class LabelTiffWriterTest {
                 LabelTiffWriter.write(sink, 2, 3, new long[] {n - 1}, new ByteArrayInputStream(bytes)));
     }
 
-    /** Cuts the volume into 1 to 3 slabs, each compressed into a part file of its own; writes the TIFF from them. */
-    private long[] writeFromParts(Volume v, StreamedTiff format, Path tif, SplittableRandom random) throws IOException {
+    /**
+     * Cuts the volume into 1 to 3 slabs, each compressed into a part file of its own; writes the TIFF from them, and
+     * all strips back to back beside it ({@code .strips}).
+     */
+    private static long[] writeFromParts(Volume v, StreamedTiff format, Path tif, SplittableRandom random)
+            throws IOException {
         int plane = v.ny() * v.nx();
         long[] stripBytes = new long[v.nz()];
         List<Path> parts = new ArrayList<>();
@@ -150,7 +204,12 @@ class LabelTiffWriterTest {
             parts.add(part);
         }
         List<InputStream> ins = new ArrayList<>();
-        for (Path p : parts) ins.add(Files.newInputStream(p));
+        try (OutputStream all = Files.newOutputStream(Path.of(tif + ".strips"))) {
+            for (Path p : parts) {
+                ins.add(Files.newInputStream(p));
+                Files.copy(p, all);
+            }
+        }
         try (InputStream strips = new SequenceInputStream(Collections.enumeration(ins));
                 OutputStream out = Files.newOutputStream(tif)) {
             LabelTiffWriter.write(out, v.ny(), v.nx(), stripBytes, strips, format);
@@ -159,35 +218,6 @@ class LabelTiffWriterTest {
     }
 
     private static final Pattern DIRECTORY = Pattern.compile("TIFF Directory at offset");
-
-    /** libtiff reads every page's one strip ({@code -D}) and says nothing is wrong. */
-    private static void assertLibtiffDecodesEveryPage(Path tif, int pages) throws Exception {
-        String out = Oracle.run(List.of("sh", "-c", "tiffinfo -D \"$0\" 2>&1", tif.toString()));
-        Matcher m = DIRECTORY.matcher(out);
-        int directories = 0;
-        while (m.find()) directories++;
-        assertEquals(pages, directories, out);
-        assertTrue(!out.contains("rror") && !out.contains("arning"), out);
-        assertTrue(out.contains("Compression Scheme: AdobeDeflate") && out.contains("Bits/Sample: 32")
-                && out.contains("Sample Format: unsigned integer"), out);
-    }
-
-    private static void assertOurReaderReadsBack(Path tif, Volume v) throws IOException {
-        int plane = v.ny() * v.nx();
-        try (RangeReader in = LocalFiles.open(tif)) {
-            TiffFormatReader reader = new TiffFormatReader();
-            List<ImageIndex> images = reader.index(in, ReaderOptions.defaults());
-            assertEquals(1, images.size());
-            ImageIndex index = images.get(0);
-            assertArrayEquals(new long[] {v.nz(), 1, 1, v.ny(), v.nx()}, index.shape(), tif.toString());
-            assertEquals(PixelType.U32, index.pixelType());
-            for (int z = 0; z < v.nz(); z++) {
-                int[] read = (int[]) reader.readPlane(index, in, z, 0, 0).pixels();
-                assertArrayEquals(Arrays.copyOfRange(v.labels(), z * plane, (z + 1) * plane), read,
-                        tif.getFileName() + " plane " + z);
-            }
-        }
-    }
 
     /** Labels from the whole uint32 range: 0, past 65535, and 0xFFFFFFFF among them. */
     private static Volume randomLabels(String name, int nz, int ny, int nx, SplittableRandom random) {
