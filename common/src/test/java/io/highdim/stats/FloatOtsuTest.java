@@ -60,6 +60,9 @@ class FloatOtsuTest {
                 one = dt(1)
                 add(one + np.finfo(dt).eps * rng.integers(0, 11, 3000), dt)
                 add(one + np.finfo(dt).eps * rng.integers(0, 300, 3000), dt)
+                for base in (1, 1000, -7):  # ranges of K ulps: bins share edges, where the float32 products matter
+                    for K in (82, 98, 122):
+                        add(dt(base) + np.spacing(dt(base)) * np.arange(K + 1), dt)
                 add(np.concatenate([np.full(10, 5.5)]), dt)
                 add(sprinkle(np.full(100, -2.25), 0.3), dt)
                 add([1, 2], dt)
