@@ -15,18 +15,21 @@ import io.highdim.model.PlaneSummary;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.model.RunStatus;
+import io.highdim.model.SegmentedObject;
 import io.highdim.model.SliceFile;
+import io.highdim.model.VolumeSegmentation;
 import io.highdim.stats.SparseHistogram;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Sample outcomes and SQL helpers shared by the catalogue tests. */
 final class CatalogueTestData {
     static final String[] RESULT_TABLES = {"planes", "channel_stats", "channel_histograms", "plane_stats",
-        "pca_results", "pca_components", "slices"};
+        "pca_results", "pca_components", "slices", "projections", "segmentations", "segmented_objects"};
     static final List<String> WARNINGS = List.of("a warning");
 
     private CatalogueTestData() {}
@@ -84,6 +87,47 @@ final class CatalogueTestData {
         ImageResults results = new ImageResults(EnumSet.allOf(Part.class), planes, channels, histograms, planeStats,
                 c >= 2 ? Optional.of(pca(c, offset)) : Optional.empty(), slices);
         return processed(id, geometry("uint16", z, t, c, 4, 5), results);
+    }
+
+    /**
+     * The segmentation of each (t, c) volume of a T x C image, built by hand: {@code perVolume + t} objects in each
+     * volume but (0, C - 1), which has none; channel 0 by Otsu with a label file, the others by a fixed threshold
+     * without; an other-channel mean of NaN (a float channel's NaN voxel inside an object); {@code offset} shifts the
+     * numbers so versions can be told apart.
+     */
+    static List<VolumeSegmentation> segmentations(String id, int t, int c, int perVolume, double offset) {
+        List<VolumeSegmentation> volumes = new ArrayList<>();
+        for (int ti = 0; ti < t; ti++) {
+            for (int ci = 0; ci < c; ci++) {
+                int n = ti == 0 && ci == c - 1 ? 0 : perVolume + ti;
+                List<SegmentedObject> objects = new ArrayList<>();
+                for (int k = 0; k < n; k++) {
+                    long voxels = 1 + 3L * k + ti;
+                    double sum = voxels * (k + 5.0) + offset;
+                    double[] means = new double[c];
+                    for (int ch = 0; ch < c; ch++) means[ch] = ch == ci ? sum / voxels : 100.0 * ch + k / 3.0;
+                    if (c > 1 && k == 1) means[(ci + 1) % c] = Double.NaN;
+                    objects.add(new SegmentedObject(k + 1, voxels, k * 0.5 + offset, k / 3.0, 7.25, k, 2 * k, 0,
+                            k + 1, 2 * k + 3, 9, k, k + 10.5, sum, means));
+                }
+                volumes.add(new VolumeSegmentation(ti, ci, ci == 0 ? "otsu" : "fixed", 123.5 + ti + offset,
+                        ci == 0 ? 6 : 26, ci, objects,
+                        ci == 0 ? "s3a://out/" + id + "/labels/t" + ti + "_c" + ci + ".tif" : null));
+            }
+        }
+        return volumes;
+    }
+
+    /** {@code outcome} with {@code volumes} as its segmentation (Part.SEGMENTATION computed). */
+    static ImageOutcome.Processed withSegmentations(ImageOutcome.Processed outcome, List<VolumeSegmentation> volumes) {
+        return new ImageOutcome.Processed(outcome.image(), outcome.geometry(), outcome.warnings(),
+                outcome.results().withSegmentations(volumes));
+    }
+
+    /** Only the segmentation computed, for an image of {@code geometry}. */
+    static ImageOutcome.Processed segmentedOnly(String id, ImageGeometry geometry, List<VolumeSegmentation> volumes) {
+        return processed(id, geometry, new ImageResults(Set.of(), List.of(), List.of(), List.of(), List.of(),
+                Optional.empty(), List.of()).withSegmentations(volumes));
     }
 
     static PcaResult pca(int channels, double offset) {
