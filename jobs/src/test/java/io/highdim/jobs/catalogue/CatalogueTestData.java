@@ -1,6 +1,7 @@
 package io.highdim.jobs.catalogue;
 
 import io.highdim.jobs.testkit.CatalogueRows;
+import io.highdim.jobs.testkit.SegmentedImages;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
@@ -15,7 +16,6 @@ import io.highdim.model.PlaneSummary;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.model.RunStatus;
-import io.highdim.model.SegmentedObject;
 import io.highdim.model.SliceFile;
 import io.highdim.model.VolumeSegmentation;
 import io.highdim.stats.SparseHistogram;
@@ -89,33 +89,9 @@ final class CatalogueTestData {
         return processed(id, geometry("uint16", z, t, c, 4, 5), results);
     }
 
-    /**
-     * The segmentation of each (t, c) volume of a T x C image, built by hand: {@code perVolume + t} objects in each
-     * volume but (0, C - 1), which has none; channel 0 by Otsu with a label file, the others by a fixed threshold
-     * without; an other-channel mean of NaN (a float channel's NaN voxel inside an object); {@code offset} shifts the
-     * numbers so versions can be told apart.
-     */
+    /** {@link SegmentedImages#volumes}. */
     static List<VolumeSegmentation> segmentations(String id, int t, int c, int perVolume, double offset) {
-        List<VolumeSegmentation> volumes = new ArrayList<>();
-        for (int ti = 0; ti < t; ti++) {
-            for (int ci = 0; ci < c; ci++) {
-                int n = ti == 0 && ci == c - 1 ? 0 : perVolume + ti;
-                List<SegmentedObject> objects = new ArrayList<>();
-                for (int k = 0; k < n; k++) {
-                    long voxels = 1 + 3L * k + ti;
-                    double sum = voxels * (k + 5.0) + offset;
-                    double[] means = new double[c];
-                    for (int ch = 0; ch < c; ch++) means[ch] = ch == ci ? sum / voxels : 100.0 * ch + k / 3.0;
-                    if (c > 1 && k == 1) means[(ci + 1) % c] = Double.NaN;
-                    objects.add(new SegmentedObject(k + 1, voxels, k * 0.5 + offset, k / 3.0, 7.25, k, 2 * k, 0,
-                            k + 1, 2 * k + 3, 9, k, k + 10.5, sum, means));
-                }
-                volumes.add(new VolumeSegmentation(ti, ci, ci == 0 ? "otsu" : "fixed", 123.5 + ti + offset,
-                        ci == 0 ? 6 : 26, ci, objects,
-                        ci == 0 ? "s3a://out/" + id + "/labels/t" + ti + "_c" + ci + ".tif" : null));
-            }
-        }
-        return volumes;
+        return SegmentedImages.volumes(id, t, c, perVolume, offset);
     }
 
     /** {@code outcome} with {@code volumes} as its segmentation (Part.SEGMENTATION computed). */
