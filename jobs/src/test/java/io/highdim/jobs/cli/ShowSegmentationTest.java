@@ -26,9 +26,11 @@ class ShowSegmentationTest {
     static void catalogue() {
         SegmentedImages.commit(SharedCatalogue.database(), "run-show-seg", List.of(
                 new SegmentedImages.Image(SegmentedImages.ref(U16, "file:/data/" + U16 + ".tif"),
-                        new ImageGeometry("uint16", 4, 2, 2, 8, 9, "imagej"), SegmentedImages.volumes(U16, 2, 2, 2, 0)),
+                        new ImageGeometry("uint16", 4, 2, 2, 8, 9, "imagej"),
+                        SegmentedImages.volumes(U16, 2, 2, 2, 0)),
                 new SegmentedImages.Image(SegmentedImages.ref(F32, "file:/data/" + F32 + ".tif"),
-                        new ImageGeometry("float32", 4, 2, 1, 8, 9, "imagej"), SegmentedImages.volumes(F32, 2, 1, 2, 0)),
+                        new ImageGeometry("float32", 4, 2, 1, 8, 9, "imagej"),
+                        SegmentedImages.volumes(F32, 2, 1, 2, 0)),
                 new SegmentedImages.Image(SegmentedImages.ref(NONE, "file:/data/" + NONE + ".tif"),
                         new ImageGeometry("uint16", 4, 1, 1, 8, 9, "imagej"), null)));
     }
