@@ -16,6 +16,18 @@ final class OptionConverters {
         }
     }
 
+    /** An index along an axis: 0 or more. */
+    static final class Index implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long n = whole(value);
+            if (n < 0 || n > Integer.MAX_VALUE) {
+                throw new TypeConversionException("'" + value + "' must be from 0 to " + Integer.MAX_VALUE);
+            }
+            return (int) n;
+        }
+    }
+
     /** Megabytes, at least 1, converted to bytes. */
     static final class Megabytes implements ITypeConverter<Long> {
         @Override
