@@ -16,7 +16,7 @@ import java.util.Arrays;
  * the driver (or a reduce) adds each slab's measures into the volume's by a local-to-global label map
  * ({@link #mergeInto}). Sums are exact: coordinates and integer channels in long, converted to double only when read;
  * float channels sum in double. State: a few primitive arrays indexed by label (index 0 unused), about
- * 80 + 8 × channels bytes per object.
+ * 72 + 8 × channels bytes per object.
  */
 public final class ObjectMeasures implements Serializable {
     private static final long serialVersionUID = 1L;

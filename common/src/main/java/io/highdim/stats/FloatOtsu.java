@@ -12,15 +12,16 @@ import java.util.Arrays;
  *
  * <p>The rule, step for step as numpy 1.24 and scikit-image 0.19 do it, so the same value comes out bit for bit:
  * <ul>
- *   <li>no finite value: NaN (nothing is foreground); all finite values equal: that value;</li>
+ *   <li>no finite value: NaN (nothing is foreground); all finite values equal: that value (-0.0 when zeros of
+ *       both signs are all there is; scikit-image returns the first pixel's);</li>
  *   <li>bin edges {@code np.linspace(min, max, 257)}, computed in float64 and rounded to the data's type;</li>
  *   <li>a value's bin: {@code (v - min) * (256 / (max - min))}, truncated, in the data's type for float32 data
- *       (numpy's value-based casting; in float64 when that scale does not fit a float32), then numpy's corrections:
+ *       (numpy's value-based casting; in float64 when the scale is 3.4e38 or more), then numpy's corrections:
  *       256 becomes 255, one bin down if the value is below its bin's lower edge, one up if it is at or above the
  *       next edge (except in the last bin, which holds the maximum);</li>
  *   <li>bin centers {@code (edge[i] + edge[i+1]) / 2} in the data's type; the between-class variance
  *       {@code w1 * w2 * (m1 - m2)^2} over float64 cumulative sums; the first maximum ({@code np.argmax}: the first
- *       NaN if any); the threshold is that bin's center (a float32 value for float32 data).</li>
+ *       NaN if any, as when a range of a few ulps leaves the first bin empty); the threshold is that bin's center (a float32 value for float32 data).</li>
  * </ul>
  * Where numpy fails (its histogram raises an IndexError when {@code max - min} overflows, a range wider than the
  * type's largest value, or when {@code 256 / (max - min)} overflows, float64 data within about 1e-306 of each other)

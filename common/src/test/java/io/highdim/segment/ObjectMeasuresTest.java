@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.highdim.stats.PythonOracle;
+import io.highdim.testkit.Serialization;
 import io.highdim.tiff.PixelType;
 import io.highdim.tiff.Plane;
 import java.nio.ByteBuffer;
@@ -13,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,9 +137,12 @@ class ObjectMeasuresTest {
             objects[k] = ConnectedComponents.label(Arrays.copyOfRange(mask, z0 * plane, z1 * plane), z1 - z0, v.ny(),
                     v.nx(), v.connectivity(), labels);
             ObjectMeasures m = new ObjectMeasures(objects[k], v.types(), v.seg());
-            for (int z = z0; z < z1; z++) m.addPlane(labels, (z - z0) * plane, z, v.ny(), v.nx(), v.planesAt(z));
+            for (int z = z0; z < z1; z++) {
+                m.addPlane(labels, (z - z0) * plane, z, v.ny(), v.nx(), v.planesAt(z));
+                if (random.nextInt(3) == 0) m = Serialization.roundTrip(m); // they travel between tasks and the driver
+            }
             slabLabels.add(labels);
-            slabMeasures.add(m);
+            slabMeasures.add(Serialization.roundTrip(m));
         }
         List<int[]> touching = new ArrayList<>();
         for (int k = 0; k + 1 < starts.size(); k++) {
@@ -150,7 +156,7 @@ class ObjectMeasuresTest {
         ObjectMeasures global = new ObjectMeasures(total, v.types(), v.seg());
         List<Integer> order = new ArrayList<>();
         for (int k = 0; k < starts.size(); k++) order.add(k);
-        java.util.Collections.shuffle(order, new java.util.Random(random.nextLong()));
+        Collections.shuffle(order, new Random(random.nextLong()));
         for (int k : order) slabMeasures.get(k).mergeInto(global, numbers[k]);
         return global;
     }
@@ -193,7 +199,7 @@ class ObjectMeasuresTest {
     }
 
     /**
-     * Spheres of random centers and radii over noise, in two or three channels (each with its own brightness per
+     * Balls of random centers and radii over noise, in two or three channels (each with its own brightness per
      * blob), the segmented one thresholded between background and blobs. Float32: NaN in the background, a few +inf
      * inside blobs, some NaN inside blobs of the other channels.
      */
@@ -203,8 +209,9 @@ class ObjectMeasuresTest {
         int count = 3 + random.nextInt(25);
         double[][] blob = new double[count][];
         for (int b = 0; b < count; b++) {
-            blob[b] = new double[] {random.nextDouble() * nz, random.nextDouble() * ny, random.nextDouble() * nx,
-                    1 + random.nextDouble() * 3.5};
+            // centers also just outside the volume (objects in its first or last plane only), single voxels too
+            blob[b] = new double[] {-1 + random.nextDouble() * (nz + 2), random.nextDouble() * ny,
+                    random.nextDouble() * nx, 0.5 + random.nextDouble() * 4};
         }
         double low = switch (type) {
             case U8 -> 10; case U16 -> 1000; case I16 -> -20000; default -> 0.5;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.highdim.testkit.Serialization;
 import io.highdim.tiff.PixelType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -129,14 +130,14 @@ class FloatOtsuTest {
                 for (int[] p : planes) {
                     FloatOtsu.Range part = FloatOtsu.Range.of(float32 ? PixelType.F32 : PixelType.F64);
                     if (float32) part.add(floats, p[0], p[1]); else part.add(doubles, p[0], p[1]);
-                    range.merge(part);
+                    range.merge(Serialization.roundTrip(part));
                 }
                 Collections.shuffle(planes, random);
                 FloatOtsu.Bins bins = range.bins();
                 for (int[] p : planes) {
                     FloatOtsu.Bins part = range.bins();
                     if (float32) part.add(floats, p[0], p[1]); else part.add(doubles, p[0], p[1]);
-                    bins.merge(part);
+                    bins.merge(Serialization.roundTrip(part));
                 }
                 if (!want.get("counts").isNull()) {
                     long[] counts = new long[FloatOtsu.BINS];
