@@ -48,25 +48,22 @@ public final class ConnectedComponents {
         int[][] earlier = earlierNeighbours(connectivity);
         UnionFind classes = new UnionFind(1024);
         int plane = ny * nx;
-        for (int z = 0; z < nz; z++) {
-            for (int y = 0; y < ny; y++) {
-                for (int x = 0; x < nx; x++) {
-                    int i = z * plane + y * nx + x;
-                    if (!foreground[i]) {
-                        labels[i] = 0;
-                        continue;
-                    }
-                    int mine = 0;
-                    for (int[] d : earlier) {
-                        int zz = z + d[0], yy = y + d[1], xx = x + d[2];
-                        if (zz < 0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
-                        int other = labels[zz * plane + yy * nx + xx];
-                        if (other == 0) continue;
-                        if (mine == 0) mine = other; else classes.union(mine, other);
-                    }
-                    labels[i] = mine != 0 ? mine : classes.add();
-                }
+        int n = (int) voxels;
+        Arrays.fill(labels, 0);
+        for (int i = 0; i < n; i++) {
+            // most voxels are background: they cost a test; a foreground voxel's coordinates are worked out
+            if (!foreground[i]) continue;
+            int z = i / plane, y = (i - z * plane) / nx, x = i - z * plane - y * nx;
+            int mine = 0;
+            for (int[] d : earlier) {
+                int zz = z + d[0], yy = y + d[1], xx = x + d[2];
+                if (zz < 0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+                int other = labels[zz * plane + yy * nx + xx];
+                if (other == 0) continue;
+                // inside an object the neighbours mostly carry one label: no union, no find
+                if (mine == 0) mine = other; else if (other != mine) mine = classes.union(mine, other);
             }
+            labels[i] = mine != 0 ? mine : classes.add();
         }
         return renumber(labels, classes);
     }

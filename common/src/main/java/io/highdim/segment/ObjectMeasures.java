@@ -1,6 +1,5 @@
 package io.highdim.segment;
 
-import io.highdim.stats.PixelWidening;
 import io.highdim.tiff.PixelType;
 import io.highdim.tiff.Plane;
 import java.io.Serializable;
@@ -40,8 +39,6 @@ public final class ObjectMeasures implements Serializable {
     /** Per channel: sums in long for integer types (null for float types), in double for float types (else null). */
     private final long[][] integerSums;
     private final double[][] floatSums;
-    /** One row of a plane widened to double (transient: rebuilt on the executor that adds planes). */
-    private transient double[] row;
 
     /**
      * Empty measures of objects 1…{@code objects}, for channels of the given pixel types ({@code channelTypes[c]}),
@@ -91,8 +88,17 @@ public final class ObjectMeasures implements Serializable {
         if (channels.length != channelTypes.length) {
             throw new IllegalArgumentException(channels.length + " planes for " + channelTypes.length + " channels");
         }
-        addLabels(labels, labelOffset, z, ny, nx);
-        for (int c = 0; c < channels.length; c++) addChannel(labels, labelOffset, ny, nx, c, channels[c]);
+        for (int c = 0; c < channels.length; c++) check(c, channels[c], ny, nx);
+        // one scan of the labels; objects are a small part of most planes: only their voxels' values are read
+        for (int y = 0; y < ny; y++) {
+            int at = labelOffset + y * nx;
+            for (int x = 0; x < nx; x++) {
+                int l = labels[at + x];
+                if (l == 0) continue;
+                addVoxel(l, z, y, x);
+                for (int c = 0; c < channels.length; c++) addValue(l, c, channels[c].valueAt(y * nx + x));
+            }
+        }
     }
 
     /** Adds one plane's labels (ny × nx from {@code labels[labelOffset]}) at global z: counts, centroids, boxes. */
@@ -102,17 +108,29 @@ public final class ObjectMeasures implements Serializable {
             for (int x = 0; x < nx; x++) {
                 int l = labels[at + x];
                 if (l == 0) continue;
-                voxels[l]++;
-                sumZ[l] += z;
-                sumY[l] += y;
-                sumX[l] += x;
-                if (z < zMin[l]) zMin[l] = z;
-                if (z >= zEnd[l]) zEnd[l] = z + 1;
-                if (y < yMin[l]) yMin[l] = y;
-                if (y >= yEnd[l]) yEnd[l] = y + 1;
-                if (x < xMin[l]) xMin[l] = x;
-                if (x >= xEnd[l]) xEnd[l] = x + 1;
+                addVoxel(l, z, y, x);
             }
+        }
+    }
+
+    private void addVoxel(int l, int z, int y, int x) {
+        voxels[l]++;
+        sumZ[l] += z;
+        sumY[l] += y;
+        sumX[l] += x;
+        if (z < zMin[l]) zMin[l] = z;
+        if (z >= zEnd[l]) zEnd[l] = z + 1;
+        if (y < yMin[l]) yMin[l] = y;
+        if (y >= yEnd[l]) yEnd[l] = y + 1;
+        if (x < xMin[l]) xMin[l] = x;
+        if (x >= xEnd[l]) xEnd[l] = x + 1;
+    }
+
+    private void addValue(int l, int c, double v) {
+        if (integerSums[c] != null) integerSums[c][l] += (long) v; else floatSums[c][l] += v;
+        if (c == segmentedChannel) {
+            if (v < min[l]) min[l] = v;
+            if (v > max[l]) max[l] = v;
         }
     }
 
@@ -121,29 +139,19 @@ public final class ObjectMeasures implements Serializable {
      * {@link #addLabels}): its sums, and for the segmented channel its extremes.
      */
     public void addChannel(int[] labels, int labelOffset, int ny, int nx, int c, Plane plane) {
+        check(c, plane, ny, nx);
+        for (int i = 0, n = ny * nx; i < n; i++) {
+            int l = labels[labelOffset + i];
+            if (l != 0) addValue(l, c, plane.valueAt(i));
+        }
+    }
+
+    private void check(int c, Plane plane, int ny, int nx) {
         if (plane.type() != channelTypes[c]) {
             throw new IllegalArgumentException("channel " + c + " is " + channelTypes[c] + ", not " + plane.type());
         }
         if (plane.width() != nx || plane.height() != ny) {
             throw new IllegalArgumentException("plane " + plane.width() + "x" + plane.height() + ", labels " + nx + "x" + ny);
-        }
-        if (row == null || row.length < nx) row = new double[nx];
-        double[] v = row;
-        long[] exact = integerSums[c];
-        double[] floats = floatSums[c];
-        boolean segmented = c == segmentedChannel;
-        for (int y = 0; y < ny; y++) {
-            PixelWidening.toDouble(plane, y * nx, nx, v);
-            int at = labelOffset + y * nx;
-            for (int x = 0; x < nx; x++) {
-                int l = labels[at + x];
-                if (l == 0) continue;
-                if (exact != null) exact[l] += (long) v[x]; else floats[l] += v[x];
-                if (segmented) {
-                    if (v[x] < min[l]) min[l] = v[x];
-                    if (v[x] > max[l]) max[l] = v[x];
-                }
-            }
         }
     }
 

@@ -3,7 +3,7 @@ package io.highdim.segment;
 import java.util.Arrays;
 
 /**
- * Disjoint classes of the labels 1…size (0 is no label), with path halving and the smaller label as the root of a
+ * Disjoint classes of the labels 1…size (0 is no label), with path compression and the smaller label as the root of a
  * union, so a class's root is its first label.
  */
 public final class UnionFind {
@@ -26,18 +26,26 @@ public final class UnionFind {
     }
 
     public int find(int label) {
-        int l = label;
-        while (parent[l] != l) {
-            parent[l] = parent[parent[l]];
-            l = parent[l];
+        int root = label;
+        while (parent[root] != root) root = parent[root];
+        // full path compression: every label on the way points at the root
+        for (int l = label; parent[l] != root; ) {
+            int next = parent[l];
+            parent[l] = root;
+            l = next;
         }
-        return l;
+        return root;
     }
 
-    /** Joins the classes of {@code a} and {@code b}; the smaller root stays the root. */
-    public void union(int a, int b) {
+    /** Joins the classes of {@code a} and {@code b}; the smaller root stays the root, and is returned. */
+    public int union(int a, int b) {
         int ra = find(a), rb = find(b);
-        if (ra == rb) return;
-        if (ra < rb) parent[rb] = ra; else parent[ra] = rb;
+        if (ra == rb) return ra;
+        if (ra < rb) {
+            parent[rb] = ra;
+            return ra;
+        }
+        parent[ra] = rb;
+        return rb;
     }
 }

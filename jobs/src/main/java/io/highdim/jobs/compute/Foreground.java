@@ -13,30 +13,33 @@ final class Foreground {
     /** Marks {@code plane}'s foreground voxels in {@code mask} from {@code at}. */
     static void mark(Plane plane, double threshold, boolean[] mask, int at) {
         int n = plane.size();
+        // an integer is above the threshold when it is above its floor: compared as integers (NaN: none is)
+        long floor = Double.isNaN(threshold) ? Long.MAX_VALUE : (long) Math.floor(threshold);
+        int small = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, floor));
         switch (plane.type()) {
             case U8 -> {
                 byte[] p = (byte[]) plane.pixels();
-                for (int i = 0; i < n; i++) mask[at + i] = (p[i] & 0xFF) > threshold;
+                for (int i = 0; i < n; i++) mask[at + i] = (p[i] & 0xFF) > small;
             }
             case I8 -> {
                 byte[] p = (byte[]) plane.pixels();
-                for (int i = 0; i < n; i++) mask[at + i] = p[i] > threshold;
+                for (int i = 0; i < n; i++) mask[at + i] = p[i] > small;
             }
             case U16 -> {
                 short[] p = (short[]) plane.pixels();
-                for (int i = 0; i < n; i++) mask[at + i] = (p[i] & 0xFFFF) > threshold;
+                for (int i = 0; i < n; i++) mask[at + i] = (p[i] & 0xFFFF) > small;
             }
             case I16 -> {
                 short[] p = (short[]) plane.pixels();
-                for (int i = 0; i < n; i++) mask[at + i] = p[i] > threshold;
+                for (int i = 0; i < n; i++) mask[at + i] = p[i] > small;
             }
             case U32 -> {
                 int[] p = (int[]) plane.pixels();
-                for (int i = 0; i < n; i++) mask[at + i] = (p[i] & 0xFFFFFFFFL) > threshold;
+                for (int i = 0; i < n; i++) mask[at + i] = (p[i] & 0xFFFFFFFFL) > floor;
             }
             case I32 -> {
                 int[] p = (int[]) plane.pixels();
-                for (int i = 0; i < n; i++) mask[at + i] = p[i] > threshold;
+                for (int i = 0; i < n; i++) mask[at + i] = p[i] > floor;
             }
             case F16, F32 -> {
                 float[] p = (float[]) plane.pixels();

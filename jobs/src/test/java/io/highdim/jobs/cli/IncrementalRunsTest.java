@@ -183,6 +183,10 @@ class IncrementalRunsTest {
         }
         assertEquals(3, dry.lines().size());
         assertEquals(Map.of("ok", 3), statuses(Cli.run(segment(input, "--output", output, "--connectivity", "26"))));
+        assertEquals(2, count("select count(*) from segmentations where image_id = 's0001' and connectivity = 26"),
+                "the image's two (t, c) volumes replaced, with the new option");
+        assertEquals(0, count("select count(*) from segmented_objects o join segmentations s using (image_id, t, c) "
+                + "where s.image_id = 's0001' and s.connectivity <> 26"));
         assertEquals(Map.of("unchanged", 3),
                 statuses(Cli.run(segment(input, "--output", output, "--connectivity", "26"))));
         assertEquals(Map.of("ok", 3), statuses(Cli.run(segment(input, "--output", output, "--connectivity", "26",
