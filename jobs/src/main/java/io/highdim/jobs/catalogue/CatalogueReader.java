@@ -13,7 +13,9 @@ import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
 import io.highdim.model.ProjectionFile;
+import io.highdim.model.SegmentedObject;
 import io.highdim.model.SliceFile;
+import io.highdim.model.VolumeSegmentation;
 import io.highdim.stats.SparseHistogram;
 import java.sql.Array;
 import java.sql.Connection;
@@ -21,7 +23,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -125,6 +129,78 @@ public final class CatalogueReader {
                         + "order by t, c, bit_depth", imageId,
                 rows -> new ProjectionFile(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getString(4),
                         float8(rows, 5), float8(rows, 6))));
+    }
+
+    /** The image's segmented (t, c) volumes in (t, c) order, without their objects; empty if not segmented. */
+    public List<CataloguedSegmentation> segmentations(String imageId) {
+        return query("reading the segmentations of " + imageId, connection -> list(connection,
+                "select t, c, method, threshold, connectivity, min_voxels, objects, labels_uri from segmentations "
+                        + "where image_id = ? order by t, c", imageId,
+                rows -> new CataloguedSegmentation(rows.getInt(1), rows.getInt(2), rows.getString(3), float8(rows, 4),
+                        rows.getInt(5), rows.getLong(6), rows.getLong(7), rows.getString(8))));
+    }
+
+    /**
+     * The image's segmented volumes with their objects, in (t, c) order, each's objects by label: those of time
+     * point {@code t} and channel {@code c} only when given (null: all). Empty if none match.
+     */
+    public List<VolumeSegmentation> segmentedVolumes(String imageId, Integer t, Integer c) {
+        String where = " where image_id = ?" + (t == null ? "" : " and t = ?") + (c == null ? "" : " and c = ?");
+        return query("reading the segmented objects of " + imageId, connection -> {
+            Map<List<Integer>, List<SegmentedObject>> objects = new LinkedHashMap<>();
+            List<VolumeSegmentation> heads = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("select t, c, method, threshold, "
+                    + "connectivity, min_voxels, labels_uri from segmentations" + where + " order by t, c")) {
+                try (ResultSet rows = bindVolume(select, imageId, t, c).executeQuery()) {
+                    while (rows.next()) {
+                        objects.put(List.of(rows.getInt(1), rows.getInt(2)), new ArrayList<>());
+                        heads.add(new VolumeSegmentation(rows.getInt(1), rows.getInt(2), rows.getString(3),
+                                float8(rows, 4), rows.getInt(5), rows.getLong(6), List.of(), rows.getString(7)));
+                    }
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement("select t, c, label, voxels, centroid_z, "
+                    + "centroid_y, centroid_x, z_min, y_min, x_min, z_end, y_end, x_end, min, max, sum, channel_means "
+                    + "from segmented_objects" + where + " order by t, c, label")) {
+                try (ResultSet rows = bindVolume(select, imageId, t, c).executeQuery()) {
+                    while (rows.next()) {
+                        objects.get(List.of(rows.getInt(1), rows.getInt(2))).add(new SegmentedObject(rows.getInt(3),
+                                rows.getLong(4), float8(rows, 5), float8(rows, 6), float8(rows, 7), rows.getInt(8),
+                                rows.getInt(9), rows.getInt(10), rows.getInt(11), rows.getInt(12), rows.getInt(13),
+                                float8(rows, 14), float8(rows, 15), float8(rows, 16), float8s(rows.getArray(17))));
+                    }
+                }
+            }
+            List<VolumeSegmentation> volumes = new ArrayList<>();
+            for (VolumeSegmentation v : heads) {
+                volumes.add(new VolumeSegmentation(v.t(), v.c(), v.method(), v.threshold(), v.connectivity(),
+                        v.minVoxels(), objects.get(List.of(v.t(), v.c())), v.labelsUri()));
+            }
+            return volumes;
+        });
+    }
+
+    /** The image id, then t and c where given (the order of {@link #segmentedVolumes}' conditions). */
+    private static PreparedStatement bindVolume(PreparedStatement select, String imageId, Integer t, Integer c)
+            throws SQLException {
+        StatementParameters p = new StatementParameters(select).text(imageId);
+        if (t != null) p.integer(t);
+        if (c != null) p.integer(c);
+        return select;
+    }
+
+    /** How many objects of channel {@code c} have {@code voxels} voxels (over all time points). */
+    public record ObjectSizeCount(int c, long voxels, long objects) {}
+
+    /**
+     * The image's objects counted by channel and size, in (channel, voxels) order: the size distribution without
+     * reading every object (noisy volumes hold hundreds of thousands of small ones, of few distinct sizes).
+     */
+    public List<ObjectSizeCount> objectSizes(String imageId) {
+        return query("reading the object sizes of " + imageId, connection -> list(connection,
+                "select c, voxels, count(*) from segmented_objects where image_id = ? group by c, voxels "
+                        + "order by c, voxels", imageId,
+                rows -> new ObjectSizeCount(rows.getInt(1), rows.getLong(2), rows.getLong(3))));
     }
 
     /** The slice PNG of plane (z, t, c) in {@code bitDepth} bits, if a run wrote one. */

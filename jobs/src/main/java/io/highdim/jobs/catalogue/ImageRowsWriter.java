@@ -9,6 +9,8 @@ import io.highdim.model.ImageResults;
 import io.highdim.model.Part;
 import io.highdim.model.PcaResult;
 import io.highdim.model.Provenance;
+import io.highdim.model.SegmentedObject;
+import io.highdim.model.VolumeSegmentation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -69,7 +71,7 @@ final class ImageRowsWriter implements AutoCloseable {
             }
         } else {
             for (TableWriter<?> table : results.all()) {
-                table.delete(id); // pca_components: deleted with pca_results, this finds none
+                table.delete(id); // pca_components, segmented_objects: deleted with their parents, this finds none
             }
         }
         if (pendingRows() >= FLUSH_ROWS) {
@@ -116,7 +118,20 @@ final class ImageRowsWriter implements AutoCloseable {
             }
             case SLICES -> results.slices.replace(id, computed.slices());
             case PROJECTIONS -> results.projections.replace(id, computed.projections());
+            case SEGMENTATION -> {
+                // the old objects go with their segmentations (on delete cascade)
+                results.segmentations.replace(id, computed.segmentations());
+                results.segmentedObjects.insert(id, objectRows(computed.segmentations()));
+            }
         }
+    }
+
+    private static List<ResultTables.ObjectRow> objectRows(List<VolumeSegmentation> volumes) {
+        List<ResultTables.ObjectRow> rows = new ArrayList<>();
+        for (VolumeSegmentation v : volumes) {
+            for (SegmentedObject o : v.objects()) rows.add(new ResultTables.ObjectRow(v.t(), v.c(), o));
+        }
+        return rows;
     }
 
     private static List<ResultTables.PcaComponent> components(Optional<PcaResult> pca) {

@@ -7,13 +7,18 @@ import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
 import io.highdim.model.ProjectionFile;
+import io.highdim.model.SegmentedObject;
 import io.highdim.model.SliceFile;
+import io.highdim.model.VolumeSegmentation;
 import java.sql.Connection;
 
 /** The results tables of an image, on one connection: their columns and how a model value becomes a row. */
 final class ResultTables implements AutoCloseable {
     /** Component {@code index}'s loading vector over the channels: one pca_components row. */
     record PcaComponent(int index, double[] loadings) {}
+
+    /** An object of the (t, c) volume's segmentation: one segmented_objects row. */
+    record ObjectRow(int t, int c, SegmentedObject object) {}
 
     final TableWriter<PlaneLocation> planes;
     final TableWriter<ChannelSummary> channelStats;
@@ -24,6 +29,9 @@ final class ResultTables implements AutoCloseable {
     final TableWriter<PcaComponent> pcaComponents;
     final TableWriter<SliceFile> slices;
     final TableWriter<ProjectionFile> projections;
+    /** Deleting a segmentations row deletes its objects (on delete cascade). */
+    final TableWriter<VolumeSegmentation> segmentations;
+    final TableWriter<ObjectRow> segmentedObjects;
 
     ResultTables(Connection connection) {
         planes = TableWriter.forTable(connection, "planes", "z, t, c, ifd, sample, first_byte, stored_bytes",
@@ -58,18 +66,39 @@ final class ResultTables implements AutoCloseable {
         projections = TableWriter.forTable(connection, "projections", "t, c, bit_depth, uri, window_low, window_high",
                 (row, p) -> row.integer(p.t()).integer(p.c()).integer(p.bitDepth()).text(p.uri())
                         .float8(p.windowLow()).float8(p.windowHigh()));
+        segmentations = TableWriter.forTable(connection, "segmentations",
+                "t, c, method, threshold, connectivity, min_voxels, objects, labels_uri",
+                (row, s) -> row.integer(s.t()).integer(s.c()).text(s.method()).float8(s.threshold())
+                        .integer(s.connectivity()).bigint(s.minVoxels()).bigint(s.objects().size())
+                        .text(s.labelsUri()));
+        segmentedObjects = TableWriter.forTable(connection, "segmented_objects",
+                "t, c, label, voxels, centroid_z, centroid_y, centroid_x, z_min, y_min, x_min, z_end, y_end, x_end, "
+                        + "min, max, mean, sum, channel_means",
+                (row, r) -> {
+                    SegmentedObject o = r.object();
+                    row.integer(r.t()).integer(r.c()).integer(o.label()).bigint(o.voxels())
+                            .float8(o.centroidZ()).float8(o.centroidY()).float8(o.centroidX())
+                            .integer(o.zMin()).integer(o.yMin()).integer(o.xMin())
+                            .integer(o.zEnd()).integer(o.yEnd()).integer(o.xEnd())
+                            .float8(o.min()).float8(o.max()).float8(o.mean()).float8(o.sum())
+                            .float8Array(o.channelMeans());
+                });
     }
 
-    /** All of them, parents before children (pca_results before pca_components): the order to insert in. */
+    /**
+     * All of them, parents before children (pca_results before pca_components, segmentations before
+     * segmented_objects): the order to insert in.
+     */
     TableWriter<?>[] all() {
         return new TableWriter<?>[] {planes, channelStats, channelHistograms, planeStats, pcaResults, pcaComponents,
-            slices, projections};
+            slices, projections, segmentations, segmentedObjects};
     }
 
     @Override
     public void close() throws java.sql.SQLException {
         try (var a = planes; var b = channelStats; var h = channelHistograms; var c = planeStats; var d = pcaResults;
-             var e = pcaComponents; var f = slices; var g = projections) {
+             var e = pcaComponents; var f = slices; var g = projections; var s = segmentations;
+             var o = segmentedObjects) {
             // closes every statement, even if one fails
         }
     }

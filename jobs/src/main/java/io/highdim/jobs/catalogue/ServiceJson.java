@@ -9,6 +9,7 @@ import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.PcaResult;
+import io.highdim.model.SegmentedObject;
 import io.highdim.png.DisplayScaling;
 import io.highdim.stats.SparseHistogram;
 import java.util.Comparator;
@@ -122,6 +123,48 @@ public final class ServiceJson {
         ArrayNode window = root.putArray("window");
         for (double p : h.percentiles(pcts)) addExtreme(window, p, integral);
         addDoubles(root.putArray("window_percentiles"), pcts);
+        return root;
+    }
+
+    /**
+     * One segmented (t, c) volume for {@code show segmentation}: {@code {"time", "channel", "method" ("otsu" or
+     * "fixed"), "threshold", "connectivity" (6, 18, 26), "min_voxels", "objects" (how many), "labels_uri" (null when
+     * no label TIFF was written)}}.
+     */
+    public static ObjectNode segmentation(CataloguedSegmentation s) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("time", s.t());
+        root.put("channel", s.c());
+        root.put("method", s.method());
+        root.set("threshold", extreme(s.threshold(), false));
+        root.put("connectivity", s.connectivity());
+        root.put("min_voxels", s.minVoxels());
+        root.put("objects", s.objects());
+        root.put("labels_uri", s.labelsUri());
+        return root;
+    }
+
+    /**
+     * One object of the (t, c) volume for {@code show objects} and {@code GET /objects}, named as scikit-image's
+     * regionprops names it: {@code {"time", "channel", "label", "voxels", "centroid":[z, y, x],
+     * "bbox":[z_min, y_min, x_min, z_end, y_end, x_end] (ends exclusive), "min", "max", "mean", "sum" (of the
+     * segmented channel), "channel_means":[one per channel of time point t]}}. For an integer {@code dtype}, integral
+     * min, max and sum are integers.
+     */
+    public static ObjectNode segmentedObject(String dtype, int t, int c, SegmentedObject o) {
+        boolean integral = isIntegerDtype(dtype);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("time", t);
+        root.put("channel", c);
+        root.put("label", o.label());
+        root.put("voxels", o.voxels());
+        addDoubles(root.putArray("centroid"), new double[] {o.centroidZ(), o.centroidY(), o.centroidX()});
+        root.putArray("bbox").add(o.zMin()).add(o.yMin()).add(o.xMin()).add(o.zEnd()).add(o.yEnd()).add(o.xEnd());
+        root.set("min", extreme(o.min(), integral));
+        root.set("max", extreme(o.max(), integral));
+        root.set("mean", extreme(o.mean(), false));
+        root.set("sum", extreme(o.sum(), integral));
+        addDoubles(root.putArray("channel_means"), o.channelMeans());
         return root;
     }
 

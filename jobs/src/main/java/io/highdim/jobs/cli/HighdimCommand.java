@@ -26,7 +26,7 @@ import picocli.CommandLine;
 @Command(name = "highdim", mixinStandardHelpOptions = true, version = "highdim 0.1.0",
         description = "Spark pipeline for 5D (Z, T, C, Y, X) TIFF images.",
         subcommands = {InspectCommand.class, IngestCommand.class, StatsCommand.class, PcaCommand.class, SlicesCommand.class,
-                RunCommand.class, ShowCommand.class, ServeCommand.class, ReportCommand.class})
+                SegmentCommand.class, RunCommand.class, ShowCommand.class, ServeCommand.class, ReportCommand.class})
 public final class HighdimCommand {
     /**
      * Failed commands' stack traces: conf/log4j2.properties sends this logger to the log file only, so a user reads the

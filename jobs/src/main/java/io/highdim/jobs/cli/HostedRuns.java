@@ -159,6 +159,7 @@ public final class HostedRuns implements RunExecutor, AutoCloseable {
         List<String> written = new ArrayList<>();
         if (spec.slices() != null) written.add(spec.slices().output());
         if (spec.scoresOutput() != null) written.add(spec.scoresOutput());
+        if (spec.segment() != null && spec.segment().labelsOutput() != null) written.add(spec.segment().labelsOutput());
         for (String output : written) {
             Optional<String> refused = roots.writeRefusal(output, hadoop);
             if (refused.isPresent()) return refused;

@@ -16,6 +16,18 @@ final class OptionConverters {
         }
     }
 
+    /** An index along an axis: 0 or more. */
+    static final class Index implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long n = whole(value);
+            if (n < 0 || n > Integer.MAX_VALUE) {
+                throw new TypeConversionException("'" + value + "' must be from 0 to " + Integer.MAX_VALUE);
+            }
+            return (int) n;
+        }
+    }
+
     /** Megabytes, at least 1, converted to bytes. */
     static final class Megabytes implements ITypeConverter<Long> {
         @Override
@@ -65,6 +77,43 @@ final class OptionConverters {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code otsu} (NaN: Otsu's threshold of each volume) or a finite number. */
+    static final class Threshold implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            if (value.trim().equals("otsu")) return Double.NaN;
+            try {
+                double v = Double.parseDouble(value.trim());
+                if (Double.isFinite(v)) return v;
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new TypeConversionException("'" + value + "' is neither otsu nor a finite number");
+        }
+    }
+
+    /** 6, 18 or 26 neighbours. */
+    static final class Connectivity implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long n = whole(value);
+            if (n != 6 && n != 18 && n != 26) {
+                throw new TypeConversionException("'" + value + "' must be 6, 18 or 26 (faces, edges, corners)");
+            }
+            return (int) n;
+        }
+    }
+
+    /** A count, 0 or more. */
+    static final class Count implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n = whole(value);
+            if (n < 0) throw new TypeConversionException("'" + value + "' must be 0 or more");
+            return n;
         }
     }
 

@@ -7,6 +7,7 @@ import io.highdim.jobs.incremental.InputPlan;
 import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.input.SourceFingerprints;
 import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.spec.SegmentSpec;
 import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.Part;
 import java.util.List;
@@ -51,8 +52,11 @@ abstract class PipelineCommand implements Callable<Integer> {
     /** The validated options of this run. */
     final PassSpec spec() {
         return new PassSpec(name(), input.inputs(), parts(), input.axes, input.maxPlaneBytes, components(),
-                partitionBytes(), slices(), scoresOutput());
+                partitionBytes(), slices(), scoresOutput(), segment());
     }
+
+    /** Null: no segmentation. */
+    SegmentSpec segment() { return null; }
 
     /** Where --scores writes, or null: no scores. */
     String scoresOutput() { return null; }

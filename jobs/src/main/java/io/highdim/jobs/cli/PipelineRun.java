@@ -4,6 +4,7 @@ import io.highdim.jobs.catalogue.CommitQueue;
 import io.highdim.jobs.catalogue.CommitRetry;
 import io.highdim.jobs.catalogue.Run;
 import io.highdim.jobs.catalogue.RunSummary;
+import io.highdim.jobs.compute.OutcomeSink;
 import io.highdim.jobs.compute.PassProbe;
 import io.highdim.jobs.incremental.Decision;
 import io.highdim.jobs.incremental.InputPlan;
@@ -11,6 +12,7 @@ import io.highdim.jobs.input.InputListing;
 import io.highdim.jobs.input.SourceFingerprints;
 import io.highdim.jobs.spark.ImagePass;
 import io.highdim.jobs.spark.ScorePass;
+import io.highdim.jobs.spark.SegmentPass;
 import io.highdim.jobs.spec.PassSpec;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.RunStatus;
@@ -139,15 +141,20 @@ final class PipelineRun {
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(started(environment.spark()));
         stop.check(); // stopped while Spark started
-        if (spec.scoresOutput() == null) {
-            tally.pixelBytes(ImagePass.run(sc, spec, toRead, (outcome, index) -> sink.accept(outcome), probe));
-            return;
-        }
-        ScorePass scores = new ScorePass(sc, spec, sink); // images with a PCA reach the catalogue once scored
+        // each later pass holds an image back until its part is done: pixels → segmentation → scores → catalogue
+        ScorePass scores = spec.scoresOutput() == null ? null : new ScorePass(sc, spec, sink);
+        OutcomeSink afterSegmentation = scores != null ? scores::accept : (outcome, index) -> sink.accept(outcome);
+        SegmentPass segmentation = spec.segment() == null ? null : new SegmentPass(sc, spec, afterSegmentation);
+        OutcomeSink afterPixels = segmentation != null ? segmentation::accept : afterSegmentation;
         try {
-            tally.pixelBytes(ImagePass.run(sc, spec, toRead, scores::accept, probe));
+            tally.pixelBytes(ImagePass.run(sc, spec, toRead, afterPixels, probe));
         } finally {
-            scores.finish(); // its failure, if any, is the run's: it names the image
+            // their failures, if any, are the run's: they name the image
+            try {
+                if (segmentation != null) segmentation.finish();
+            } finally {
+                if (scores != null) scores.finish();
+            }
         }
     }
 

@@ -56,7 +56,7 @@ public final class PassWorker implements Serializable {
                         return new TaskResult(finished, indexes, null, null, decoded, all.outputFailure().get());
                     }
                     finished.add(ImageOutcomes.processed(image, all, spec));
-                    if (spec.scoresOutput() != null) indexes.put(image.imageId(), index);
+                    if (spec.laterPassesReadPixels()) indexes.put(image.imageId(), index);
                 }
             } catch (IOException e) { // opening (or closing) the file
                 for (ImageOutcome o : finished) {

@@ -55,16 +55,9 @@ public final class PlanePass implements Serializable {
         this.probe = probe;
     }
 
-    /**
-     * Why reading failed, as the image's rejection; or, for a plain I/O error in a task Spark will run again, an
-     * exception that fails this attempt (the file was fine a moment ago or will be: storage, network).
-     */
+    /** Why reading failed: see {@link TaskAttempts#rejection}. */
     Rejection rejection(IOException e) {
-        if (!(e instanceof ImageReadException) && attempts.retried()) {
-            throw new UncheckedIOException("reading failed in attempt " + (attempts.current() + 1) + " of "
-                    + attempts.allowed() + " (Spark runs the task again): " + e.getMessage(), e);
-        }
-        return Rejection.of(e);
+        return attempts.rejection(e);
     }
 
     /**

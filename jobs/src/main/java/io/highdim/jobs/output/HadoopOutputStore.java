@@ -60,6 +60,22 @@ public final class HadoopOutputStore implements OutputStore {
         return imageDir(imageId) + "/projections/mip_t" + t + "_c" + c + "_" + bitDepth + "bit.png";
     }
 
+    /** The label volume (uint32 Z, Y, X TIFF) of (t, c) of an image. */
+    public String labelsUri(String imageId, int t, int c) {
+        return imageDir(imageId) + "/labels/t" + t + "_c" + c + ".tif";
+    }
+
+    /** Slab {@code k}'s compressed strips of that label volume, until the volume's file is made of them. */
+    public String labelPartUri(String imageId, int t, int c, int k) {
+        return imageDir(imageId) + "/labels/.parts/t" + t + "_c" + c + "." + k;
+    }
+
+    /** A file this store wrote, to read back. */
+    public java.io.InputStream open(String uri) throws IOException {
+        Path p = new Path(uri);
+        return HadoopFileSystems.of(p, hadoop.get()).open(p);
+    }
+
     /** The score TIFF of stack (z, t) of an image. */
     public String scoreUri(String imageId, int z, int t) {
         return imageDir(imageId) + "/scores/z" + z + "_t" + t + ".tif";

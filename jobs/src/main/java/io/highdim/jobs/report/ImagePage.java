@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.highdim.jobs.catalogue.CatalogueReader;
 import io.highdim.jobs.catalogue.CataloguedImage;
+import io.highdim.jobs.catalogue.CataloguedSegmentation;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
@@ -22,11 +23,14 @@ import java.util.stream.Collectors;
 
 /**
  * One image's page: metadata, the statistics table, charts (per-channel histograms, plane mean/std along Z and T,
- * PCA scree and loadings) drawn by Chart.js from JSON in the page, and a montage of its projections and slices.
+ * PCA scree and loadings) drawn by Chart.js from JSON in the page, its segmentation (a table of the (t, c) volumes,
+ * object counts over time and object sizes per channel), and a montage of its projections and slices.
  */
 final class ImagePage {
     /** Montage limits: a page of a large T x C stays a few MB. */
     static final int MAX_PICTURES = 48;
+    /** Rows of the segmentation table shown: the charts show every (t, c). */
+    static final int MAX_SEGMENTATION_ROWS = 24;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
         "#8c564b", "#e377c2"};
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +58,7 @@ final class ImagePage {
         pca(catalogue.pca(id));
         body.append("</div>\n");
         if (charts.isEmpty()) body.append("<p class=\"note\">No statistics or PCA computed for this image.</p>\n");
+        segmentation(catalogue.segmentations(id), g, id);
         montage(catalogue.projections(id), catalogue.slices(id), g);
         ObjectNode data = JSON.createObjectNode();
         data.set("charts", charts);
@@ -169,6 +174,68 @@ final class ImagePage {
             sets.add(set);
         }
         chart("pca-loadings", "bar", "PCA loadings", channels, sets, "channel", "loading", true);
+    }
+
+    /** Objects per time point (a line per channel), object sizes in power-of-2 bins, and the (t, c) volumes' table. */
+    private void segmentation(List<CataloguedSegmentation> volumes, ImageGeometry g, String id) {
+        body.append("<h2>Segmentation</h2>\n");
+        if (volumes.isEmpty()) {
+            body.append("<p class=\"note\">Not segmented (run <code>segment</code> or <code>run --segment</code>)."
+                    + "</p>\n");
+            return;
+        }
+        body.append("<div class=\"charts\">\n");
+        ArrayNode times = JSON.createArrayNode();
+        for (int t = 0; t < g.sizeT(); t++) times.add(t);
+        Long[][] counts = new Long[g.sizeC()][g.sizeT()];
+        for (CataloguedSegmentation s : volumes) counts[s.c()][s.t()] = s.objects();
+        List<ObjectNode> lines = new ArrayList<>();
+        for (int c = 0; c < g.sizeC(); c++) {
+            ObjectNode line = dataset("channel " + c, c, "line");
+            ArrayNode data = line.putArray("data");
+            for (Long n : counts[c]) data.add(n); // null: a gap where no volume was segmented
+            lines.add(line);
+        }
+        chart("segmentation-counts", "line", "Objects per time point", times, lines, "time", "objects", true);
+        // bin k holds the objects of 2^k to 2^(k+1) - 1 voxels
+        List<CatalogueReader.ObjectSizeCount> sizes = catalogue.objectSizes(id);
+        if (!sizes.isEmpty()) {
+            int bins = 1 + sizes.stream().mapToInt(s -> log2(s.voxels())).max().orElseThrow();
+            long[][] perBin = new long[g.sizeC()][bins];
+            for (CatalogueReader.ObjectSizeCount s : sizes) perBin[s.c()][log2(s.voxels())] += s.objects();
+            ArrayNode labels = JSON.createArrayNode();
+            for (int k = 0; k < bins; k++) labels.add(k == 0 ? "1" : (1L << k) + "–" + ((1L << (k + 1)) - 1));
+            List<ObjectNode> bars = new ArrayList<>();
+            for (int c = 0; c < g.sizeC(); c++) {
+                ObjectNode set = dataset("channel " + c, c, "bar");
+                ArrayNode data = set.putArray("data");
+                for (long n : perBin[c]) data.add(n);
+                bars.add(set);
+            }
+            chart("segmentation-sizes", "bar", "Object sizes (all time points, power-of-2 bins)", labels, bars,
+                    "voxels", "objects", true);
+        }
+        body.append("</div>\n");
+        if (sizes.isEmpty()) body.append("<p class=\"note\">No objects found.</p>\n");
+
+        body.append("<table>\n<tr><th>time</th><th>channel</th><th class=\"text\">method</th><th>threshold</th>"
+                + "<th>connectivity</th><th>min voxels</th><th>objects</th><th class=\"text\">labels</th></tr>\n");
+        for (CataloguedSegmentation s : volumes.subList(0, Math.min(MAX_SEGMENTATION_ROWS, volumes.size()))) {
+            body.append("<tr><td>").append(s.t()).append("</td><td>").append(s.c()).append("</td><td class=\"text\">")
+                    .append(Html.escape(s.method())).append("</td><td>").append(cell(s.threshold())).append("</td><td>")
+                    .append(s.connectivity()).append("</td><td>").append(s.minVoxels()).append("</td><td>")
+                    .append(s.objects()).append("</td><td class=\"text\">")
+                    .append(s.labelsUri() == null ? "none" : Html.escape(s.labelsUri())).append("</td></tr>\n");
+        }
+        body.append("</table>\n");
+        if (volumes.size() > MAX_SEGMENTATION_ROWS) {
+            body.append("<p class=\"note\">").append(MAX_SEGMENTATION_ROWS).append(" of ").append(volumes.size())
+                    .append(" volumes shown; <code>show segmentation</code> lists them all.</p>\n");
+        }
+    }
+
+    private static int log2(long positive) {
+        return 63 - Long.numberOfLeadingZeros(positive);
     }
 
     private void montage(List<ProjectionFile> projections, List<SliceFile> slices, ImageGeometry g) {

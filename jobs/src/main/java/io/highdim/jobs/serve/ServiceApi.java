@@ -11,6 +11,8 @@ import io.highdim.jobs.catalogue.ServiceJson;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageStatus;
 import io.highdim.model.PcaResult;
+import io.highdim.model.SegmentedObject;
+import io.highdim.model.VolumeSegmentation;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.InputStream;
@@ -59,6 +61,29 @@ final class ServiceApi {
         SliceSource.Png png = slices.png(image, z, t, c);
         ctx.status(200).contentType("image/png").header("X-Highdim-Slice", png.stored() ? "stored" : "rendered")
                 .result(png.bytes());
+    }
+
+    /**
+     * {@code GET /objects?image_id=ID[&time=T][&channel=C]}: the segmented objects (those of time point T and
+     * channel C when given), each as {@code show objects} prints it, in (t, c, label) order; 409 (with the command)
+     * until a run segmented the image.
+     */
+    void objects(Context ctx) {
+        // malformed numbers first: a client error whatever the image
+        Integer t = optionalInteger(ctx, "time"), c = optionalInteger(ctx, "channel");
+        CataloguedImage image = okImage(ctx);
+        ImageGeometry g = geometry(image);
+        if (t != null) inRange("time", t, g.sizeT());
+        if (c != null) inRange("channel", c, g.sizeC());
+        if (catalogue.segmentations(image.imageId()).isEmpty()) {
+            throw ApiError.notComputed("image " + image.imageId() + " is not segmented yet",
+                    "scripts/highdim segment " + image.ref().uri());
+        }
+        ArrayNode objects = JSON.createArrayNode();
+        for (VolumeSegmentation v : catalogue.segmentedVolumes(image.imageId(), t, c)) {
+            for (SegmentedObject o : v.objects()) objects.add(ServiceJson.segmentedObject(g.dtype(), v.t(), v.c(), o));
+        }
+        json(ctx, 200, ServiceJson.render(objects));
     }
 
     /**
@@ -177,6 +202,11 @@ final class ServiceApi {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("the parameter " + name + " must be an integer, not '" + value + "'");
         }
+    }
+
+    /** Null when the parameter is absent. */
+    private static Integer optionalInteger(Context ctx, String name) {
+        return ctx.queryParam(name) == null ? null : integer(ctx, name);
     }
 
     private static void inRange(String name, int value, int size) {

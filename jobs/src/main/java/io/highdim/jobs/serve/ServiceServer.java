@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP service (Javalin on Jetty 11) over the catalogue and the slice store: the Python service's five routes,
- * its JSON and status codes. Every request passes {@link RequestGuard} first (Host, Origin, token, Content-Type).
- * Every refusal is a JSON {@code {"error": ...}}, Jetty's own included; an exception that is not a refusal is our
- * bug: logged with its stack trace here, answered 500 without it.
+ * its JSON and status codes, and {@code /objects}. Every request passes {@link RequestGuard} first (Host, Origin,
+ * token, Content-Type). Every refusal is a JSON {@code {"error": ...}}, Jetty's own included; an exception that is
+ * not a refusal is our bug: logged with its stack trace here, answered 500 without it.
  */
 public final class ServiceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceServer.class);
@@ -88,6 +88,7 @@ public final class ServiceServer implements AutoCloseable {
         app.get("/metadata", api::metadata);
         app.get("/statistics", api::statistics);
         app.get("/slice", api::slice);
+        app.get("/objects", api::objects);
         app.post("/analyze", api::analyze);
         app.post("/upload", api::upload);
         if (runs != null) app.post("/runs", new RunRoute(runs, settings.runKeepAlive())::run);

@@ -74,6 +74,9 @@ public record PassSpec(String command, List<String> inputs, Set<Part> parts, Str
         return needsMoments() ? partitionBytes : Math.max(1L << 20, partitionBytes / 8);
     }
 
+    /** Whether a pass after the pixel pass reads the images again (scores, segmentation): it needs their indexes. */
+    public boolean laterPassesReadPixels() { return scoresOutput != null || segment != null; }
+
     /** Whether the pixels are read at all (ingest reads headers only). */
     public boolean readsPixels() { return needsMoments() || computes(Part.SLICES) || computes(Part.PROJECTIONS); }
 }

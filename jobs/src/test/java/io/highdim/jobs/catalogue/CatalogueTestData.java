@@ -1,6 +1,7 @@
 package io.highdim.jobs.catalogue;
 
 import io.highdim.jobs.testkit.CatalogueRows;
+import io.highdim.jobs.testkit.SegmentedImages;
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
 import io.highdim.model.ImageGeometry;
@@ -16,17 +17,19 @@ import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.model.RunStatus;
 import io.highdim.model.SliceFile;
+import io.highdim.model.VolumeSegmentation;
 import io.highdim.stats.SparseHistogram;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Sample outcomes and SQL helpers shared by the catalogue tests. */
 final class CatalogueTestData {
     static final String[] RESULT_TABLES = {"planes", "channel_stats", "channel_histograms", "plane_stats",
-        "pca_results", "pca_components", "slices"};
+        "pca_results", "pca_components", "slices", "projections", "segmentations", "segmented_objects"};
     static final List<String> WARNINGS = List.of("a warning");
 
     private CatalogueTestData() {}
@@ -84,6 +87,23 @@ final class CatalogueTestData {
         ImageResults results = new ImageResults(EnumSet.allOf(Part.class), planes, channels, histograms, planeStats,
                 c >= 2 ? Optional.of(pca(c, offset)) : Optional.empty(), slices);
         return processed(id, geometry("uint16", z, t, c, 4, 5), results);
+    }
+
+    /** {@link SegmentedImages#volumes}. */
+    static List<VolumeSegmentation> segmentations(String id, int t, int c, int perVolume, double offset) {
+        return SegmentedImages.volumes(id, t, c, perVolume, offset);
+    }
+
+    /** {@code outcome} with {@code volumes} as its segmentation (Part.SEGMENTATION computed). */
+    static ImageOutcome.Processed withSegmentations(ImageOutcome.Processed outcome, List<VolumeSegmentation> volumes) {
+        return new ImageOutcome.Processed(outcome.image(), outcome.geometry(), outcome.warnings(),
+                outcome.results().withSegmentations(volumes));
+    }
+
+    /** Only the segmentation computed, for an image of {@code geometry}. */
+    static ImageOutcome.Processed segmentedOnly(String id, ImageGeometry geometry, List<VolumeSegmentation> volumes) {
+        return processed(id, geometry, new ImageResults(Set.of(), List.of(), List.of(), List.of(), List.of(),
+                Optional.empty(), List.of()).withSegmentations(volumes));
     }
 
     static PcaResult pca(int channels, double offset) {

@@ -8,6 +8,9 @@ import static io.highdim.jobs.catalogue.CatalogueTestData.geometry;
 import static io.highdim.jobs.catalogue.CatalogueTestData.okImage;
 import static io.highdim.jobs.catalogue.CatalogueTestData.rejected;
 import static io.highdim.jobs.catalogue.CatalogueTestData.rejectedRef;
+import static io.highdim.jobs.catalogue.CatalogueTestData.segmentations;
+import static io.highdim.jobs.catalogue.CatalogueTestData.segmentedOnly;
+import static io.highdim.jobs.catalogue.CatalogueTestData.withSegmentations;
 import static io.highdim.jobs.testkit.CatalogueRows.scalar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +33,7 @@ import io.highdim.model.PcaResult;
 import io.highdim.model.RejectReason;
 import io.highdim.model.Rejection;
 import io.highdim.model.RunStatus;
+import io.highdim.model.VolumeSegmentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -297,6 +301,89 @@ class CatalogueWriterTest {
         assertEquals(0, count(db, "slices", "small-499"));
         System.out.println("replaced 500 small images (450 with 3 planes, 3 channels and PCA; 50 rejected) in "
                 + ms + " ms");
+    }
+
+    @Test
+    void segmentationsAndTheirObjectsReadBackAsWritten() throws Exception {
+        List<VolumeSegmentation> volumes = segmentations("seg-rt", 3, 2, 4, 0.125);
+        commit(db, "run-seg-rt", List.of(withSegmentations(fullResults("seg-rt", 2, 3, 2, 0), volumes)));
+
+        assertEquals(volumes, reader.segmentedVolumes("seg-rt", null, null), "NaN means and null label URIs too");
+        assertEquals(6, count(db, "segmentations", "seg-rt"));
+        assertEquals(4 + 0 + 5 + 5 + 6 + 6, count(db, "segmented_objects", "seg-rt"));
+        assertEquals(List.of(new CataloguedSegmentation(0, 0, "otsu", 123.625, 6, 0, 4,
+                        "s3a://out/seg-rt/labels/t0_c0.tif"), new CataloguedSegmentation(0, 1, "fixed", 123.625, 26, 1,
+                        0, null)), reader.segmentations("seg-rt").subList(0, 2));
+        // filters: a time point, a channel, both
+        assertEquals(volumes.subList(2, 4), reader.segmentedVolumes("seg-rt", 1, null));
+        assertEquals(List.of(volumes.get(1), volumes.get(3), volumes.get(5)),
+                reader.segmentedVolumes("seg-rt", null, 1));
+        assertEquals(List.of(volumes.get(5)), reader.segmentedVolumes("seg-rt", 2, 1));
+        assertEquals(List.of(), reader.segmentedVolumes("seg-rt", 3, null));
+        // the columns a SQL user reads: mean = sum / voxels, channel_means[c + 1] = mean, per-(t, c) counts
+        assertEquals("0", scalar(db, "select count(*) from segmented_objects where image_id = ? and "
+                + "(mean <> sum / voxels or channel_means[c + 1] <> mean)", "seg-rt"));
+        assertEquals("4 0 5 5 6 6", scalar(db, "select string_agg(objects::text, ' ' order by t, c) from "
+                + "segmentations where image_id = ?", "seg-rt"));
+        // the size distribution, by channel then size
+        List<CatalogueReader.ObjectSizeCount> sizes = reader.objectSizes("seg-rt");
+        assertEquals(4 + 0 + 5 + 5 + 6 + 6, sizes.stream().mapToLong(CatalogueReader.ObjectSizeCount::objects).sum());
+        assertEquals(new CatalogueReader.ObjectSizeCount(0, 1, 1), sizes.get(0)); // t 0, label 1
+        assertEquals(new CatalogueReader.ObjectSizeCount(0, 2, 1), sizes.get(1)); // t 1, label 1
+        assertEquals(List.of(), reader.segmentations("nope-seg"));
+        assertEquals(List.of(), reader.segmentedVolumes("nope-seg", null, null));
+    }
+
+    @Test
+    void aRunOfOtherPartsKeepsTheSegmentationAndASegmentRunReplacesIt() throws Exception {
+        commit(db, "run-seg-1", List.of(withSegmentations(fullResults("seg-keep", 1, 2, 2, 0),
+                segmentations("seg-keep", 2, 2, 3, 0))));
+        assertEquals(3 + 4 + 4, count(db, "segmented_objects", "seg-keep"));
+
+        // statistics only: the segmentation stays
+        ImageOutcome.Processed stats = fullResults("seg-keep", 1, 2, 2, 7);
+        commit(db, "run-seg-2", List.of(new ImageOutcome.Processed(stats.image(), stats.geometry(), stats.warnings(),
+                new ImageResults(Set.of(Part.CHANNEL_STATS), List.of(), stats.results().channels(), List.of(),
+                        List.of(), Optional.empty(), List.of()))));
+        assertEquals("7", scalar(db, "select mean::text from channel_stats where image_id = ? and channel = 0",
+                "seg-keep"));
+        assertEquals(segmentations("seg-keep", 2, 2, 3, 0), reader.segmentedVolumes("seg-keep", null, null));
+
+        // a segment run: the new volumes replace the old, fewer objects leave none of the old behind
+        List<VolumeSegmentation> again = segmentations("seg-keep", 2, 2, 1, 50);
+        commit(db, "run-seg-3", List.of(segmentedOnly("seg-keep", geometry("uint16", 1, 2, 2, 4, 5), again)));
+        assertEquals(again, reader.segmentedVolumes("seg-keep", null, null));
+        assertEquals(1 + 2 + 2, count(db, "segmented_objects", "seg-keep"));
+        assertEquals(2, count(db, "channel_stats", "seg-keep"), "the other parts stay");
+        assertEquals(1, count(db, "pca_results", "seg-keep"));
+
+        // segmented, nothing found: the rows say so (objects 0), none of the old objects stay
+        List<VolumeSegmentation> empty = segmentations("seg-keep", 2, 2, 0, 60).stream()
+                .map(v -> new VolumeSegmentation(v.t(), v.c(), v.method(), v.threshold(), v.connectivity(),
+                        v.minVoxels(), List.of(), v.labelsUri())).toList();
+        commit(db, "run-seg-4", List.of(segmentedOnly("seg-keep", geometry("uint16", 1, 2, 2, 4, 5), empty)));
+        assertEquals(4, count(db, "segmentations", "seg-keep"));
+        assertEquals(0, count(db, "segmented_objects", "seg-keep"));
+        assertEquals(empty, reader.segmentedVolumes("seg-keep", null, null));
+
+        // rejected: the segmentation goes with the other results
+        commit(db, "run-seg-5", List.of(rejected("seg-keep", RejectReason.TRUNCATED, "ends early")));
+        assertEquals(0, count(db, "segmentations", "seg-keep"));
+    }
+
+    @Test
+    void manyObjectsAreWrittenInBatches() throws Exception {
+        // 4 time points x 3 channels, about 5000 objects per volume: 60,000 rows
+        List<VolumeSegmentation> volumes = segmentations("seg-many", 4, 3, 5000, 0);
+        long objects = volumes.stream().mapToLong(v -> v.objects().size()).sum();
+        long start = System.nanoTime();
+        commit(db, "run-seg-many", List.of(withSegmentations(fullResults("seg-many", 1, 4, 3, 0), volumes)));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(objects, count(db, "segmented_objects", "seg-many"));
+        start = System.nanoTime();
+        assertEquals(volumes, reader.segmentedVolumes("seg-many", null, null));
+        long readMs = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("wrote " + objects + " segmented objects in " + ms + " ms, read them in " + readMs + " ms");
     }
 
     /** Every part of {@code written} reads back equal (in the reader's order, which fullResults also uses). */

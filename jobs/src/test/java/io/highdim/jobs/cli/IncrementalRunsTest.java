@@ -167,6 +167,36 @@ class IncrementalRunsTest {
         assertEquals(Map.of("unchanged", 2), statuses(Cli.run(a.toArray(new String[0]))));
     }
 
+    @Test
+    void segmentationOptionsAreResultOptions() throws Exception {
+        Oracle.python("small_tiffs.py", dir.toString(), "3", "--shape", "4,1,2,16,16");
+        String input = dir.toString();
+        String output = dir.resolve("labels").toString();
+        assertEquals(Map.of("ok", 3), statuses(Cli.run(segment(input, "--output", output))));
+        assertEquals(Map.of("unchanged", 3), statuses(Cli.run(segment(input, "--output", output))));
+        Cli.Result dry = Cli.run(segment(input, "--output", output, "--connectivity", "26", "--dry-run"));
+        assertEquals(0, dry.exitCode(), dry.stderr());
+        for (String line : dry.lines()) {
+            JsonNode j = JSON.readTree(line);
+            assertEquals("read", j.get("action").asText(), line);
+            assertTrue(j.get("detail").asText().contains("segment"), "names the option that changed: " + line);
+        }
+        assertEquals(3, dry.lines().size());
+        assertEquals(Map.of("ok", 3), statuses(Cli.run(segment(input, "--output", output, "--connectivity", "26"))));
+        assertEquals(Map.of("unchanged", 3),
+                statuses(Cli.run(segment(input, "--output", output, "--connectivity", "26"))));
+        assertEquals(Map.of("ok", 3), statuses(Cli.run(segment(input, "--output", output, "--connectivity", "26",
+                "--threshold", "100"))));
+    }
+
+    private static String[] segment(String input, String... more) {
+        List<String> a = new ArrayList<>(List.of("segment"));
+        a.addAll(Cli.catalogueArgs());
+        a.addAll(List.of(more));
+        a.add(input);
+        return a.toArray(new String[0]);
+    }
+
     private static Cli.Result run(String input) {
         return Cli.run(args(input));
     }

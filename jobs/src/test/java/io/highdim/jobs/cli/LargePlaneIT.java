@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A 16384 × 16384 uint16 plane (512 MB): with the launcher's default heap the run completes (statistics equal
  * numpy's, the slice PNG written); with a heap too small for one task it rejects the image before reading a pixel,
- * naming the option to raise. Never an OutOfMemoryError.
+ * naming the option to raise; so does a segmentation whose smallest slab (the plane, its mask and labels) does not fit.
+ * Never an OutOfMemoryError.
  */
 class LargePlaneIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
@@ -90,6 +91,24 @@ class LargePlaneIT {
             try (Connection c = pg.connect()) {
                 assertEquals(0, CatalogueRows.number(c, "select bytes_read from runs"), "no pixel read");
                 assertEquals(0, CatalogueRows.number(c, "select count(*) from channel_stats"));
+                assertEquals(0, CatalogueRows.number(c, "select count(*) from images where source is not null"),
+                        "no fingerprint: the next run, with more heap, tries again");
+            }
+        }
+    }
+
+    @Test
+    void aSlabTooLargeForTheHeapRejectsTheImageBeforeSegmenting() throws Exception {
+        // one plane is the smallest slab: 512 MB of pixels and 1.25 GB of mask and labels, more than -Xmx1g has
+        try (KillablePostgres pg = KillablePostgres.start(work.resolve("pg-segment"))) {
+            LauncherProcess.Result run = LauncherProcess.run(TIMEOUT, List.of("-Xmx1g"),
+                    "segment", "--no-labels", "--jdbc-url", pg.jdbcUrl(), "--db-user", pg.user(), "--db-password-file",
+                    pg.passwordFile().toString(), plane.toString());
+            assertEquals(3, run.exitCode(), run.toString());
+            assertTrue(run.stdout().contains("NOT_ENOUGH_MEMORY"), run.toString());
+            assertTrue(run.stdout().contains("HIGHDIM_JAVA_OPTS=-Xmx"), "names the option to raise\n" + run);
+            assertNoOutOfMemory(run);
+            try (Connection c = pg.connect()) {
                 assertEquals(0, CatalogueRows.number(c, "select count(*) from images where source is not null"),
                         "no fingerprint: the next run, with more heap, tries again");
             }

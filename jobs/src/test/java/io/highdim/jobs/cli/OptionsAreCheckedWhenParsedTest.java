@@ -42,7 +42,13 @@ class OptionsAreCheckedWhenParsedTest {
             "ingest | --max-plane-mb | -5    | --max-plane-mb",
             "run    | --db-port      | 70000 | --db-port",
             "run    | --commit-retry-seconds | -1 | --commit-retry-seconds",
-            "stats  | --commit-retry-seconds | 2m | --commit-retry-seconds"})
+            "stats  | --commit-retry-seconds | 2m | --commit-retry-seconds",
+            "segment | --connectivity  | 5     | --connectivity",
+            "segment | --threshold     | abc   | --threshold",
+            "segment | --threshold     | nan   | --threshold",
+            "run     | --threshold     | inf   | --threshold",
+            "segment | --min-voxels    | -1    | --min-voxels",
+            "segment | --partition-mb  | 0     | --partition-mb"})
     void malformedOptionIsAUsageErrorOfOneLine(String command, String option, String value, String named) {
         PrintStream out = System.out, err = System.err;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();
@@ -69,7 +75,8 @@ class OptionsAreCheckedWhenParsedTest {
             "run | --z            | 1,a   | --z",
             "run | --window       | minmx | --window",
             "run | --partition-mb | 0     | --partition-mb",
-            "run | --components   | -1    | --components"})
+            "run | --components   | -1    | --components",
+            "segment | --connectivity | 5 | --connectivity"})
     void malformedOptionExitsTwoBeforeAnythingStarts(String command, String option, String value, String named)
             throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),

@@ -2,20 +2,15 @@ package io.highdim.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.highdim.jobs.testkit.Chromium;
 import io.highdim.jobs.testkit.Cli;
 import java.awt.image.BufferedImage;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,18 +46,18 @@ class ReportInChromiumIT {
     @Test
     void theImagePageDrawsItsChartsWithoutErrors() throws Exception {
         Path page = report.resolve("cells_ztcyx_u16.html");
-        Browser dom = chromium(page, "--dump-dom");
+        Chromium.Browser dom = Chromium.load(work, page, "--dump-dom");
         dom.assertClean();
         // 3 channel histograms, plane statistics along Z and T, PCA scree and loadings
-        assertEquals("7", attribute(dom.stdout, "data-charts-expected"));
-        assertEquals("7", attribute(dom.stdout, "data-charts-drawn"), "every chart drawn by Chart.js");
-        assertEquals(7, count(dom.stdout, "<canvas id=\""));
+        assertEquals("7", Chromium.attribute(dom.stdout(), "data-charts-expected"));
+        assertEquals("7", Chromium.attribute(dom.stdout(), "data-charts-drawn"), "every chart drawn by Chart.js");
+        assertEquals(7, Chromium.count(dom.stdout(), "<canvas id=\""));
         // 3 x 3 projections and 3 x 3 middle slices, embedded
-        assertEquals(18, count(dom.stdout, "src=\"data:image/png;base64,"));
-        assertEquals(0, count(dom.stdout, "missing: "));
+        assertEquals(18, Chromium.count(dom.stdout(), "src=\"data:image/png;base64,"));
+        assertEquals(0, Chromium.count(dom.stdout(), "missing: "));
 
         Path png = work.resolve("cells.png");
-        Browser shot = chromium(page, "--screenshot=" + png, "--window-size=1280,2000");
+        Chromium.Browser shot = Chromium.load(work, page, "--screenshot=" + png, "--window-size=1280,2000");
         shot.assertClean();
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(1280, image.getWidth());
@@ -81,12 +76,12 @@ class ReportInChromiumIT {
 
     @Test
     void theIndexListsTheImagesAndLoadsCleanly() throws Exception {
-        Browser dom = chromium(report.resolve("index.html"), "--dump-dom");
+        Chromium.Browser dom = Chromium.load(work, report.resolve("index.html"), "--dump-dom");
         dom.assertClean();
         for (String page : List.of("cells_ztcyx_u16.html", "embryo_tzcyx_u8_imagej.html",
                 "timelapse_tcyx_f32_ome.html", "tissue_ztcyx_u16_zlib_bigtiff.html")) {
-            assertTrue(dom.stdout.contains("href=\"" + page + "\""), page);
-            chromium(report.resolve(page), "--dump-dom").assertClean();
+            assertTrue(dom.stdout().contains("href=\"" + page + "\""), page);
+            Chromium.load(work, report.resolve(page), "--dump-dom").assertClean();
         }
     }
 
@@ -96,9 +91,9 @@ class ReportInChromiumIT {
         Path broken = work.resolve("broken.html");
         Files.writeString(broken, Files.readString(page)
                 .replace("</body>", "<script>noSuchFunction();</script></body>"));
-        Browser dom = chromium(broken, "--dump-dom");
-        assertEquals("1", attribute(dom.stdout, "data-errors"));
-        assertTrue(dom.console().stream().anyMatch(l -> l.contains("noSuchFunction")), dom.stderr);
+        Chromium.Browser dom = Chromium.load(work, broken, "--dump-dom");
+        assertEquals("1", Chromium.attribute(dom.stdout(), "data-errors"));
+        assertTrue(dom.console().stream().anyMatch(l -> l.contains("noSuchFunction")), dom.stderr());
     }
 
     @Test
@@ -116,50 +111,5 @@ class ReportInChromiumIT {
         Cli.Result unknown = Cli.run(args.toArray(new String[0]));
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.stderr().contains("no image no_such_image in the catalogue"), unknown.stderr());
-    }
-
-    private record Browser(String stdout, String stderr) {
-        /** The browser's log lines of the page's console (errors, uncaught exceptions, console.* calls). */
-        List<String> console() {
-            return stderr.lines().filter(l -> l.contains(":CONSOLE")).toList();
-        }
-
-        void assertClean() {
-            assertEquals(List.of(), console(), "no console message");
-            if (!stdout.isEmpty()) assertEquals("0", attribute(stdout, "data-errors"), "no error in the page");
-        }
-    }
-
-    private static Browser chromium(Path page, String... what) throws Exception {
-        String exe = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream()
-                .filter(p -> new File(p).canExecute()).findFirst()
-                .orElseGet(() -> fail("Chromium is missing: install Debian's package 'chromium' "
-                        + "(apt-get install --no-install-recommends chromium; .ci/run does)"));
-        List<String> command = new ArrayList<>(List.of(exe, "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
-                "--user-data-dir=" + Files.createTempDirectory(work, "chromium")));
-        command.addAll(List.of(what));
-        command.add(page.toUri().toString());
-        Path out = Files.createTempFile(work, "stdout", ".txt"), err = Files.createTempFile(work, "stderr", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish within 120 s: " + Files.readString(err));
-        }
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), stderr);
-        return new Browser(Files.readString(out, StandardCharsets.UTF_8), stderr);
-    }
-
-    private static String attribute(String dom, String name) {
-        Matcher m = Pattern.compile("<html[^>]*\\s" + name + "=\"([^\"]*)\"").matcher(dom);
-        assertTrue(m.find(), name + " on <html> in the DOM after scripts ran");
-        return m.group(1);
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
-        return n;
     }
 }

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,8 @@ class StandaloneClusterIT {
         TABLES.put("plane_stats", "image_id, z, t, c");
         TABLES.put("pca_results", "image_id");
         TABLES.put("pca_components", "image_id, component");
+        TABLES.put("segmentations", "image_id, t, c");
+        TABLES.put("segmented_objects", "image_id, t, c, label");
     }
     private static final Set<String> PER_RUN_COLUMNS = Set.of("run_id", "updated_at");
 
@@ -130,7 +133,8 @@ class StandaloneClusterIT {
         List<String> inputs = tiffsIn(layout.sampleData());
         assertTrue(inputs.size() >= 2, "expected sample TIFFs in " + layout.sampleData());
         // 1 MB partitions: the larger samples are split over several tasks, whose partials the driver merges
-        List<String> runArgs = List.of("run", "--no-slices", "--partition-mb", "1");
+        // --segment: volumes cut into slabs of one or a few planes, labelled on both executors and joined
+        List<String> runArgs = List.of("run", "--no-slices", "--partition-mb", "1", "--segment");
 
         // --- on the cluster: 2 executors of 1 core; tasks start only when both have registered ---
         long t0 = System.nanoTime();
@@ -143,7 +147,7 @@ class StandaloneClusterIT {
                         "--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions(),
                         "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                         "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"),
-                appArgs(runArgs, clusterDb, layout.sampleData()), SUBMIT_TIMEOUT);
+                appArgs(runArgs, clusterDb, layout.sampleData(), labels("cluster")), SUBMIT_TIMEOUT);
         TIMINGS.put("submit-cluster", millisSince(t0));
         if (onCluster.exitCode() != 0) {
             fail(onCluster.describe(60) + executorLogTails() + cluster.tails());
@@ -171,7 +175,7 @@ class StandaloneClusterIT {
         t0 = System.nanoTime();
         StandaloneCluster.Submission local = cluster.submit("local", "local[2]",
                 List.of("--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions()),
-                appArgs(runArgs, localDb, layout.sampleData()), SUBMIT_TIMEOUT);
+                appArgs(runArgs, localDb, layout.sampleData(), labels("local")), SUBMIT_TIMEOUT);
         TIMINGS.put("submit-local", millisSince(t0));
         if (local.exitCode() != 0) fail(local.describe(60));
         List<JsonNode> localLines = resultLines(local, inputs.size());
@@ -188,6 +192,7 @@ class StandaloneClusterIT {
             comparison.table(table.getKey(), rows(clusterDb, table.getKey(), table.getValue()),
                     rows(localDb, table.getKey(), table.getValue()));
         }
+        assertSameLabelFiles(labels("cluster"), labels("local"), inputs.size());
         TIMINGS.put("compare", millisSince(t0));
         System.out.println("compared " + comparison.rowCounts + " rows; " + comparison.doubles + " doubles, "
                 + comparison.bitIdentical + " of them bit-identical");
@@ -212,7 +217,7 @@ class StandaloneClusterIT {
                                 "--conf", "spark.driver.extraJavaOptions=" + cluster.driverJavaOptions(),
                                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"),
-                        appArgs(runArgs, killedDb, layout.sampleData()), SUBMIT_TIMEOUT);
+                        appArgs(runArgs, killedDb, layout.sampleData(), labels("killed")), SUBMIT_TIMEOUT);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -277,12 +282,36 @@ class StandaloneClusterIT {
 
     // ---- the runs' output ----
 
-    private static List<String> appArgs(List<String> runArgs, CatalogueDatabase db, Path sampleData) {
+    private static List<String> appArgs(List<String> runArgs, CatalogueDatabase db, Path sampleData, Path output) {
         List<String> args = new ArrayList<>(runArgs);
+        args.addAll(List.of("--output", output.toAbsolutePath().toString()));
         // the embedded server's role and its password file (the child's HIGHDIM_DB_PASSWORD is removed)
         args.addAll(io.highdim.jobs.testkit.Cli.catalogueArgs(db));
         args.add(sampleData.toAbsolutePath() + "/");
         return args;
+    }
+
+    /** Where a run writes its label volumes. */
+    private static Path labels(String run) {
+        return cluster.root().resolve("labels-" + run);
+    }
+
+    /** The same label volumes, byte for byte, at least one per image. */
+    private static void assertSameLabelFiles(Path a, Path b, int images) throws IOException {
+        Map<Path, byte[]> first = labelFiles(a), second = labelFiles(b);
+        assertEquals(first.keySet(), second.keySet(), "the same label volumes");
+        assertTrue(first.size() >= images, "label volumes of every image: " + first.keySet());
+        for (Path f : first.keySet()) assertTrue(Arrays.equals(first.get(f), second.get(f)), "label volume " + f);
+    }
+
+    private static Map<Path, byte[]> labelFiles(Path root) throws IOException {
+        Map<Path, byte[]> files = new TreeMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path f : walk.filter(p -> p.toString().endsWith(".tif")).toList()) {
+                files.put(root.relativize(f), Files.readAllBytes(f));
+            }
+        }
+        return files;
     }
 
     /** The JSON lines on stdout: one per input file, each with status ok. */
@@ -411,7 +440,8 @@ class StandaloneClusterIT {
             throws SQLException {
         try (Connection c = db.connect()) {
             return CatalogueRows.values(c, "select * from " + table + " order by " + orderBy,
-                    table.equals("images") ? PER_RUN_COLUMNS : Set.of());
+                    table.equals("images") ? PER_RUN_COLUMNS
+                            : table.equals("segmentations") ? Set.of("labels_uri") : Set.of());
         }
     }
 

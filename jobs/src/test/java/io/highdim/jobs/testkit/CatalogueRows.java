@@ -22,7 +22,7 @@ import java.util.Set;
 public final class CatalogueRows {
     /** The result tables. */
     public static final List<String> TABLES = List.of("images", "channel_stats", "plane_stats", "pca_results",
-            "pca_components", "planes", "channel_histograms", "projections");
+            "pca_components", "planes", "channel_histograms", "projections", "segmentations", "segmented_objects");
     /** The columns that name the run or its time: they differ between equal results. */
     private static final Set<String> RUN_COLUMNS = Set.of("run_id", "updated_at");
 

@@ -1,0 +1,67 @@
+package io.highdim.jobs.compute;
+
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.PixelType;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One Spark task of the segmentation: Z planes {@code zStart} to {@code zEnd} (exclusive) of time point {@code t} of
+ * an image, all its channels (each is segmented in turn, and every channel is measured inside each channel's
+ * objects), shipped with the image's index. {@code ordinal} is the slab's place in its time point's Z order.
+ */
+public record SegmentSlab(String imageId, ImageIndex index, int t, int ordinal, int zStart, int zEnd)
+        implements Serializable {
+    public SegmentSlab {
+        Objects.requireNonNull(index, "the index of " + imageId);
+        if (zStart < 0 || zEnd <= zStart || zEnd > index.sizeZ()) {
+            throw new IllegalArgumentException("slab z " + zStart + ".." + zEnd + " of " + index.sizeZ());
+        }
+    }
+
+    public int planes() { return zEnd - zStart; }
+
+    public boolean first() { return zStart == 0; }
+
+    public boolean last() { return zEnd == index.sizeZ(); }
+
+    /**
+     * The heap one Z plane of a slab takes: every channel's decoded plane, and while a channel is labelled its
+     * foreground mask (1 byte a voxel) and labels (4 bytes).
+     */
+    public static long bytesPerPlane(ImageIndex image) {
+        long pixels = (long) image.width() * image.height();
+        return image.sizeC() * pixels * image.pixelType().arrayBytes() + 5 * pixels;
+    }
+
+    /**
+     * What a task of this slab holds at most: its planes ({@link #bytesPerPlane}), a boundary plane's labels kept to
+     * send, the reader's scratch for one plane and the task's fixed overhead.
+     */
+    public long heapBytes() {
+        long pixels = (long) index.width() * index.height();
+        PixelType type = index.pixelType();
+        int samples = index.pages().stream().mapToInt(p -> p.planar() ? 1 : p.samplesPerPixel()).max().orElse(1);
+        long scratch = samples > 1 ? samples * pixels * type.bytes() : 2 * pixels * type.bytes();
+        return planes() * bytesPerPlane(index) + 8 * pixels + scratch + TaskMemory.TASK_OVERHEAD_BYTES;
+    }
+
+    /**
+     * An image's slabs: per time point, runs of Z planes whose heap ({@link #bytesPerPlane}) is about
+     * {@code targetBytes}, at least one plane each. Never derived from the cluster: the slabs do not change the
+     * result (labels are the same however the volume is cut), only the work per task.
+     */
+    public static List<SegmentSlab> of(String imageId, ImageIndex image, long targetBytes) {
+        int perSlab = (int) Math.max(1, Math.min(image.sizeZ(), targetBytes / bytesPerPlane(image)));
+        List<SegmentSlab> slabs = new ArrayList<>();
+        for (int t = 0; t < image.sizeT(); t++) {
+            int ordinal = 0;
+            for (int z = 0; z < image.sizeZ(); z += perSlab) {
+                slabs.add(new SegmentSlab(imageId, image, t, ordinal++, z, Math.min(image.sizeZ(), z + perSlab)));
+            }
+        }
+        return slabs;
+    }
+}

@@ -1,0 +1,231 @@
+package io.highdim.jobs.compute;
+
+import io.highdim.jobs.input.HadoopSettings;
+import io.highdim.jobs.output.HadoopOutputStore;
+import io.highdim.jobs.output.OutputWriteException;
+import io.highdim.jobs.spec.SegmentSpec;
+import io.highdim.model.Rejection;
+import io.highdim.segment.ConnectedComponents;
+import io.highdim.segment.ObjectMeasures;
+import io.highdim.stats.FloatOtsu;
+import io.highdim.tiff.HadoopRangeReader;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.LabelStrips;
+import io.highdim.tiff.Plane;
+import io.highdim.tiff.RangeReader;
+import io.highdim.tiff.TiffFormatReader;
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * The segmentation's work on executors, one slab ({@link SegmentSlab}: Z planes of one time point, all channels) per
+ * task, in three steps the driver runs as jobs: the values the thresholds come from ({@link #counts}, and for float
+ * data {@link #floatBins} once the ranges are known); each channel thresholded, labelled and measured with the
+ * slab's own labels, and its boundary planes' labels for the join ({@link #label}); and, when label volumes are
+ * written, the slab's planes in their volume's final labels as compressed strips ({@link #writeLabels}). The steps
+ * read the slab again rather than keep it: no JVM holds more than a slab between steps.
+ *
+ * <p>Errors as in the pixel pass: the reader's typed errors and a slab too large for the task's heap reject the
+ * image; a plain I/O error fails the attempt while Spark has more; a label file that cannot be written is our output
+ * failing (reported, the run fails after the step); anything else is a bug and fails the run.
+ */
+public final class SegmentWorker implements Serializable {
+    private final HadoopSettings hadoop;
+    private final SegmentSpec spec;
+    private final TaskAttempts attempts;
+
+    public SegmentWorker(HadoopSettings hadoop, SegmentSpec spec, TaskAttempts attempts) {
+        this.hadoop = hadoop;
+        this.spec = spec;
+        this.attempts = attempts;
+    }
+
+    /**
+     * A slab's share of its volumes' thresholds, per channel: 8/16-bit integers, the exact counts of every value
+     * ({@code counts[c][v - first[c]]}); float data, the range of the finite values, then (with {@link #floatBins},
+     * given the volumes' merged ranges) their 256 bins.
+     */
+    public record Counts(String imageId, int t, int ordinal, long[] first, long[][] counts, FloatOtsu.Range[] ranges,
+                         FloatOtsu.Bins[] bins, Rejection rejection) implements Serializable {
+        static Counts rejected(SegmentSlab slab, Rejection why) {
+            return new Counts(slab.imageId(), slab.t(), slab.ordinal(), null, null, null, null, why);
+        }
+    }
+
+    /**
+     * A slab labelled on its own, per channel: its objects' count, the labels of its first and last planes as runs
+     * (null at the volume's first and last plane), the objects' measurements under those labels.
+     */
+    public record Labels(String imageId, int t, int ordinal, int[] objects, int[][] firstPlane, int[][] lastPlane,
+                         ObjectMeasures[] measures, long bytesDecoded, Rejection rejection) implements Serializable {}
+
+    /** A slab's planes in final labels, per channel: the part file written and its planes' strip sizes. */
+    public record Parts(String imageId, int t, int ordinal, String[] uris, long[][] stripBytes,
+                        OutputWriteException failure, Rejection rejection) implements Serializable {}
+
+    /**
+     * The input of the steps after the first: a slab and, per channel, what the driver found for its volume: the
+     * volume's finite range (float bins), its threshold (labels), the final label of each of the slab's own labels.
+     */
+    public record Step(SegmentSlab slab, FloatOtsu.Range[] ranges, double[] thresholds, int[][] finalLabels)
+            implements Serializable {}
+
+    public Counts counts(SegmentSlab slab) {
+        ImageIndex image = slab.index();
+        int channels = image.sizeC();
+        return read(slab, planes -> {
+            if (image.pixelType().isFloating()) {
+                FloatOtsu.Range[] ranges = new FloatOtsu.Range[channels];
+                for (int c = 0; c < channels; c++) {
+                    ranges[c] = FloatOtsu.Range.of(image.pixelType());
+                    for (Plane p : planes[c]) add(ranges[c], p);
+                }
+                return new Counts(slab.imageId(), slab.t(), slab.ordinal(), null, null, ranges, null, null);
+            }
+            long[] first = new long[channels];
+            long[][] counts = new long[channels][];
+            for (int c = 0; c < channels; c++) {
+                first[c] = Foreground.firstValue(image.pixelType());
+                counts[c] = new long[Foreground.values(image.pixelType())];
+                for (Plane p : planes[c]) Foreground.count(p, counts[c]);
+            }
+            return new Counts(slab.imageId(), slab.t(), slab.ordinal(), first, counts, null, null, null);
+        }, why -> Counts.rejected(slab, why));
+    }
+
+    public Counts floatBins(Step step) {
+        SegmentSlab slab = step.slab();
+        int channels = slab.index().sizeC();
+        return read(slab, planes -> {
+            FloatOtsu.Bins[] bins = new FloatOtsu.Bins[channels];
+            for (int c = 0; c < channels; c++) {
+                bins[c] = step.ranges()[c].bins();
+                for (Plane p : planes[c]) add(bins[c], p);
+            }
+            return new Counts(slab.imageId(), slab.t(), slab.ordinal(), null, null, null, bins, null);
+        }, why -> Counts.rejected(slab, why));
+    }
+
+    private static void add(FloatOtsu.Range range, Plane p) {
+        if (p.pixels() instanceof float[] f) range.add(f);
+        else range.add((double[]) p.pixels());
+    }
+
+    private static void add(FloatOtsu.Bins bins, Plane p) {
+        if (p.pixels() instanceof float[] f) bins.add(f);
+        else bins.add((double[]) p.pixels());
+    }
+
+    public Labels label(Step step) {
+        SegmentSlab slab = step.slab();
+        ImageIndex image = slab.index();
+        int channels = image.sizeC(), nz = slab.planes(), ny = image.height(), nx = image.width();
+        int plane = ny * nx;
+        return read(slab, planes -> {
+            boolean[] mask = new boolean[nz * plane];
+            int[] labels = new int[nz * plane];
+            int[] objects = new int[channels];
+            int[][] firstPlane = new int[channels][], lastPlane = new int[channels][];
+            ObjectMeasures[] measures = new ObjectMeasures[channels];
+            for (int c = 0; c < channels; c++) {
+                objects[c] = labelChannel(planes[c], step.thresholds()[c], mask, labels, ny, nx);
+                if (!slab.first()) firstPlane[c] = LabelRuns.encode(labels, 0, plane);
+                if (!slab.last()) lastPlane[c] = LabelRuns.encode(labels, (nz - 1) * plane, plane);
+                measures[c] = new ObjectMeasures(objects[c], types(image), c);
+                Plane[] sameZ = new Plane[channels];
+                for (int z = 0; z < nz; z++) {
+                    for (int k = 0; k < channels; k++) sameZ[k] = planes[k][z];
+                    measures[c].addPlane(labels, z * plane, slab.zStart() + z, ny, nx, sameZ);
+                }
+            }
+            long decoded = (long) channels * nz * image.planeBytes();
+            return new Labels(slab.imageId(), slab.t(), slab.ordinal(), objects, firstPlane, lastPlane, measures,
+                    decoded, null);
+        }, why -> new Labels(slab.imageId(), slab.t(), slab.ordinal(), null, null, null, null, 0, why));
+    }
+
+    /** Writes each channel's part: the slab's planes in final labels, one compressed strip a plane. */
+    public Parts writeLabels(Step step) {
+        SegmentSlab slab = step.slab();
+        ImageIndex image = slab.index();
+        int channels = image.sizeC(), nz = slab.planes(), ny = image.height(), nx = image.width();
+        int plane = ny * nx;
+        HadoopOutputStore store = new HadoopOutputStore(spec.labelsOutput(), hadoop);
+        String[] uris = new String[channels];
+        long[][] strips = new long[channels][nz];
+        try {
+            return read(slab, planes -> {
+                boolean[] mask = new boolean[nz * plane];
+                int[] labels = new int[nz * plane];
+                try (LabelStrips compressor = new LabelStrips()) {
+                    for (int c = 0; c < channels; c++) {
+                        labelChannel(planes[c], step.thresholds()[c], mask, labels, ny, nx);
+                        int[] map = step.finalLabels()[c];
+                        for (int i = 0; i < labels.length; i++) labels[i] = map[labels[i]];
+                        String uri = store.labelPartUri(slab.imageId(), slab.t(), c, slab.ordinal());
+                        long[] sizes = strips[c];
+                        store.write(uri, out -> {
+                            for (int z = 0; z < nz; z++) sizes[z] = compressor.compress(labels, z * plane, ny, nx, out);
+                        });
+                        uris[c] = uri;
+                    }
+                }
+                return new Parts(slab.imageId(), slab.t(), slab.ordinal(), uris, strips, null, null);
+            }, why -> new Parts(slab.imageId(), slab.t(), slab.ordinal(), null, null, null, why));
+        } catch (OutputWriteException e) {
+            for (String uri : uris) if (uri != null) store.remove(uri);
+            return new Parts(slab.imageId(), slab.t(), slab.ordinal(), null, null, e, null);
+        } catch (RuntimeException | Error e) {
+            for (String uri : uris) if (uri != null) store.remove(uri);
+            throw e;
+        }
+    }
+
+    /** Every channel's pixel type: the image's. */
+    static io.highdim.tiff.PixelType[] types(ImageIndex image) {
+        io.highdim.tiff.PixelType[] types = new io.highdim.tiff.PixelType[image.sizeC()];
+        java.util.Arrays.fill(types, image.pixelType());
+        return types;
+    }
+
+    /** One channel of the slab thresholded and labelled into {@code labels}; its number of objects. */
+    private int labelChannel(Plane[] planes, double threshold, boolean[] mask, int[] labels, int ny, int nx) {
+        int plane = ny * nx;
+        for (int z = 0; z < planes.length; z++) Foreground.mark(planes[z], threshold, mask, z * plane);
+        return ConnectedComponents.label(mask, planes.length, ny, nx, spec.connectivity(), labels);
+    }
+
+    private interface SlabWork<R> {
+        R on(Plane[][] planes);
+    }
+
+    /**
+     * {@code work} on the slab's planes ({@code planes[c][z - zStart]}), read once the task's heap is granted; the
+     * image's rejection if it is not (the slab needs more than the JVM has) or the file cannot be read.
+     */
+    private <R> R read(SegmentSlab slab, SlabWork<R> work, java.util.function.Function<Rejection, R> rejected) {
+        long need = slab.heapBytes();
+        TaskMemory.Gate heap = TaskMemory.jvm();
+        Rejection tooLarge = heap.refusal(slab.imageId(), need);
+        if (tooLarge != null) return rejected.apply(tooLarge);
+        Plane[][] planes;
+        try (TaskMemory.Lease held = heap.enter(slab.imageId(), need)) {
+            try (RangeReader in = HadoopRangeReader.open(slab.index().uri(), hadoop.get())) {
+                planes = planes(slab, in);
+            } catch (IOException e) {
+                return rejected.apply(attempts.rejection(e));
+            }
+            return work.on(planes);
+        }
+    }
+
+    private static Plane[][] planes(SegmentSlab slab, RangeReader in) throws IOException {
+        ImageIndex image = slab.index();
+        TiffFormatReader reader = new TiffFormatReader();
+        Plane[][] planes = new Plane[image.sizeC()][slab.planes()];
+        for (int z = slab.zStart(); z < slab.zEnd(); z++) {
+            for (int c = 0; c < image.sizeC(); c++) planes[c][z - slab.zStart()] = reader.readPlane(image, in, z, slab.t(), c);
+        }
+        return planes;
+    }
+}

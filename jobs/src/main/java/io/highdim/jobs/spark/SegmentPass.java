@@ -1,0 +1,339 @@
+package io.highdim.jobs.spark;
+
+import io.highdim.jobs.compute.OutcomeSink;
+import io.highdim.jobs.compute.SegmentSlab;
+import io.highdim.jobs.compute.SegmentWorker;
+import io.highdim.jobs.compute.SlabJoin;
+import io.highdim.jobs.input.HadoopSettings;
+import io.highdim.jobs.output.HadoopOutputStore;
+import io.highdim.jobs.output.OutputWriteException;
+import io.highdim.jobs.spec.PassSpec;
+import io.highdim.jobs.spec.SegmentSpec;
+import io.highdim.model.ImageOutcome;
+import io.highdim.model.RejectReason;
+import io.highdim.model.Rejection;
+import io.highdim.model.VolumeSegmentation;
+import io.highdim.stats.FloatOtsu;
+import io.highdim.stats.OtsuThreshold;
+import io.highdim.tiff.ImageIndex;
+import io.highdim.tiff.LabelTiffWriter;
+import io.highdim.tiff.PixelType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code segment}, {@code run --segment}: each (t, c) volume of the images the pass gives it thresholded, labelled in
+ * 3D and measured per object, distributed by slabs of Z planes (n5-spark's connected components, LUE's clump:
+ * local labels, a union-find over the equivalences across slab boundaries, relabelled). An image's outcome is held
+ * back until its segmentation (and label files) are done, then passed on with it; other outcomes pass straight on.
+ * Rounds run on one driver thread beside the pixel pass, as the score pass's do; each round takes every image waiting
+ * and runs up to four jobs: the thresholds' counts (Otsu), float data's bins, the labels, the label files. A failure
+ * (not an image's) stops the rounds and {@link #finish()} fails the run; the images still waiting are not committed.
+ */
+public final class SegmentPass {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentPass.class);
+    private final JavaSparkContext sc;
+    private final PassSpec spec;
+    private final SegmentSpec segment;
+    private final HadoopSettings hadoop;
+    private final OutcomeSink next;
+    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+    private final ExecutorService driver = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "highdim-segment");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private int images;
+    private long objects;
+
+    public SegmentPass(JavaSparkContext sc, PassSpec spec, OutcomeSink next) {
+        if (spec.segment() == null) throw new IllegalArgumentException("the spec asks for no segmentation");
+        this.sc = sc;
+        this.spec = spec;
+        this.segment = spec.segment();
+        this.hadoop = new HadoopSettings(sc.hadoopConfiguration());
+        this.next = next;
+    }
+
+    private record Waiting(ImageOutcome.Processed outcome, ImageIndex index) {}
+
+    /** Where outcomes go: processed images after their segmentation (read with {@code index}), others at once. */
+    public void accept(ImageOutcome outcome, ImageIndex index) {
+        if (outcome instanceof ImageOutcome.Processed p) {
+            if (index == null) throw new IllegalStateException("no plane index came with " + p.imageId());
+            waiting.add(new Waiting(p, index));
+            driver.execute(this::round);
+        } else {
+            next.accept(outcome, index);
+        }
+    }
+
+    /** Waits for the rounds to end; throws the first failure (the images it left are not committed). */
+    public void finish() throws InterruptedException {
+        driver.shutdown();
+        while (!driver.awaitTermination(1, TimeUnit.MINUTES)) LOG.info("segmentation: still running");
+        Throwable e = failure.get();
+        if (e instanceof RuntimeException r) throw r;
+        if (e instanceof Error r) throw r;
+        if (e != null) throw new IllegalStateException(e);
+        if (images > 0) LOG.info("segmentation: {} images, {} objects", images, objects);
+    }
+
+    private void round() {
+        List<Waiting> batch = new ArrayList<>();
+        for (Waiting w; (w = waiting.poll()) != null; ) batch.add(w);
+        if (batch.isEmpty() || failure.get() != null) return;
+        try {
+            long t0 = System.nanoTime();
+            Round round = new Round(batch);
+            round.run();
+            LOG.info("segmentation: {} images in {} s", batch.size(),
+                    String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+            round.passOn();
+        } catch (RuntimeException | Error e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** The images of one round, through the steps; an image rejected at a step leaves the later ones. */
+    private final class Round {
+        private final Map<String, Waiting> byId = new LinkedHashMap<>();
+        private final Map<String, Rejection> rejected = new HashMap<>();
+        /** (image, t) → thresholds per channel. */
+        private final Map<String, double[]> thresholds = new HashMap<>();
+        private final Map<String, SlabJoin.Joined> joined = new HashMap<>();
+        private final List<String> written = new ArrayList<>();
+        private final HadoopOutputStore labels = segment.labelsOutput() == null ? null
+                : new HadoopOutputStore(segment.labelsOutput(), hadoop);
+        private final SegmentWorker worker = new SegmentWorker(hadoop, segment, SparkJobs.attempts(sc));
+
+        Round(List<Waiting> batch) {
+            for (Waiting w : batch) byId.put(w.outcome().imageId(), w);
+        }
+
+        void run() {
+            for (Waiting w : byId.values()) {
+                PixelType type = w.index().pixelType();
+                if (segment.fixedThreshold() == null && (type == PixelType.U32 || type == PixelType.I32)) {
+                    rejected.put(w.outcome().imageId(), new Rejection(RejectReason.UNSUPPORTED_PIXEL_TYPE,
+                            "Otsu's threshold of " + type.numpyName() + " data is not computed (its exact histogram "
+                                    + "could have 2^32 bins): give --threshold VALUE"));
+                }
+            }
+            try {
+                if (segment.fixedThreshold() == null) otsu();
+                label();
+                if (labels != null) writeLabels();
+            } catch (RuntimeException | Error e) { // none of the round's images is committed: none of its files stays
+                if (labels != null) labels.removeAll(written);
+                throw e;
+            }
+        }
+
+        private List<SegmentSlab> slabs(boolean floatOnly) {
+            List<SegmentSlab> slabs = new ArrayList<>();
+            for (Waiting w : byId.values()) {
+                String id = w.outcome().imageId();
+                if (rejected.containsKey(id) || floatOnly && !w.index().pixelType().isFloating()) continue;
+                slabs.addAll(SegmentSlab.of(id, w.index(), spec.partitionBytes()));
+            }
+            return slabs;
+        }
+
+        private <T, U> List<U> job(List<T> units, org.apache.spark.api.java.function.Function<T, U> f, Class<U> type) {
+            List<U> out = Collections.synchronizedList(new ArrayList<>());
+            if (units.isEmpty()) return out;
+            JavaRDD<T> rdd = sc.parallelize(units, units.size());
+            SparkJobs.runEach(rdd, f, type, out::add);
+            return out;
+        }
+
+        private static String key(String imageId, int t) { return imageId + "\u0000" + t; }
+
+        /** Otsu's threshold per (t, c): exact counts of integer data; the range, then 256 bins, of float data. */
+        private void otsu() {
+            Map<String, SegmentWorker.Counts> merged = new HashMap<>();
+            for (SegmentWorker.Counts r : job(slabs(false), worker::counts, SegmentWorker.Counts.class)) {
+                if (r.rejection() != null) rejected.putIfAbsent(r.imageId(), r.rejection());
+                else merged.merge(key(r.imageId(), r.t()), r, SegmentPass::merge);
+            }
+            Map<String, FloatOtsu.Range[]> ranges = new HashMap<>();
+            merged.forEach((key, counts) -> {
+                if (counts.ranges() != null) {
+                    ranges.put(key, counts.ranges());
+                    return;
+                }
+                double[] th = new double[counts.counts().length];
+                for (int c = 0; c < th.length; c++) th[c] = OtsuThreshold.ofCounts(counts.counts()[c], counts.first()[c]);
+                thresholds.put(key, th);
+            });
+            if (ranges.isEmpty()) return;
+            List<SegmentWorker.Step> steps = new ArrayList<>();
+            for (SegmentSlab s : slabs(true)) {
+                FloatOtsu.Range[] range = ranges.get(key(s.imageId(), s.t()));
+                if (range != null) steps.add(new SegmentWorker.Step(s, range, null, null));
+            }
+            Map<String, SegmentWorker.Counts> bins = new HashMap<>();
+            for (SegmentWorker.Counts r : job(steps, worker::floatBins, SegmentWorker.Counts.class)) {
+                if (r.rejection() != null) rejected.putIfAbsent(r.imageId(), r.rejection());
+                else bins.merge(key(r.imageId(), r.t()), r, SegmentPass::merge);
+            }
+            bins.forEach((key, counts) -> {
+                double[] th = new double[counts.bins().length];
+                for (int c = 0; c < th.length; c++) th[c] = counts.bins()[c].threshold();
+                thresholds.put(key, th);
+            });
+        }
+
+        private double[] thresholdsOf(SegmentSlab s) {
+            if (segment.fixedThreshold() != null) return filled(s.index().sizeC(), segment.fixedThreshold());
+            return thresholds.get(key(s.imageId(), s.t()));
+        }
+
+        private void label() {
+            List<SegmentWorker.Step> steps = new ArrayList<>();
+            for (SegmentSlab s : slabs(false)) steps.add(new SegmentWorker.Step(s, null, thresholdsOf(s), null));
+            Map<String, List<SegmentWorker.Labels>> slabs = new HashMap<>();
+            for (SegmentWorker.Labels r : job(steps, worker::label, SegmentWorker.Labels.class)) {
+                if (r.rejection() != null) { rejected.putIfAbsent(r.imageId(), r.rejection()); continue; }
+                slabs.computeIfAbsent(key(r.imageId(), r.t()), k -> new ArrayList<>()).add(r);
+            }
+            slabs.forEach((key, list) -> {
+                String id = key.substring(0, key.indexOf('\u0000'));
+                if (rejected.containsKey(id)) return;
+                list.sort(java.util.Comparator.comparingInt(SegmentWorker.Labels::ordinal));
+                int t = list.get(0).t();
+                ImageIndex index = byId.get(id).index();
+                double[] th = segment.fixedThreshold() != null ? filled(index.sizeC(), segment.fixedThreshold())
+                        : thresholds.get(key);
+                joined.put(key, SlabJoin.join(index, t, segment, list, th));
+            });
+        }
+
+        /** Each slab's planes in final labels as parts, then each volume's file made of its parts, in Z order. */
+        private void writeLabels() {
+            List<SegmentWorker.Step> steps = new ArrayList<>();
+            for (SegmentSlab s : slabs(false)) {
+                SlabJoin.Joined j = joined.get(key(s.imageId(), s.t()));
+                int[][] maps = new int[s.index().sizeC()][];
+                for (int c = 0; c < maps.length; c++) maps[c] = j.finalLabels()[c][s.ordinal()];
+                steps.add(new SegmentWorker.Step(s, null, thresholdsOf(s), maps));
+            }
+            Map<String, List<SegmentWorker.Parts>> parts = new HashMap<>();
+            List<OutputWriteException> failed = new ArrayList<>();
+            for (SegmentWorker.Parts p : job(steps, worker::writeLabels, SegmentWorker.Parts.class)) {
+                if (p.uris() != null) for (String u : p.uris()) if (u != null) written.add(u);
+                if (p.failure() != null) failed.add(p.failure());
+                else if (p.rejection() != null) rejected.putIfAbsent(p.imageId(), p.rejection());
+                else parts.computeIfAbsent(key(p.imageId(), p.t()), k -> new ArrayList<>()).add(p);
+            }
+            if (!failed.isEmpty()) throw failed.get(0); // after the job: no task still writes
+            for (Map.Entry<String, List<SegmentWorker.Parts>> e : parts.entrySet()) {
+                String id = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
+                if (rejected.containsKey(id)) continue;
+                List<SegmentWorker.Parts> list = e.getValue();
+                list.sort(java.util.Comparator.comparingInt(SegmentWorker.Parts::ordinal));
+                ImageIndex index = byId.get(id).index();
+                int t = list.get(0).t();
+                List<VolumeSegmentation> volumes = joined.get(e.getKey()).volumes();
+                for (int c = 0; c < index.sizeC(); c++) {
+                    String uri = labels.labelsUri(id, t, c);
+                    assemble(uri, index, list, c);
+                    written.add(uri);
+                    VolumeSegmentation v = volumes.get(c);
+                    volumes.set(c, new VolumeSegmentation(v.t(), v.c(), v.method(), v.threshold(), v.connectivity(),
+                            v.minVoxels(), v.objects(), uri));
+                }
+            }
+            List<String> partUris = new ArrayList<>();
+            for (List<SegmentWorker.Parts> list : parts.values()) {
+                for (SegmentWorker.Parts p : list) for (String u : p.uris()) partUris.add(u);
+            }
+            labels.removeAll(partUris);
+            written.removeAll(partUris);
+        }
+
+        private void assemble(String uri, ImageIndex index, List<SegmentWorker.Parts> slabs, int c) {
+            long[] strips = new long[index.sizeZ()];
+            int z = 0;
+            for (SegmentWorker.Parts p : slabs) for (long b : p.stripBytes()[c]) strips[z++] = b;
+            labels.write(uri, out -> {
+                List<InputStream> ins = new ArrayList<>();
+                try {
+                    for (SegmentWorker.Parts p : slabs) ins.add(labels.open(p.uris()[c]));
+                    LabelTiffWriter.write(out, index.height(), index.width(), strips,
+                            new SequenceInputStream(Collections.enumeration(ins)));
+                } finally {
+                    for (InputStream in : ins) {
+                        try {
+                            in.close();
+                        } catch (IOException ignored) {
+                            // read to its end already, or the write fails anyway
+                        }
+                    }
+                }
+            });
+        }
+
+        /** Each image on, with its segmentation, or rejected (its files from the pixel pass removed). */
+        void passOn() {
+            for (Waiting w : byId.values()) {
+                ImageOutcome.Processed p = w.outcome();
+                Rejection why = rejected.get(p.imageId());
+                if (why != null) {
+                    removeFiles(p);
+                    next.accept(new ImageOutcome.Rejected(p.image(), Optional.of(p.geometry()), p.warnings(), why),
+                            w.index());
+                    continue;
+                }
+                List<VolumeSegmentation> volumes = new ArrayList<>();
+                for (int t = 0; t < w.index().sizeT(); t++) volumes.addAll(joined.get(key(p.imageId(), t)).volumes());
+                for (VolumeSegmentation v : volumes) objects += v.objects().size();
+                images++;
+                next.accept(new ImageOutcome.Processed(p.image(), p.geometry(), p.warnings(),
+                        p.results().withSegmentations(volumes)), w.index());
+            }
+        }
+
+        private void removeFiles(ImageOutcome.Processed p) {
+            List<String> files = p.results().files();
+            if (files.isEmpty()) return;
+            new HadoopOutputStore(spec.slices() != null ? spec.slices().output() : segment.labelsOutput(), hadoop)
+                    .removeAll(files);
+        }
+    }
+
+    /** Two slabs' counts of the same time point added up (into {@code a}, whose arrays are the job's own). */
+    private static SegmentWorker.Counts merge(SegmentWorker.Counts a, SegmentWorker.Counts b) {
+        for (int c = 0; a.counts() != null && c < a.counts().length; c++) {
+            for (int v = 0; v < a.counts()[c].length; v++) a.counts()[c][v] += b.counts()[c][v];
+        }
+        for (int c = 0; a.ranges() != null && c < a.ranges().length; c++) a.ranges()[c].merge(b.ranges()[c]);
+        for (int c = 0; a.bins() != null && c < a.bins().length; c++) a.bins()[c].merge(b.bins()[c]);
+        return a;
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}
