@@ -8,7 +8,10 @@ import sys
 
 
 def tool(r):
-    """A tool's figures: throughput for slices, else wall and pass time; peak RSS (the JVM's, then PostgreSQL's)."""
+    """A tool's figures: throughput for slices, else wall and pass time; peak RSS (the JVM's, then PostgreSQL's);
+    or why a peer has none (the segmentation peer is not run on a volume the machine's memory cannot hold)."""
+    if 'not_run' in r:
+        return f'not run: {r["not_run"]}'
     if 'planes_per_s' in r and 'pass_s' in r:
         cell = f'{r["planes_per_s"]:.1f} planes/s (pass), {r["planes_per_s_wall"]:.1f} (wall)'
     elif 'planes_per_s' in r:
@@ -21,6 +24,10 @@ def tool(r):
     if r.get('pg_rss_mb'):
         cell += f' + PostgreSQL {r["pg_pss_mb"]} MB PSS'
     return cell
+
+
+def other_cpus(r):
+    return f'{r["other_cpus"]:.2f}' if 'other_cpus' in r else '-'
 
 
 def table(paths):
@@ -51,7 +58,7 @@ def table(paths):
         ratio = 'n/a' if r['ratio'] is None else f'**{r["ratio"]:.2f}** ({r["ratio_of"]})'
         check = 'ok' if r['check'] == 'ok' else f'**{r["check"]}**'
         print(f'| {r["workload"]} | {tool(h)} | {p["name"]}: {tool(p)} | {ratio} | {r["target"] or "-"} | {check} | '
-              f'{h["other_cpus"]:.2f} / {p["other_cpus"]:.2f} | `{r["command"]}` |')
+              f'{h["other_cpus"]:.2f} / {other_cpus(p)} | `{r["command"]}` |')
     return 0
 
 
