@@ -11,7 +11,7 @@ import java.util.Arrays;
  * inclusive, end exclusive), the segmented channel's minimum, maximum, sum and mean — and the mean of every channel
  * of the same time point over the object's voxels.
  *
- * <p>A task measures its slab's local labels 1…n ({@link #addLabels}, {@link #addChannel} for each plane, z global);
+ * <p>A task measures its slab's local labels 1…n ({@link #addPlane} for each plane, z global);
  * the driver (or a reduce) adds each slab's measures into the volume's by a local-to-global label map
  * ({@link #mergeInto}). Sums are exact: coordinates and integer channels in long, converted to double only when read;
  * float channels sum in double. State: a few primitive arrays indexed by label (index 0 unused), about
@@ -89,26 +89,24 @@ public final class ObjectMeasures implements Serializable {
             throw new IllegalArgumentException(channels.length + " planes for " + channelTypes.length + " channels");
         }
         for (int c = 0; c < channels.length; c++) check(c, channels[c], ny, nx);
-        // one scan of the labels; objects are a small part of most planes: only their voxels' values are read
-        for (int y = 0; y < ny; y++) {
-            int at = labelOffset + y * nx;
-            for (int x = 0; x < nx; x++) {
-                int l = labels[at + x];
-                if (l == 0) continue;
-                addVoxel(l, z, y, x);
-                for (int c = 0; c < channels.length; c++) addValue(l, c, channels[c].valueAt(y * nx + x));
-            }
-        }
+        scan(labels, labelOffset, z, ny, nx, channels);
     }
 
     /** Adds one plane's labels (ny × nx from {@code labels[labelOffset]}) at global z: counts, centroids, boxes. */
     public void addLabels(int[] labels, int labelOffset, int z, int ny, int nx) {
+        scan(labels, labelOffset, z, ny, nx, null);
+    }
+
+    /** One scan of the labels; objects are a small part of most planes: only their voxels' values are read. */
+    private void scan(int[] labels, int labelOffset, int z, int ny, int nx, Plane[] channels) {
         for (int y = 0; y < ny; y++) {
             int at = labelOffset + y * nx;
             for (int x = 0; x < nx; x++) {
                 int l = labels[at + x];
                 if (l == 0) continue;
                 addVoxel(l, z, y, x);
+                if (channels == null) continue;
+                for (int c = 0; c < channels.length; c++) addValue(l, c, channels[c].valueAt(y * nx + x));
             }
         }
     }
@@ -131,18 +129,6 @@ public final class ObjectMeasures implements Serializable {
         if (c == segmentedChannel) {
             if (v < min[l]) min[l] = v;
             if (v > max[l]) max[l] = v;
-        }
-    }
-
-    /**
-     * Adds channel c's plane over the same plane's labels (call once per plane and channel, beside
-     * {@link #addLabels}): its sums, and for the segmented channel its extremes.
-     */
-    public void addChannel(int[] labels, int labelOffset, int ny, int nx, int c, Plane plane) {
-        check(c, plane, ny, nx);
-        for (int i = 0, n = ny * nx; i < n; i++) {
-            int l = labels[labelOffset + i];
-            if (l != 0) addValue(l, c, plane.valueAt(i));
         }
     }
 

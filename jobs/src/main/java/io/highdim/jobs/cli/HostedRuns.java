@@ -41,7 +41,7 @@ import picocli.CommandLine;
 public final class HostedRuns implements RunExecutor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostedRuns.class);
     /** Subcommands a server runs: those that read pixels into its catalogue. */
-    public static final Set<String> COMMANDS = Set.of("ingest", "stats", "pca", "slices", "run");
+    public static final Set<String> COMMANDS = Set.of("ingest", "stats", "pca", "slices", "segment", "run");
     /** The catalogue is the server's: a run that names another one is refused. */
     private static final List<String> CATALOGUE_OPTIONS = List.of("--jdbc-url", "--db-user", "--db-password-file",
             "--state-dir", "--db-port");

@@ -4,10 +4,14 @@ import io.highdim.jobs.spec.SegmentSpec;
 import io.highdim.jobs.spec.SliceSpec;
 import io.highdim.model.Part;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Everything in one Spark application and one pass over the pixels: ingest, stats, PCA, slices. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -39,6 +43,16 @@ public class RunCommand extends PipelineCommand {
     @Override int components() { return pca.components; }
     @Override long partitionBytes() { return partition.partitionBytes; }
     @Override SliceSpec slices() { return noSlices ? null : sliceOptions.spec(); }
-    @Override SegmentSpec segment() { return segment ? segmentOptions.spec(sliceOptions.outputUri()) : null; }
+    @Spec CommandSpec command;
+
+    @Override SegmentSpec segment() {
+        if (segment) return segmentOptions.spec(sliceOptions.outputUri());
+        for (String option : List.of("--threshold", "--connectivity", "--min-voxels", "--no-labels")) {
+            if (command.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(command.commandLine(), option + " is a segmentation option: add --segment");
+            }
+        }
+        return null;
+    }
     @Override String scoresOutput() { return scores.scores ? sliceOptions.outputUri() : null; }
 }

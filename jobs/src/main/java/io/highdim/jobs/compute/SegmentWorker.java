@@ -11,11 +11,17 @@ import io.highdim.stats.FloatOtsu;
 import io.highdim.tiff.HadoopRangeReader;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.LabelStrips;
+import io.highdim.tiff.LabelTiffWriter;
 import io.highdim.tiff.Plane;
 import io.highdim.tiff.RangeReader;
 import io.highdim.tiff.TiffFormatReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The segmentation's work on executors, one slab ({@link SegmentSlab}: Z planes of one time point, all channels) per
@@ -186,6 +192,32 @@ public final class SegmentWorker implements Serializable {
         io.highdim.tiff.PixelType[] types = new io.highdim.tiff.PixelType[image.sizeC()];
         java.util.Arrays.fill(types, image.pixelType());
         return types;
+    }
+
+    /**
+     * On the driver, once every slab's part of a label volume is written: the volume's TIFF at {@code uri}, its
+     * strips streamed from the parts in Z order (whole or not at all, as every output file).
+     */
+    public static void assemble(HadoopOutputStore labels, String uri, ImageIndex index, List<Parts> slabs, int c) {
+        long[] strips = new long[index.sizeZ()];
+        int z = 0;
+        for (Parts p : slabs) for (long b : p.stripBytes()[c]) strips[z++] = b;
+        labels.write(uri, out -> {
+            List<InputStream> ins = new ArrayList<>();
+            try {
+                for (Parts p : slabs) ins.add(labels.open(p.uris()[c]));
+                LabelTiffWriter.write(out, index.height(), index.width(), strips,
+                        new SequenceInputStream(Collections.enumeration(ins)));
+            } finally {
+                for (InputStream in : ins) {
+                    try {
+                        in.close();
+                    } catch (IOException ignored) {
+                        // read to its end already, or the write fails anyway
+                    }
+                }
+            }
+        });
     }
 
     /** One channel of the slab thresholded and labelled into {@code labels}; its number of objects. */

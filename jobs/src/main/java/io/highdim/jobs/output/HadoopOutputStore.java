@@ -67,7 +67,12 @@ public final class HadoopOutputStore implements OutputStore {
 
     /** Slab {@code k}'s compressed strips of that label volume, until the volume's file is made of them. */
     public String labelPartUri(String imageId, int t, int c, int k) {
-        return imageDir(imageId) + "/labels/.parts/t" + t + "_c" + c + "." + k;
+        return labelPartsDir(imageId) + "/t" + t + "_c" + c + "." + k;
+    }
+
+    /** The folder of an image's label parts, removed (empty) once its volumes are made. */
+    public String labelPartsDir(String imageId) {
+        return imageDir(imageId) + "/labels/.parts";
     }
 
     /** A file this store wrote, to read back. */

@@ -1,5 +1,6 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.compute.LaterPassRounds;
 import io.highdim.jobs.compute.PassTask;
 import io.highdim.jobs.compute.PlanesRead;
 import io.highdim.jobs.compute.ScoreWorker;
@@ -15,12 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -41,13 +37,7 @@ public final class ScorePass {
     private final PassSpec spec;
     private final HadoopSettings hadoop;
     private final Consumer<ImageOutcome> next;
-    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
-    private final ExecutorService driver = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "highdim-scores");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final LaterPassRounds<Waiting> rounds = new LaterPassRounds<>("scores", this::round);
     private final AtomicLong files = new AtomicLong();
     private int images;
 
@@ -65,8 +55,7 @@ public final class ScorePass {
     public void accept(ImageOutcome outcome, ImageIndex index) {
         if (outcome instanceof ImageOutcome.Processed p && p.results().pca().isPresent()) {
             if (index == null) throw new IllegalStateException("no plane index came with " + p.imageId());
-            waiting.add(new Waiting(p, index));
-            driver.execute(this::round);
+            rounds.add(new Waiting(p, index));
         } else {
             next.accept(outcome);
         }
@@ -74,25 +63,13 @@ public final class ScorePass {
 
     /** Waits for the rounds to end; throws the first failure (the images it left are not committed). */
     public void finish() throws InterruptedException {
-        driver.shutdown();
-        while (!driver.awaitTermination(1, TimeUnit.MINUTES)) LOG.info("scores: still writing");
-        Throwable e = failure.get();
-        if (e instanceof RuntimeException r) throw r;
-        if (e instanceof Error r) throw r;
-        if (e != null) throw new IllegalStateException(e);
+        rounds.finish();
         if (images > 0) LOG.info("scores: {} images, {} score TIFFs written", images, files.get());
     }
 
-    private void round() {
-        List<Waiting> batch = new ArrayList<>();
-        for (Waiting w; (w = waiting.poll()) != null; ) batch.add(w);
-        if (batch.isEmpty() || failure.get() != null) return;
-        try {
-            score(batch);
-            for (Waiting w : batch) next.accept(w.outcome());
-        } catch (RuntimeException | Error e) {
-            failure.compareAndSet(null, e);
-        }
+    private void round(List<Waiting> batch) {
+        score(batch);
+        for (Waiting w : batch) next.accept(w.outcome());
     }
 
     private void score(List<Waiting> batch) {

@@ -1,5 +1,6 @@
 package io.highdim.jobs.spark;
 
+import io.highdim.jobs.compute.LaterPassRounds;
 import io.highdim.jobs.compute.OutcomeSink;
 import io.highdim.jobs.compute.SegmentSlab;
 import io.highdim.jobs.compute.SegmentWorker;
@@ -16,11 +17,7 @@ import io.highdim.model.VolumeSegmentation;
 import io.highdim.stats.FloatOtsu;
 import io.highdim.stats.OtsuThreshold;
 import io.highdim.tiff.ImageIndex;
-import io.highdim.tiff.LabelTiffWriter;
 import io.highdim.tiff.PixelType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,11 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -54,13 +46,7 @@ public final class SegmentPass {
     private final SegmentSpec segment;
     private final HadoopSettings hadoop;
     private final OutcomeSink next;
-    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
-    private final ExecutorService driver = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "highdim-segment");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final LaterPassRounds<Waiting> rounds = new LaterPassRounds<>("segmentation", this::round);
     private int images;
     private long objects;
 
@@ -79,8 +65,7 @@ public final class SegmentPass {
     public void accept(ImageOutcome outcome, ImageIndex index) {
         if (outcome instanceof ImageOutcome.Processed p) {
             if (index == null) throw new IllegalStateException("no plane index came with " + p.imageId());
-            waiting.add(new Waiting(p, index));
-            driver.execute(this::round);
+            rounds.add(new Waiting(p, index));
         } else {
             next.accept(outcome, index);
         }
@@ -88,29 +73,16 @@ public final class SegmentPass {
 
     /** Waits for the rounds to end; throws the first failure (the images it left are not committed). */
     public void finish() throws InterruptedException {
-        driver.shutdown();
-        while (!driver.awaitTermination(1, TimeUnit.MINUTES)) LOG.info("segmentation: still running");
-        Throwable e = failure.get();
-        if (e instanceof RuntimeException r) throw r;
-        if (e instanceof Error r) throw r;
-        if (e != null) throw new IllegalStateException(e);
+        rounds.finish();
         if (images > 0) LOG.info("segmentation: {} images, {} objects", images, objects);
     }
 
-    private void round() {
-        List<Waiting> batch = new ArrayList<>();
-        for (Waiting w; (w = waiting.poll()) != null; ) batch.add(w);
-        if (batch.isEmpty() || failure.get() != null) return;
-        try {
-            long t0 = System.nanoTime();
-            Round round = new Round(batch);
-            round.run();
-            LOG.info("segmentation: {} images in {} s", batch.size(),
-                    String.format("%.2f", (System.nanoTime() - t0) / 1e9));
-            round.passOn();
-        } catch (RuntimeException | Error e) {
-            failure.compareAndSet(null, e);
-        }
+    private void round(List<Waiting> batch) {
+        long t0 = System.nanoTime();
+        Round round = new Round(batch);
+        round.run();
+        LOG.info("segmentation: {} images in {} s", batch.size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        round.passOn();
     }
 
     /** The images of one round, through the steps; an image rejected at a step leaves the later ones. */
@@ -256,7 +228,7 @@ public final class SegmentPass {
                 List<VolumeSegmentation> volumes = joined.get(e.getKey()).volumes();
                 for (int c = 0; c < index.sizeC(); c++) {
                     String uri = labels.labelsUri(id, t, c);
-                    assemble(uri, index, list, c);
+                    SegmentWorker.assemble(labels, uri, index, list, c);
                     written.add(uri);
                     VolumeSegmentation v = volumes.get(c);
                     volumes.set(c, new VolumeSegmentation(v.t(), v.c(), v.method(), v.threshold(), v.connectivity(),
@@ -269,28 +241,7 @@ public final class SegmentPass {
             }
             labels.removeAll(partUris);
             written.removeAll(partUris);
-        }
-
-        private void assemble(String uri, ImageIndex index, List<SegmentWorker.Parts> slabs, int c) {
-            long[] strips = new long[index.sizeZ()];
-            int z = 0;
-            for (SegmentWorker.Parts p : slabs) for (long b : p.stripBytes()[c]) strips[z++] = b;
-            labels.write(uri, out -> {
-                List<InputStream> ins = new ArrayList<>();
-                try {
-                    for (SegmentWorker.Parts p : slabs) ins.add(labels.open(p.uris()[c]));
-                    LabelTiffWriter.write(out, index.height(), index.width(), strips,
-                            new SequenceInputStream(Collections.enumeration(ins)));
-                } finally {
-                    for (InputStream in : ins) {
-                        try {
-                            in.close();
-                        } catch (IOException ignored) {
-                            // read to its end already, or the write fails anyway
-                        }
-                    }
-                }
-            });
+            for (String id : byId.keySet()) labels.remove(labels.labelPartsDir(id)); // an empty folder: deleted
         }
 
         /** Each image on, with its segmentation, or rejected (its files from the pixel pass removed). */

@@ -48,7 +48,8 @@ class OptionsAreCheckedWhenParsedTest {
             "segment | --threshold     | nan   | --threshold",
             "run     | --threshold     | inf   | --threshold",
             "segment | --min-voxels    | -1    | --min-voxels",
-            "segment | --partition-mb  | 0     | --partition-mb"})
+            "segment | --partition-mb  | 0     | --partition-mb",
+            "run     | --connectivity  | 26    | --segment"})
     void malformedOptionIsAUsageErrorOfOneLine(String command, String option, String value, String named) {
         PrintStream out = System.out, err = System.err;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream(), stderr = new ByteArrayOutputStream();

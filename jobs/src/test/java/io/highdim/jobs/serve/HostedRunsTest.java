@@ -114,7 +114,7 @@ class HostedRunsTest {
 
         Client.Result notAPipeline = Client.run(url, work, "inspect", "in/hosted_cells.tif");
         assertEquals(2, notAPipeline.code(), notAPipeline.toString());
-        assertTrue(notAPipeline.err().contains("a server runs only ingest, pca, run, slices, stats"),
+        assertTrue(notAPipeline.err().contains("a server runs only ingest, pca, run, segment, slices, stats"),
                 notAPipeline.toString());
 
         Client.Result help = Client.run(url, work, "run", "--help");
