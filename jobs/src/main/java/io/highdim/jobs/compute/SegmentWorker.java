@@ -13,12 +13,15 @@ import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.LabelStrips;
 import io.highdim.tiff.LabelTiffWriter;
 import io.highdim.tiff.Plane;
+import io.highdim.tiff.PlaneBuffer;
 import io.highdim.tiff.RangeReader;
 import io.highdim.tiff.TiffFormatReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.Serializable;
+import java.lang.ref.SoftReference;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -128,8 +131,9 @@ public final class SegmentWorker implements Serializable {
         int channels = image.sizeC(), nz = slab.planes(), ny = image.height(), nx = image.width();
         int plane = ny * nx;
         return read(slab, planes -> {
-            boolean[] mask = new boolean[nz * plane];
-            int[] labels = new int[nz * plane];
+            SlabBuffers buffers = SlabBuffers.ofThisThread();
+            boolean[] mask = buffers.mask(nz * plane);
+            int[] labels = buffers.labels(nz * plane);
             int[] objects = new int[channels];
             int[][] firstPlane = new int[channels][], lastPlane = new int[channels][];
             ObjectMeasures[] measures = new ObjectMeasures[channels];
@@ -161,8 +165,9 @@ public final class SegmentWorker implements Serializable {
         long[][] strips = new long[channels][nz];
         try {
             return read(slab, planes -> {
-                boolean[] mask = new boolean[nz * plane];
-                int[] labels = new int[nz * plane];
+                SlabBuffers buffers = SlabBuffers.ofThisThread();
+                boolean[] mask = buffers.mask(nz * plane);
+                int[] labels = buffers.labels(nz * plane);
                 try (LabelStrips compressor = new LabelStrips()) {
                     for (int c = 0; c < channels; c++) {
                         labelChannel(planes[c], step.thresholds()[c], mask, labels, ny, nx);
@@ -254,10 +259,60 @@ public final class SegmentWorker implements Serializable {
     private static Plane[][] planes(SegmentSlab slab, RangeReader in) throws IOException {
         ImageIndex image = slab.index();
         TiffFormatReader reader = new TiffFormatReader();
+        SlabBuffers buffers = SlabBuffers.ofThisThread();
         Plane[][] planes = new Plane[image.sizeC()][slab.planes()];
         for (int z = slab.zStart(); z < slab.zEnd(); z++) {
-            for (int c = 0; c < image.sizeC(); c++) planes[c][z - slab.zStart()] = reader.readPlane(image, in, z, slab.t(), c);
+            for (int c = 0; c < image.sizeC(); c++) {
+                int k = z - slab.zStart();
+                planes[c][k] = reader.readPlane(image, in, z, slab.t(), c, buffers.plane(c, k));
+            }
         }
         return planes;
+    }
+
+    /**
+     * A task thread's arrays for its slabs (planes, mask, labels), kept for its next slab: slabs of hundreds of MB a
+     * step would otherwise be garbage the collector grows the heap for. Held softly: the collector takes them back
+     * when the heap is short (a server between runs, another pass). The next task of the thread overwrites them.
+     */
+    private static final class SlabBuffers {
+        private static final ThreadLocal<SoftReference<SlabBuffers>> OF_THREAD = new ThreadLocal<>();
+        private boolean[] mask = new boolean[0];
+        private int[] labels = new int[0];
+        private PlaneBuffer[][] planes = new PlaneBuffer[0][];
+
+        static SlabBuffers ofThisThread() {
+            SoftReference<SlabBuffers> held = OF_THREAD.get();
+            SlabBuffers buffers = held == null ? null : held.get();
+            if (buffers == null) {
+                buffers = new SlabBuffers();
+                OF_THREAD.set(new SoftReference<>(buffers));
+            }
+            return buffers;
+        }
+
+        boolean[] mask(int voxels) {
+            if (mask.length != voxels) {
+                mask = null;   // the old one goes before the new one is made
+                mask = new boolean[voxels];
+            }
+            return mask;
+        }
+
+        int[] labels(int voxels) {
+            if (labels.length != voxels) {
+                labels = null;
+                labels = new int[voxels];
+            }
+            return labels;
+        }
+
+        PlaneBuffer plane(int c, int k) {
+            if (c >= planes.length) planes = Arrays.copyOf(planes, c + 1);
+            if (planes[c] == null) planes[c] = new PlaneBuffer[0];
+            if (k >= planes[c].length) planes[c] = Arrays.copyOf(planes[c], k + 1);
+            if (planes[c][k] == null) planes[c][k] = new PlaneBuffer();
+            return planes[c][k];
+        }
     }
 }

@@ -125,7 +125,7 @@ public final class SegmentPass {
             for (Waiting w : byId.values()) {
                 String id = w.outcome().imageId();
                 if (rejected.containsKey(id) || floatOnly && !w.index().pixelType().isFloating()) continue;
-                slabs.addAll(SegmentSlab.of(id, w.index(), spec.partitionBytes()));
+                slabs.addAll(SegmentSlab.of(id, w.index(), SegmentSlab.heapTarget(spec.partitionBytes())));
             }
             return slabs;
         }
