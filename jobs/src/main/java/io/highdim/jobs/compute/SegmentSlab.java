@@ -10,22 +10,39 @@ import java.util.Objects;
 /**
  * One Spark task of the segmentation: Z planes {@code zStart} to {@code zEnd} (exclusive) of time point {@code t} of
  * an image, all its channels (each is segmented in turn, and every channel is measured inside each channel's
- * objects), shipped with the image's index. {@code ordinal} is the slab's place in its time point's Z order.
+ * objects). {@code ordinal} is the slab's place in its time point's Z order. The image's index comes from
+ * {@code indexSource}: a volume has hundreds of slabs, and an index shipped with each task (thousands of pages) was
+ * most of what the executors allocated.
  */
-public record SegmentSlab(String imageId, ImageIndex index, int t, int ordinal, int zStart, int zEnd)
+public record SegmentSlab(String imageId, IndexSource indexSource, int t, int ordinal, int zStart, int zEnd)
         implements Serializable {
+    /** Where a task finds its image's index: held, or shared once per executor (a Spark broadcast). */
+    public interface IndexSource extends Serializable {
+        ImageIndex get();
+
+        /** The index itself, shipped with each task. */
+        static IndexSource held(ImageIndex index) {
+            Objects.requireNonNull(index, "no index");
+            return new Held(index);
+        }
+    }
+
+    private record Held(ImageIndex get) implements IndexSource {}
+
     public SegmentSlab {
-        Objects.requireNonNull(index, "the index of " + imageId);
+        ImageIndex index = indexSource.get();
         if (zStart < 0 || zEnd <= zStart || zEnd > index.sizeZ()) {
             throw new IllegalArgumentException("slab z " + zStart + ".." + zEnd + " of " + index.sizeZ());
         }
     }
 
+    public ImageIndex index() { return indexSource.get(); }
+
     public int planes() { return zEnd - zStart; }
 
     public boolean first() { return zStart == 0; }
 
-    public boolean last() { return zEnd == index.sizeZ(); }
+    public boolean last() { return zEnd == index().sizeZ(); }
 
     /**
      * The heap one Z plane of a slab takes: every channel's decoded plane, and while a channel is labelled its
@@ -41,6 +58,7 @@ public record SegmentSlab(String imageId, ImageIndex index, int t, int ordinal, 
      * send, the reader's scratch for one plane and the task's fixed overhead.
      */
     public long heapBytes() {
+        ImageIndex index = index();
         long pixels = (long) index.width() * index.height();
         PixelType type = index.pixelType();
         int samples = index.pages().stream().mapToInt(p -> p.planar() ? 1 : p.samplesPerPixel()).max().orElse(1);
@@ -62,13 +80,14 @@ public record SegmentSlab(String imageId, ImageIndex index, int t, int ordinal, 
      * {@code targetBytes}, at least one plane each. Never derived from the cluster: the slabs do not change the
      * result (labels are the same however the volume is cut), only the work per task.
      */
-    public static List<SegmentSlab> of(String imageId, ImageIndex image, long targetBytes) {
+    public static List<SegmentSlab> of(String imageId, IndexSource source, long targetBytes) {
+        ImageIndex image = source.get();
         int perSlab = (int) Math.max(1, Math.min(image.sizeZ(), targetBytes / bytesPerPlane(image)));
         List<SegmentSlab> slabs = new ArrayList<>();
         for (int t = 0; t < image.sizeT(); t++) {
             int ordinal = 0;
             for (int z = 0; z < image.sizeZ(); z += perSlab) {
-                slabs.add(new SegmentSlab(imageId, image, t, ordinal++, z, Math.min(image.sizeZ(), z + perSlab)));
+                slabs.add(new SegmentSlab(imageId, source, t, ordinal++, z, Math.min(image.sizeZ(), z + perSlab)));
             }
         }
         return slabs;

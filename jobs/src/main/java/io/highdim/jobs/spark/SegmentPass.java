@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +94,8 @@ public final class SegmentPass {
         private final Map<String, double[]> thresholds = new HashMap<>();
         private final Map<String, SlabJoin.Joined> joined = new HashMap<>();
         private final List<String> written = new ArrayList<>();
+        /** Each image's index, sent once to each executor rather than with each of its slabs' tasks. */
+        private final Map<String, BroadcastIndex> indexes = new HashMap<>();
         private final HadoopOutputStore labels = segment.labelsOutput() == null ? null
                 : new HadoopOutputStore(segment.labelsOutput(), hadoop);
         private final SegmentWorker worker = new SegmentWorker(hadoop, segment, SparkJobs.attempts(sc));
@@ -117,6 +120,8 @@ public final class SegmentPass {
             } catch (RuntimeException | Error e) { // none of the round's images is committed: none of its files stays
                 if (labels != null) labels.removeAll(written);
                 throw e;
+            } finally {
+                indexes.values().forEach(i -> i.index.destroy());
             }
         }
 
@@ -125,7 +130,8 @@ public final class SegmentPass {
             for (Waiting w : byId.values()) {
                 String id = w.outcome().imageId();
                 if (rejected.containsKey(id) || floatOnly && !w.index().pixelType().isFloating()) continue;
-                slabs.addAll(SegmentSlab.of(id, w.index(), SegmentSlab.heapTarget(spec.partitionBytes())));
+                slabs.addAll(SegmentSlab.of(id, indexes.computeIfAbsent(id, k -> new BroadcastIndex(sc.broadcast(w.index()))),
+                        SegmentSlab.heapTarget(spec.partitionBytes())));
             }
             return slabs;
         }
@@ -270,6 +276,11 @@ public final class SegmentPass {
             new HadoopOutputStore(spec.slices() != null ? spec.slices().output() : segment.labelsOutput(), hadoop)
                     .removeAll(files);
         }
+    }
+
+    /** An image's index as a Spark broadcast: each executor fetches it once for all the image's slabs. */
+    private record BroadcastIndex(Broadcast<ImageIndex> index) implements SegmentSlab.IndexSource {
+        @Override public ImageIndex get() { return index.value(); }
     }
 
     /** Two slabs' counts of the same time point added up (into {@code a}, whose arrays are the job's own). */
