@@ -68,8 +68,7 @@ public record SegmentSlab(String imageId, IndexSource indexSource, int t, int or
 
     /**
      * The heap of a slab's planes for {@code --partition-mb}: half of it. A slab's arrays stay with its task thread for
-     * the next slab ({@link SegmentWorker}), so each core keeps one; at half, a 10 GB volume segments in 1.4 GB of
-     * RSS with the launcher's 2 cores (a whole partition: 2.1 GB), for 15 % more time (more, smaller slabs).
+     * the next slab ({@link SegmentWorker}), so each core keeps one between tasks: half a partition each, not a whole.
      */
     public static long heapTarget(long partitionBytes) {
         return Math.max(1, partitionBytes / 2);
