@@ -1,11 +1,9 @@
 package io.highdim.jobs.compute;
 
 import io.highdim.tiff.ImageIndex;
-import io.highdim.tiff.PixelType;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One Spark task of the segmentation: Z planes {@code zStart} to {@code zEnd} (exclusive) of time point {@code t} of
@@ -16,18 +14,10 @@ import java.util.Objects;
  */
 public record SegmentSlab(String imageId, IndexSource indexSource, int t, int ordinal, int zStart, int zEnd)
         implements Serializable {
-    /** Where a task finds its image's index: held, or shared once per executor (a Spark broadcast). */
+    /** Where a task finds its image's index: shared once per executor (a Spark broadcast, in spark/). */
     public interface IndexSource extends Serializable {
         ImageIndex get();
-
-        /** The index itself, shipped with each task. */
-        static IndexSource held(ImageIndex index) {
-            Objects.requireNonNull(index, "no index");
-            return new Held(index);
-        }
     }
-
-    private record Held(ImageIndex get) implements IndexSource {}
 
     public SegmentSlab {
         ImageIndex index = indexSource.get();
@@ -60,10 +50,8 @@ public record SegmentSlab(String imageId, IndexSource indexSource, int t, int or
     public long heapBytes() {
         ImageIndex index = index();
         long pixels = (long) index.width() * index.height();
-        PixelType type = index.pixelType();
-        int samples = index.pages().stream().mapToInt(p -> p.planar() ? 1 : p.samplesPerPixel()).max().orElse(1);
-        long scratch = samples > 1 ? samples * pixels * type.bytes() : 2 * pixels * type.bytes();
-        return planes() * bytesPerPlane(index) + 8 * pixels + scratch + TaskMemory.TASK_OVERHEAD_BYTES;
+        return planes() * bytesPerPlane(index) + 8 * pixels + TaskMemory.readScratch(index)
+                + TaskMemory.TASK_OVERHEAD_BYTES;
     }
 
     /**

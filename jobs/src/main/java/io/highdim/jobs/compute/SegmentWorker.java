@@ -12,6 +12,7 @@ import io.highdim.tiff.HadoopRangeReader;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.LabelStrips;
 import io.highdim.tiff.LabelTiffWriter;
+import io.highdim.tiff.PixelType;
 import io.highdim.tiff.Plane;
 import io.highdim.tiff.PlaneBuffer;
 import io.highdim.tiff.RangeReader;
@@ -21,8 +22,8 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.Serializable;
 import java.lang.ref.SoftReference;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -66,7 +67,7 @@ public final class SegmentWorker implements Serializable {
      * (null at the volume's first and last plane), the objects' measurements under those labels.
      */
     public record Labels(String imageId, int t, int ordinal, int[] objects, int[][] firstPlane, int[][] lastPlane,
-                         ObjectMeasures[] measures, long bytesDecoded, Rejection rejection) implements Serializable {}
+                         ObjectMeasures[] measures, Rejection rejection) implements Serializable {}
 
     /** A slab's planes in final labels, per channel: the part file written and its planes' strip sizes. */
     public record Parts(String imageId, int t, int ordinal, String[] uris, long[][] stripBytes,
@@ -148,10 +149,8 @@ public final class SegmentWorker implements Serializable {
                     measures[c].addPlane(labels, z * plane, slab.zStart() + z, ny, nx, sameZ);
                 }
             }
-            long decoded = (long) channels * nz * image.planeBytes();
-            return new Labels(slab.imageId(), slab.t(), slab.ordinal(), objects, firstPlane, lastPlane, measures,
-                    decoded, null);
-        }, why -> new Labels(slab.imageId(), slab.t(), slab.ordinal(), null, null, null, null, 0, why));
+            return new Labels(slab.imageId(), slab.t(), slab.ordinal(), objects, firstPlane, lastPlane, measures, null);
+        }, why -> new Labels(slab.imageId(), slab.t(), slab.ordinal(), null, null, null, null, why));
     }
 
     /** Writes each channel's part: the slab's planes in final labels, one compressed strip a plane. */
@@ -193,9 +192,9 @@ public final class SegmentWorker implements Serializable {
     }
 
     /** Every channel's pixel type: the image's. */
-    static io.highdim.tiff.PixelType[] types(ImageIndex image) {
-        io.highdim.tiff.PixelType[] types = new io.highdim.tiff.PixelType[image.sizeC()];
-        java.util.Arrays.fill(types, image.pixelType());
+    static PixelType[] types(ImageIndex image) {
+        PixelType[] types = new PixelType[image.sizeC()];
+        Arrays.fill(types, image.pixelType());
         return types;
     }
 
@@ -245,8 +244,8 @@ public final class SegmentWorker implements Serializable {
         TaskMemory.Gate heap = TaskMemory.jvm();
         Rejection tooLarge = heap.refusal(slab.imageId(), need);
         if (tooLarge != null) return rejected.apply(tooLarge);
-        Plane[][] planes;
         try (TaskMemory.Lease held = heap.enter(slab.imageId(), need)) {
+            Plane[][] planes;
             try (RangeReader in = HadoopRangeReader.open(slab.index().uri(), hadoop.get())) {
                 planes = planes(slab, in);
             } catch (IOException e) {

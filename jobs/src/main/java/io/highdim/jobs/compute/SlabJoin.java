@@ -54,7 +54,9 @@ public final class SlabJoin {
                 for (int v : kept) m = Math.max(m, v);
                 if (m < joined) {
                     for (int[] n : numbers) for (int i = 0; i < n.length; i++) n[i] = kept[n[i]];
-                    all = measured(image, slabs, c, numbers, m);
+                    ObjectMeasures compact = new ObjectMeasures(m, SegmentWorker.types(image), c);
+                    all.mergeInto(compact, kept);   // each kept object's measures, whole, under its new number
+                    all = compact;
                     joined = m;
                 }
             }

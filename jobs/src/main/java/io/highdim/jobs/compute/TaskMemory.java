@@ -44,11 +44,18 @@ public final class TaskMemory {
         long pixels = (long) image.width() * image.height();
         PixelType type = image.pixelType();
         long array = pixels * type.arrayBytes();
-        long stored = pixels * type.bytes();
-        int samples = image.pages().stream().mapToInt(p -> p.planar() ? 1 : p.samplesPerPixel()).max().orElse(1);
-        long scratch = samples > 1 ? samples * stored : 2 * stored;
         boolean sorts = slices && percentileWindow && !type.isSmallInteger();
-        return image.sizeC() * array + scratch + (sorts ? 16 * pixels : 0) + TASK_OVERHEAD_BYTES;
+        return image.sizeC() * array + readScratch(image) + (sorts ? 16 * pixels : 0) + TASK_OVERHEAD_BYTES;
+    }
+
+    /**
+     * The reader's scratch for one plane of {@code image}: the stored bytes read in one go and the decoded bytes, or
+     * all samples of an interleaved page.
+     */
+    static long readScratch(ImageIndex image) {
+        long stored = (long) image.width() * image.height() * image.pixelType().bytes();
+        int samples = image.pages().stream().mapToInt(p -> p.planar() ? 1 : p.samplesPerPixel()).max().orElse(1);
+        return samples > 1 ? samples * stored : 2 * stored;
     }
 
     /** The heap of one JVM for planes, shared by its tasks: permits are megabytes. */

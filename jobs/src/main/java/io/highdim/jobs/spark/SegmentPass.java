@@ -19,7 +19,9 @@ import io.highdim.stats.OtsuThreshold;
 import io.highdim.tiff.ImageIndex;
 import io.highdim.tiff.PixelType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +84,8 @@ public final class SegmentPass {
         long t0 = System.nanoTime();
         Round round = new Round(batch);
         round.run();
-        LOG.info("segmentation: {} images in {} s", batch.size(), String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        LOG.info("segmentation: {} images in {} s", batch.size(),
+                String.format("%.2f", (System.nanoTime() - t0) / 1e9));
         round.passOn();
     }
 
@@ -90,9 +93,9 @@ public final class SegmentPass {
     private final class Round {
         private final Map<String, Waiting> byId = new LinkedHashMap<>();
         private final Map<String, Rejection> rejected = new HashMap<>();
-        /** (image, t) → thresholds per channel. */
-        private final Map<String, double[]> thresholds = new HashMap<>();
-        private final Map<String, SlabJoin.Joined> joined = new HashMap<>();
+        /** Otsu's thresholds per channel of each time point. */
+        private final Map<Volumes, double[]> thresholds = new HashMap<>();
+        private final Map<Volumes, SlabJoin.Joined> joined = new HashMap<>();
         private final List<String> written = new ArrayList<>();
         /** Each image's index, sent once to each executor rather than with each of its slabs' tasks. */
         private final Map<String, BroadcastIndex> indexes = new HashMap<>();
@@ -130,8 +133,8 @@ public final class SegmentPass {
             for (Waiting w : byId.values()) {
                 String id = w.outcome().imageId();
                 if (rejected.containsKey(id) || floatOnly && !w.index().pixelType().isFloating()) continue;
-                slabs.addAll(SegmentSlab.of(id, indexes.computeIfAbsent(id, k -> new BroadcastIndex(sc.broadcast(w.index()))),
-                        SegmentSlab.heapTarget(spec.partitionBytes())));
+                BroadcastIndex index = indexes.computeIfAbsent(id, k -> new BroadcastIndex(sc.broadcast(w.index())));
+                slabs.addAll(SegmentSlab.of(id, index, SegmentSlab.heapTarget(spec.partitionBytes())));
             }
             return slabs;
         }
@@ -144,35 +147,38 @@ public final class SegmentPass {
             return out;
         }
 
-        private static String key(String imageId, int t) { return imageId + "\u0000" + t; }
+        /** The volumes of one time point of an image: what a slab's results are gathered by. */
+        private record Volumes(String imageId, int t) {}
 
         /** Otsu's threshold per (t, c): exact counts of integer data; the range, then 256 bins, of float data. */
         private void otsu() {
-            Map<String, SegmentWorker.Counts> merged = new HashMap<>();
+            Map<Volumes, SegmentWorker.Counts> merged = new HashMap<>();
             for (SegmentWorker.Counts r : job(slabs(false), worker::counts, SegmentWorker.Counts.class)) {
                 if (r.rejection() != null) rejected.putIfAbsent(r.imageId(), r.rejection());
-                else merged.merge(key(r.imageId(), r.t()), r, SegmentPass::merge);
+                else merged.merge(new Volumes(r.imageId(), r.t()), r, SegmentPass::merge);
             }
-            Map<String, FloatOtsu.Range[]> ranges = new HashMap<>();
+            Map<Volumes, FloatOtsu.Range[]> ranges = new HashMap<>();
             merged.forEach((key, counts) -> {
                 if (counts.ranges() != null) {
                     ranges.put(key, counts.ranges());
                     return;
                 }
                 double[] th = new double[counts.counts().length];
-                for (int c = 0; c < th.length; c++) th[c] = OtsuThreshold.ofCounts(counts.counts()[c], counts.first()[c]);
+                for (int c = 0; c < th.length; c++) {
+                    th[c] = OtsuThreshold.ofCounts(counts.counts()[c], counts.first()[c]);
+                }
                 thresholds.put(key, th);
             });
             if (ranges.isEmpty()) return;
             List<SegmentWorker.Step> steps = new ArrayList<>();
             for (SegmentSlab s : slabs(true)) {
-                FloatOtsu.Range[] range = ranges.get(key(s.imageId(), s.t()));
+                FloatOtsu.Range[] range = ranges.get(new Volumes(s.imageId(), s.t()));
                 if (range != null) steps.add(new SegmentWorker.Step(s, range, null, null));
             }
-            Map<String, SegmentWorker.Counts> bins = new HashMap<>();
+            Map<Volumes, SegmentWorker.Counts> bins = new HashMap<>();
             for (SegmentWorker.Counts r : job(steps, worker::floatBins, SegmentWorker.Counts.class)) {
                 if (r.rejection() != null) rejected.putIfAbsent(r.imageId(), r.rejection());
-                else bins.merge(key(r.imageId(), r.t()), r, SegmentPass::merge);
+                else bins.merge(new Volumes(r.imageId(), r.t()), r, SegmentPass::merge);
             }
             bins.forEach((key, counts) -> {
                 double[] th = new double[counts.bins().length];
@@ -182,27 +188,31 @@ public final class SegmentPass {
         }
 
         private double[] thresholdsOf(SegmentSlab s) {
-            if (segment.fixedThreshold() != null) return filled(s.index().sizeC(), segment.fixedThreshold());
-            return thresholds.get(key(s.imageId(), s.t()));
+            return thresholdsOf(new Volumes(s.imageId(), s.t()), s.index().sizeC());
+        }
+
+        /** Per channel, the threshold of the volumes of a time point: the user's, or Otsu's of each. */
+        private double[] thresholdsOf(Volumes volumes, int channels) {
+            if (segment.fixedThreshold() == null) return thresholds.get(volumes);
+            double[] all = new double[channels];
+            Arrays.fill(all, segment.fixedThreshold());
+            return all;
         }
 
         private void label() {
             List<SegmentWorker.Step> steps = new ArrayList<>();
             for (SegmentSlab s : slabs(false)) steps.add(new SegmentWorker.Step(s, null, thresholdsOf(s), null));
-            Map<String, List<SegmentWorker.Labels>> slabs = new HashMap<>();
+            Map<Volumes, List<SegmentWorker.Labels>> slabs = new HashMap<>();
             for (SegmentWorker.Labels r : job(steps, worker::label, SegmentWorker.Labels.class)) {
                 if (r.rejection() != null) { rejected.putIfAbsent(r.imageId(), r.rejection()); continue; }
-                slabs.computeIfAbsent(key(r.imageId(), r.t()), k -> new ArrayList<>()).add(r);
+                slabs.computeIfAbsent(new Volumes(r.imageId(), r.t()), k -> new ArrayList<>()).add(r);
             }
-            slabs.forEach((key, list) -> {
-                String id = key.substring(0, key.indexOf('\u0000'));
-                if (rejected.containsKey(id)) return;
-                list.sort(java.util.Comparator.comparingInt(SegmentWorker.Labels::ordinal));
-                int t = list.get(0).t();
-                ImageIndex index = byId.get(id).index();
-                double[] th = segment.fixedThreshold() != null ? filled(index.sizeC(), segment.fixedThreshold())
-                        : thresholds.get(key);
-                joined.put(key, SlabJoin.join(index, t, segment, list, th));
+            slabs.forEach((volumes, list) -> {
+                if (rejected.containsKey(volumes.imageId())) return;
+                list.sort(Comparator.comparingInt(SegmentWorker.Labels::ordinal));
+                ImageIndex index = byId.get(volumes.imageId()).index();
+                joined.put(volumes, SlabJoin.join(index, volumes.t(), segment, list,
+                        thresholdsOf(volumes, index.sizeC())));
             });
         }
 
@@ -210,30 +220,29 @@ public final class SegmentPass {
         private void writeLabels() {
             List<SegmentWorker.Step> steps = new ArrayList<>();
             for (SegmentSlab s : slabs(false)) {
-                SlabJoin.Joined j = joined.get(key(s.imageId(), s.t()));
+                SlabJoin.Joined j = joined.get(new Volumes(s.imageId(), s.t()));
                 int[][] maps = new int[s.index().sizeC()][];
                 for (int c = 0; c < maps.length; c++) maps[c] = j.finalLabels()[c][s.ordinal()];
                 steps.add(new SegmentWorker.Step(s, null, thresholdsOf(s), maps));
             }
-            Map<String, List<SegmentWorker.Parts>> parts = new HashMap<>();
+            Map<Volumes, List<SegmentWorker.Parts>> parts = new HashMap<>();
             List<OutputWriteException> failed = new ArrayList<>();
             for (SegmentWorker.Parts p : job(steps, worker::writeLabels, SegmentWorker.Parts.class)) {
                 if (p.uris() != null) for (String u : p.uris()) if (u != null) written.add(u);
                 if (p.failure() != null) failed.add(p.failure());
                 else if (p.rejection() != null) rejected.putIfAbsent(p.imageId(), p.rejection());
-                else parts.computeIfAbsent(key(p.imageId(), p.t()), k -> new ArrayList<>()).add(p);
+                else parts.computeIfAbsent(new Volumes(p.imageId(), p.t()), k -> new ArrayList<>()).add(p);
             }
             if (!failed.isEmpty()) throw failed.get(0); // after the job: no task still writes
-            for (Map.Entry<String, List<SegmentWorker.Parts>> e : parts.entrySet()) {
-                String id = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
+            for (Map.Entry<Volumes, List<SegmentWorker.Parts>> e : parts.entrySet()) {
+                String id = e.getKey().imageId();
                 if (rejected.containsKey(id)) continue;
                 List<SegmentWorker.Parts> list = e.getValue();
-                list.sort(java.util.Comparator.comparingInt(SegmentWorker.Parts::ordinal));
+                list.sort(Comparator.comparingInt(SegmentWorker.Parts::ordinal));
                 ImageIndex index = byId.get(id).index();
-                int t = list.get(0).t();
                 List<VolumeSegmentation> volumes = joined.get(e.getKey()).volumes();
                 for (int c = 0; c < index.sizeC(); c++) {
-                    String uri = labels.labelsUri(id, t, c);
+                    String uri = labels.labelsUri(id, e.getKey().t(), c);
                     SegmentWorker.assemble(labels, uri, index, list, c);
                     written.add(uri);
                     VolumeSegmentation v = volumes.get(c);
@@ -262,7 +271,9 @@ public final class SegmentPass {
                     continue;
                 }
                 List<VolumeSegmentation> volumes = new ArrayList<>();
-                for (int t = 0; t < w.index().sizeT(); t++) volumes.addAll(joined.get(key(p.imageId(), t)).volumes());
+                for (int t = 0; t < w.index().sizeT(); t++) {
+                    volumes.addAll(joined.get(new Volumes(p.imageId(), t)).volumes());
+                }
                 for (VolumeSegmentation v : volumes) objects += v.objects().size();
                 images++;
                 next.accept(new ImageOutcome.Processed(p.image(), p.geometry(), p.warnings(),
@@ -290,12 +301,6 @@ public final class SegmentPass {
         }
         for (int c = 0; a.ranges() != null && c < a.ranges().length; c++) a.ranges()[c].merge(b.ranges()[c]);
         for (int c = 0; a.bins() != null && c < a.bins().length; c++) a.bins()[c].merge(b.bins()[c]);
-        return a;
-    }
-
-    private static double[] filled(int n, double v) {
-        double[] a = new double[n];
-        java.util.Arrays.fill(a, v);
         return a;
     }
 }
