@@ -51,8 +51,8 @@ public final class SegmentWorker implements Serializable {
     }
 
     /**
-     * A slab's share of its volumes' thresholds, per channel: 8/16-bit integers, the exact counts of every value
-     * ({@code counts[c][v - first[c]]}); float data, the range of the finite values, then (with {@link #floatBins},
+     * A slab's share of its volumes' thresholds, per channel: 8/16-bit integers, the exact counts of its values from
+     * the lowest to the highest ({@code counts[c][v - first[c]]}: a task result of KBs, not a type's 65,536); float data, the range of the finite values, then (with {@link #floatBins},
      * given the volumes' merged ranges) their 256 bins.
      */
     public record Counts(String imageId, int t, int ordinal, long[] first, long[][] counts, FloatOtsu.Range[] ranges,
@@ -94,10 +94,15 @@ public final class SegmentWorker implements Serializable {
             }
             long[] first = new long[channels];
             long[][] counts = new long[channels][];
+            long[] all = SlabBuffers.ofThisThread().counts(Foreground.values(image.pixelType()));
             for (int c = 0; c < channels; c++) {
-                first[c] = Foreground.firstValue(image.pixelType());
-                counts[c] = new long[Foreground.values(image.pixelType())];
-                for (Plane p : planes[c]) Foreground.count(p, counts[c]);
+                for (Plane p : planes[c]) Foreground.count(p, all);
+                int lo = 0, hi = all.length - 1;
+                while (lo < hi && all[lo] == 0) lo++;
+                while (hi > lo && all[hi] == 0) hi--;
+                first[c] = Foreground.firstValue(image.pixelType()) + lo;
+                counts[c] = Arrays.copyOfRange(all, lo, hi + 1);
+                Arrays.fill(all, lo, hi + 1, 0);
             }
             return new Counts(slab.imageId(), slab.t(), slab.ordinal(), first, counts, null, null, null);
         }, why -> Counts.rejected(slab, why));
@@ -270,7 +275,7 @@ public final class SegmentWorker implements Serializable {
     }
 
     /**
-     * A task thread's arrays for its slabs (planes, mask, labels), kept for its next slab: slabs of hundreds of MB a
+     * A task thread's arrays for its slabs (planes, mask, labels, value counts), kept for its next slab: slabs of hundreds of MB a
      * step would otherwise be garbage the collector grows the heap for. Held softly: the collector takes them back
      * when the heap is short (a server between runs, another pass). The next task of the thread overwrites them.
      */
@@ -279,6 +284,7 @@ public final class SegmentWorker implements Serializable {
         private boolean[] mask = new boolean[0];
         private int[] labels = new int[0];
         private PlaneBuffer[][] planes = new PlaneBuffer[0][];
+        private long[] counts = new long[0];
 
         static SlabBuffers ofThisThread() {
             SoftReference<SlabBuffers> held = OF_THREAD.get();
@@ -304,6 +310,12 @@ public final class SegmentWorker implements Serializable {
                 labels = new int[voxels];
             }
             return labels;
+        }
+
+        /** A count per value of the type, all zero: whoever counts into it leaves it zeroed again. */
+        long[] counts(int values) {
+            if (counts.length != values) counts = new long[values];
+            return counts;
         }
 
         PlaneBuffer plane(int c, int k) {

@@ -36,11 +36,12 @@ public final class SlabJoin {
         for (int c = 0; c < channels; c++) {
             int[] objects = new int[slabs.size()];
             List<int[]> touching = new ArrayList<>();
+            int[] above = slabs.size() > 1 ? new int[plane] : null, below = slabs.size() > 1 ? new int[plane] : null;
             for (int k = 0; k < slabs.size(); k++) {
                 objects[k] = slabs.get(k).objects()[c];
                 if (k > 0) {
-                    int[] above = LabelRuns.decode(slabs.get(k - 1).lastPlane()[c], plane);
-                    int[] below = LabelRuns.decode(slabs.get(k).firstPlane()[c], plane);
+                    LabelRuns.decode(slabs.get(k - 1).lastPlane()[c], above);
+                    LabelRuns.decode(slabs.get(k).firstPlane()[c], below);
                     touching.add(Slabs.touching(above, below, image.height(), image.width(), spec.connectivity()));
                 }
             }

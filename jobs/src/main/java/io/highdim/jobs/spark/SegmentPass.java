@@ -297,7 +297,18 @@ public final class SegmentPass {
     /** Two slabs' counts of the same time point added up (into {@code a}, whose arrays are the job's own). */
     private static SegmentWorker.Counts merge(SegmentWorker.Counts a, SegmentWorker.Counts b) {
         for (int c = 0; a.counts() != null && c < a.counts().length; c++) {
-            for (int v = 0; v < a.counts()[c].length; v++) a.counts()[c][v] += b.counts()[c][v];
+            // each slab counts the values it has, lowest to highest: the sum spans both
+            long lo = Math.min(a.first()[c], b.first()[c]);
+            long end = Math.max(a.first()[c] + a.counts()[c].length, b.first()[c] + b.counts()[c].length);
+            if (lo != a.first()[c] || end - lo != a.counts()[c].length) {
+                long[] wider = new long[Math.toIntExact(end - lo)];
+                System.arraycopy(a.counts()[c], 0, wider, (int) (a.first()[c] - lo), a.counts()[c].length);
+                a.counts()[c] = wider;
+                a.first()[c] = lo;
+            }
+            long[] sum = a.counts()[c], add = b.counts()[c];
+            int at = (int) (b.first()[c] - lo);
+            for (int v = 0; v < add.length; v++) sum[at + v] += add[v];
         }
         for (int c = 0; a.ranges() != null && c < a.ranges().length; c++) a.ranges()[c].merge(b.ranges()[c]);
         for (int c = 0; a.bins() != null && c < a.bins().length; c++) a.bins()[c].merge(b.bins()[c]);
