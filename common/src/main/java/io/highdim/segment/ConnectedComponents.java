@@ -46,39 +46,64 @@ public final class ConnectedComponents {
             throw new IllegalArgumentException("mask and labels must hold " + voxels + " voxels");
         }
         int[][] earlier = earlierNeighbours(connectivity);
+        int k = earlier.length, plane = ny * nx;
+        int[] offset = new int[k];
+        for (int j = 0; j < k; j++) offset[j] = earlier[j][0] * plane + earlier[j][1] * nx + earlier[j][2];
+        // the last union per neighbour: along a row the same two provisional labels meet voxel after voxel
+        int[] unitedMine = new int[k], unitedOther = new int[k], united = new int[k];
         UnionFind classes = new UnionFind(1024);
-        int plane = ny * nx;
-        int n = (int) voxels;
         Arrays.fill(labels, 0);
-        for (int i = 0; i < n; i++) {
-            // most voxels are background: they cost a test; a foreground voxel's coordinates are worked out
-            if (!foreground[i]) continue;
-            int z = i / plane, y = (i - z * plane) / nx, x = i - z * plane - y * nx;
-            int mine = 0;
-            for (int[] d : earlier) {
-                int zz = z + d[0], yy = y + d[1], xx = x + d[2];
-                if (zz < 0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
-                int other = labels[zz * plane + yy * nx + xx];
-                if (other == 0) continue;
-                // inside an object the neighbours mostly carry one label: no union, no find
-                if (mine == 0) mine = other; else if (other != mine) mine = classes.union(mine, other);
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                int row = z * plane + y * nx;
+                boolean innerRow = z > 0 && y > 0 && y < ny - 1;
+                for (int x = 0; x < nx; x++) {
+                    int i = row + x;
+                    // most voxels are background: they cost a test
+                    if (!foreground[i]) continue;
+                    boolean inner = innerRow && x > 0 && x < nx - 1;
+                    int mine = 0;
+                    for (int j = 0; j < k; j++) {
+                        if (!inner && !inside(earlier[j], z, y, x, ny, nx)) continue;
+                        int other = labels[i + offset[j]];
+                        // inside an object the neighbours mostly carry one label: no union, no find
+                        if (other == 0 || other == mine) continue;
+                        if (mine == 0) {
+                            mine = other;
+                        } else if (mine == unitedMine[j] && other == unitedOther[j]) {
+                            mine = united[j];   // joined already: a label of the class (renumber finds its root)
+                        } else {
+                            unitedMine[j] = mine;
+                            unitedOther[j] = other;
+                            mine = united[j] = classes.union(mine, other);
+                        }
+                    }
+                    labels[i] = mine != 0 ? mine : classes.add();
+                }
             }
-            labels[i] = mine != 0 ? mine : classes.add();
         }
         return renumber(labels, classes);
     }
 
-    /** Each provisional label replaced by its class's number, numbered as the classes are first met in raster order. */
+    private static boolean inside(int[] d, int z, int y, int x, int ny, int nx) {
+        int zz = z + d[0], yy = y + d[1], xx = x + d[2];
+        return zz >= 0 && yy >= 0 && yy < ny && xx >= 0 && xx < nx;
+    }
+
+    /**
+     * Each provisional label replaced by its class's number, numbered as the classes are first met in raster order. A
+     * class's first voxel in raster order had no labelled earlier neighbour, so it took a new label, the class's
+     * smallest, which is its root: numbering the roots in label order is numbering the classes in raster order, and the
+     * scan over the voxels is a table lookup.
+     */
     static int renumber(int[] labels, UnionFind classes) {
         int[] number = new int[classes.size() + 1];
         int n = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int l = labels[i];
-            if (l == 0) continue;
+        for (int l = 1; l <= classes.size(); l++) {
             int root = classes.find(l);
-            if (number[root] == 0) number[root] = ++n;
-            labels[i] = number[root];
+            number[l] = root == l ? ++n : number[root];   // root < l: numbered already
         }
+        for (int i = 0; i < labels.length; i++) labels[i] = number[labels[i]];
         return n;
     }
 }
