@@ -9,7 +9,7 @@ import io.highdim.jobs.cli.HighdimCommand;
 public final class HighdimCli {
     private HighdimCli() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         HighdimCommand.main(args);
     }
 }

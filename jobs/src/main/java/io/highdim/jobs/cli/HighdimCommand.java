@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.SparkUserAppException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ public final class HighdimCommand {
      */
     private static final String CLOSED_MARKER = "highdim.cds.closed";
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws SparkUserAppException {
         run(args, PassProbe.NONE);
     }
 
@@ -61,7 +62,7 @@ public final class HighdimCommand {
      * The launcher's JVM: runs {@code args} and exits with the command's code. {@code probe} watches every pass's
      * pixel work ({@link PassProbe#NONE} but in tests that inject faults into a launcher they start).
      */
-    public static void run(String[] args, PassProbe probe) {
+    public static void run(String[] args, PassProbe probe) throws SparkUserAppException {
         System.setProperty(OWN_JVM, "true");
         String closed = System.getProperty(CLOSED_MARKER);
         if (closed != null) {
@@ -73,7 +74,20 @@ public final class HighdimCommand {
                 }
             }, ShutdownOrder.LAST, 1, TimeUnit.SECONDS);
         }
-        System.exit(commandLine(probe).execute(args));
+        int code = commandLine(probe).execute(args);
+        if (isDriverInYarnApplicationMaster()) {
+            // YARN's application master takes a System.exit from its driver for a crash (final status FAILED) and
+            // reports SUCCEEDED only when main returns; an exception with the code fails it with that code
+            if (code != 0) throw new SparkUserAppException(code);
+            return;
+        }
+        System.exit(code);
+    }
+
+    /** spark-submit --master yarn --deploy-mode cluster: this JVM is the application master, which owns the exit. */
+    private static boolean isDriverInYarnApplicationMaster() {
+        return "yarn".equals(System.getProperty("spark.master"))
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
     }
 
     /**

@@ -220,7 +220,8 @@ public final class HdfsProcesses implements AutoCloseable {
         reaper.close();
     }
 
-    private static void writeSite(Path file, Map<String, String> properties) throws IOException {
+    /** A Hadoop {@code *-site.xml} of these properties. */
+    static void writeSite(Path file, Map<String, String> properties) throws IOException {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
         properties.forEach((k, v) -> xml.append("  <property><name>").append(k).append("</name><value>")
                 .append(v.replace("&", "&amp;").replace("<", "&lt;")).append("</value></property>\n"));

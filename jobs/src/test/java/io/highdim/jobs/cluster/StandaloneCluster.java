@@ -42,6 +42,9 @@ import java.util.stream.Stream;
  * (highdim-common, picocli, Flyway, the PostgreSQL driver, embedded PostgreSQL), so that, as on a real cluster,
  * they can only come from the submitted jar.
  *
+ * <p>{@code YarnRunIT} uses the same SPARK_HOME and spark-submit, with {@code --master yarn}, and starts no Master
+ * or Worker.
+ *
  * <p>Every process (and the temp folder, unless {@code -Dhighdim.keepClusterDir=true}) is stopped/deleted by
  * {@link #close()}, by a shutdown hook and by a watchdog, see {@link ProcessReaper}.
  */
@@ -239,8 +242,19 @@ final class StandaloneCluster implements AutoCloseable {
      */
     Submission submit(String name, String master, FaultProbe faults, List<String> sparkArgs, List<String> appArgs,
                       Duration timeout) throws IOException, InterruptedException {
+        return submit(name, master, "client", Map.of(), faults, sparkArgs, appArgs, timeout);
+    }
+
+    /**
+     * As {@link #submit(String, String, FaultProbe, List, List, Duration)} in {@code deployMode}, with {@code env}
+     * added to spark-submit's environment (e.g. YARN's {@code HADOOP_CONF_DIR}). In cluster mode the driver is not
+     * spark-submit's JVM: its stdout is not the submission's, and {@code faults}' settings do not reach it.
+     */
+    Submission submit(String name, String master, String deployMode, Map<String, String> env, FaultProbe faults,
+                      List<String> sparkArgs, List<String> appArgs, Duration timeout)
+            throws IOException, InterruptedException {
         Path events = Files.createDirectories(root.resolve("events-" + name));
-        List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
+        List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", deployMode,
                 "--class", faults == null ? "io.highdim.jobs.HighdimCli" : ProbedLauncher.class.getName(),
                 "--conf", "spark.eventLog.enabled=true",
                 "--conf", "spark.eventLog.dir=" + events.toUri()));
@@ -251,7 +265,7 @@ final class StandaloneCluster implements AutoCloseable {
         long t0 = System.nanoTime();
         // the driver is this JVM (client mode): the probe's settings are its system properties
         Process p = launch("submit-" + name, "org.apache.spark.deploy.SparkSubmit", "1g",
-                faults == null ? List.of() : faults.jvmOptions(), args);
+                faults == null ? List.of() : faults.jvmOptions(), env, args);
         boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!done) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -297,12 +311,12 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts {@code java -cp "$SPARK_HOME/jars/*" mainClass args} with stdout to NAME.out, stderr to NAME.log. */
     private Process launch(String name, String mainClass, String heap, List<String> args) throws IOException {
-        return launch(name, mainClass, heap, List.of(), args);
+        return launch(name, mainClass, heap, List.of(), Map.of(), args);
     }
 
-    /** As {@link #launch(String, String, String, List)}, with these JVM options too. */
-    private Process launch(String name, String mainClass, String heap, List<String> jvmOptions, List<String> args)
-            throws IOException {
+    /** As {@link #launch(String, String, String, List)}, with these JVM options and environment variables too. */
+    private Process launch(String name, String mainClass, String heap, List<String> jvmOptions,
+                           Map<String, String> env, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(layout.java17Opens());
@@ -310,7 +324,9 @@ final class StandaloneCluster implements AutoCloseable {
         cmd.add("-Djava.io.tmpdir=" + tmpDir);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(sparkHome.resolve("jars") + "/*");
+        // as bin/spark-class: Hadoop reads its *-site.xml from the classpath, so HADOOP_CONF_DIR goes first
+        String hadoopConf = env.get("HADOOP_CONF_DIR");
+        cmd.add((hadoopConf == null ? "" : hadoopConf + java.io.File.pathSeparator) + sparkHome.resolve("jars") + "/*");
         cmd.add(mainClass);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -319,6 +335,7 @@ final class StandaloneCluster implements AutoCloseable {
                 .redirectOutput(logDir.resolve(name + ".out").toFile())
                 .redirectError(logDir.resolve(name + ".log").toFile());
         environment(pb.environment());
+        pb.environment().putAll(env);
         return reaper.start(pb);
     }
 

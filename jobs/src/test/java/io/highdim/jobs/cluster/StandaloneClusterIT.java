@@ -51,7 +51,7 @@ class StandaloneClusterIT {
     private static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(150);
     private static final double RELATIVE_TOLERANCE = 1e-12;
     /** Tables compared, each with its key order; images without the per-run columns. */
-    private static final Map<String, String> TABLES = new LinkedHashMap<>();
+    static final Map<String, String> TABLES = new LinkedHashMap<>();
     static {
         TABLES.put("images", "image_id");
         TABLES.put("channel_stats", "image_id, channel");
@@ -297,7 +297,7 @@ class StandaloneClusterIT {
     }
 
     /** The same label volumes, byte for byte, at least one per image. */
-    private static void assertSameLabelFiles(Path a, Path b, int images) throws IOException {
+    static void assertSameLabelFiles(Path a, Path b, int images) throws IOException {
         Map<Path, byte[]> first = labelFiles(a), second = labelFiles(b);
         assertEquals(first.keySet(), second.keySet(), "the same label volumes");
         assertTrue(first.size() >= images, "label volumes of every image: " + first.keySet());
@@ -315,7 +315,7 @@ class StandaloneClusterIT {
     }
 
     /** The JSON lines on stdout: one per input file, each with status ok. */
-    private static List<JsonNode> resultLines(StandaloneCluster.Submission s, int expected) throws IOException {
+    static List<JsonNode> resultLines(StandaloneCluster.Submission s, int expected) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : s.stdout()) {
             if (line.startsWith("{")) lines.add(JSON.readTree(line));
@@ -327,11 +327,11 @@ class StandaloneClusterIT {
         return lines;
     }
 
-    private static Set<String> ids(List<JsonNode> lines) {
+    static Set<String> ids(List<JsonNode> lines) {
         return lines.stream().map(l -> l.path("image_id").asText()).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static List<String> tiffsIn(Path dir) throws IOException {
+    static List<String> tiffsIn(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString())
                     .filter(n -> n.toLowerCase(Locale.ROOT).matches(".*\\.tiff?$")).sorted().toList();
@@ -412,7 +412,7 @@ class StandaloneClusterIT {
     // ---- the catalogue ----
 
     /** One run succeeded; every image is ok and has all its rows (so the comparison below compares something). */
-    private static void checkCatalogueIsComplete(CatalogueDatabase db, int images) throws SQLException {
+    static void checkCatalogueIsComplete(CatalogueDatabase db, int images) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             assertEquals("1 run 1 succeeded", single(st, "select count(*) || ' run ' || count(*) filter "
                     + "(where status = 'succeeded' and command = 'run') || ' succeeded' from runs"), db.toString());
@@ -436,7 +436,7 @@ class StandaloneClusterIT {
     }
 
     /** The rows of a table in key order, each as column -> value (arrays as lists, jsonb as text). */
-    private static List<Map<String, Object>> rows(CatalogueDatabase db, String table, String orderBy)
+    static List<Map<String, Object>> rows(CatalogueDatabase db, String table, String orderBy)
             throws SQLException {
         try (Connection c = db.connect()) {
             List<Map<String, Object>> rows = CatalogueRows.values(c, "select * from " + table + " order by " + orderBy,

@@ -1,0 +1,231 @@
+package io.highdim.jobs.cluster;
+
+import io.highdim.testkit.FreePort;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.NodeState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+
+/**
+ * A real YARN for tests: a ResourceManager and a NodeManager of Spark 3.5's Hadoop (3.3.4), each its own JVM, on
+ * 127.0.0.1 with free ports, with a running {@link HdfsProcesses} as the default file system (where Spark stages an
+ * application's files and the NodeManager localizes them from). The servers' classpath is a generated conf folder
+ * followed by {@code yarn-servers/target/lib} (the unshaded hadoop-yarn-server-* jars and their dependencies, copied
+ * there by that module's build), never this JVM's; this JVM talks to them through the shaded client Spark uses.
+ *
+ * <p>The NodeManager offers {@value #NODE_MEMORY_MB} MB and {@value #NODE_VCORES} vcores and enforces the containers'
+ * physical memory (not their virtual memory, which a JVM's reservations make meaningless). Containers run as this
+ * user (the default container executor); their logs stay in {@link #containerLogs(ApplicationId)} (no aggregation).
+ * {@link #clientConfDir()} is a {@code HADOOP_CONF_DIR} for spark-submit: a {@code core-site.xml} naming the HDFS and
+ * a {@code yarn-site.xml} naming the ResourceManager.
+ *
+ * <p>{@link #close()}, a shutdown hook and a watchdog (if this JVM is killed) stop both servers and the containers
+ * they started, see {@link ProcessReaper}; the HDFS is its owner's to close.
+ */
+public final class YarnProcesses implements AutoCloseable {
+    public static final int NODE_MEMORY_MB = 4096;
+    public static final int NODE_VCORES = 2;
+    /** Containers' memory is rounded up to a multiple of this. */
+    public static final int MIN_ALLOCATION_MB = 128;
+    private static final String LIB = "yarn-servers/target/lib";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final int START_ATTEMPTS = 3;
+
+    private final Path root;
+    private final ProcessReaper reaper;
+    private final HdfsProcesses hdfs;
+    private final Map<String, String> addresses = new LinkedHashMap<>();
+    private final List<Path> logs = new ArrayList<>();
+    private YarnClient client;
+
+    private YarnProcesses(Path root, HdfsProcesses hdfs) {
+        this.root = root;
+        this.hdfs = hdfs;
+        this.reaper = new ProcessReaper("yarn");
+        reaper.afterStop(() -> StandaloneCluster.deleteRecursively(root));
+        reaper.deleteOnCrash(root);
+        for (String key : List.of("yarn.resourcemanager.address", "yarn.resourcemanager.scheduler.address",
+                "yarn.resourcemanager.resource-tracker.address", "yarn.resourcemanager.admin.address",
+                "yarn.resourcemanager.webapp.address", "yarn.nodemanager.address",
+                "yarn.nodemanager.localizer.address", "yarn.nodemanager.webapp.address")) {
+            addresses.put(key, "127.0.0.1:" + FreePort.any());
+        }
+    }
+
+    /** Starts a ResourceManager and a NodeManager over {@code hdfs}; returns once the node runs (about 15 s). */
+    public static YarnProcesses start(HdfsProcesses hdfs) throws IOException, InterruptedException {
+        StandaloneCluster.Layout layout = StandaloneCluster.Layout.find();
+        Path lib = layout.repoRoot().resolve(LIB);
+        List<Path> jars;
+        try (Stream<Path> s = Files.isDirectory(lib) ? Files.list(lib) : Stream.empty()) {
+            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+        if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("hadoop-yarn-server-nodemanager-"))) {
+            throw new IllegalStateException("no ResourceManager/NodeManager jars in " + lib + ": build them with `mvn "
+                    + "-B -pl yarn-servers generate-resources` (a root `mvn package` or `verify` does it too)");
+        }
+        IOException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            YarnProcesses yarn = new YarnProcesses(Files.createTempDirectory("highdim-yarn-"), hdfs);
+            try {
+                yarn.startServers(layout, jars);
+                return yarn;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                String logs = yarn.tails();
+                yarn.close();
+                // another process took one of the free ports in between: try others
+                if (!(e instanceof IOException io) || !logs.contains("BindException")) throw e;
+                last = io;
+            }
+        }
+        throw last;
+    }
+
+    private void startServers(StandaloneCluster.Layout layout, List<Path> jars) throws IOException, InterruptedException {
+        Path conf = Files.createDirectories(root.resolve("conf"));
+        Files.createDirectories(root.resolve("tmp"));
+        Map<String, String> site = new LinkedHashMap<>(addresses);
+        site.put("yarn.resourcemanager.hostname", "127.0.0.1");
+        site.put("yarn.nodemanager.hostname", "127.0.0.1");
+        site.put("yarn.nodemanager.resource.memory-mb", Integer.toString(NODE_MEMORY_MB));
+        site.put("yarn.nodemanager.resource.cpu-vcores", Integer.toString(NODE_VCORES));
+        site.put("yarn.scheduler.minimum-allocation-mb", Integer.toString(MIN_ALLOCATION_MB));
+        site.put("yarn.scheduler.maximum-allocation-mb", Integer.toString(NODE_MEMORY_MB));
+        site.put("yarn.scheduler.maximum-allocation-vcores", Integer.toString(NODE_VCORES));
+        site.put("yarn.nodemanager.pmem-check-enabled", "true");
+        site.put("yarn.nodemanager.vmem-check-enabled", "false");
+        site.put("yarn.nodemanager.local-dirs", root.resolve("nm-local").toString());
+        site.put("yarn.nodemanager.log-dirs", root.resolve("nm-logs").toString());
+        // a shared build machine's disk may be fuller than the 90 % at which the NodeManager would refuse work
+        site.put("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100");
+        site.put("yarn.nodemanager.heartbeat.interval-ms", "250");
+        site.put("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", "250");
+        site.put("yarn.log-aggregation-enable", "false");
+        site.put("yarn.timeline-service.enabled", "false");
+        site.put("hadoop.tmp.dir", root.resolve("tmp").toString());
+        site.put("yarn.node-labels.fs-store.root-dir", root.resolve("node-labels").toUri().toString());
+        site.put("yarn.node-attribute.fs-store.root-dir", root.resolve("node-attributes").toUri().toString());
+        HdfsProcesses.writeSite(conf.resolve("yarn-site.xml"), site);
+        HdfsProcesses.writeSite(conf.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
+        // one queue that may hold nothing but application masters (the default lets them have a tenth)
+        HdfsProcesses.writeSite(conf.resolve("capacity-scheduler.xml"), Map.of(
+                "yarn.scheduler.capacity.root.queues", "default",
+                "yarn.scheduler.capacity.root.default.capacity", "100",
+                "yarn.scheduler.capacity.maximum-am-resource-percent", "1.0"));
+        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
+                "log4j.rootLogger=INFO,console",
+                "log4j.appender.console=org.apache.log4j.ConsoleAppender",
+                "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
+                "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss,SSS} %p %c{2}: %m%n", ""));
+        Path client = Files.createDirectories(root.resolve("client-conf"));
+        HdfsProcesses.writeSite(client.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
+        Map<String, String> clientSite = new LinkedHashMap<>();
+        addresses.forEach((k, v) -> { if (k.startsWith("yarn.resourcemanager.")) clientSite.put(k, v); });
+        clientSite.put("yarn.resourcemanager.hostname", "127.0.0.1");
+        HdfsProcesses.writeSite(client.resolve("yarn-site.xml"), clientSite);
+
+        List<String> cp = new ArrayList<>(List.of(conf.toString()));
+        jars.forEach(j -> cp.add(j.toString()));
+        reaper.start(server(layout, cp, "resourcemanager",
+                "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager"));
+        // the NodeManager keeps trying the ResourceManager until it is up
+        reaper.start(server(layout, cp, "nodemanager", "org.apache.hadoop.yarn.server.nodemanager.NodeManager"));
+        awaitNode();
+    }
+
+    private ProcessBuilder server(StandaloneCluster.Layout layout, List<String> cp, String name, String main) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
+                "-Djava.io.tmpdir=" + root.resolve("tmp")));
+        cmd.addAll(layout.java17Opens()); // Spark's Java 17 openings also cover Hadoop's
+        cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), main));
+        Path log = root.resolve(name + ".log");
+        logs.add(log);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("HADOOP_") || k.startsWith("YARN_")
+                || k.startsWith("SPARK_") || k.equals("HIGHDIM_DB_PASSWORD")); // this conf only
+        // what containers run: {{JAVA_HOME}}/bin/java, the NodeManager's JAVA_HOME (its env whitelist passes it on)
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return pb;
+    }
+
+    /** Until the NodeManager has registered with the ResourceManager and runs. */
+    private void awaitNode() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Configuration conf = clientConf();
+        conf.setInt("ipc.client.connect.max.retries", 0); // we poll ourselves
+        conf.setLong("yarn.resourcemanager.connect.max-wait.ms", 2_000);
+        conf.setLong("yarn.resourcemanager.connect.retry-interval.ms", 500);
+        client = YarnClient.createYarnClient();
+        client.init(conf);
+        client.start();
+        while (System.nanoTime() < deadline) {
+            for (Path log : logs) {
+                String text = Files.exists(log) ? Files.readString(log) : "";
+                if (text.contains("BindException") || text.contains("Error starting")) {
+                    throw new IOException("a YARN server failed to start" + tails());
+                }
+            }
+            try {
+                if (!client.getNodeReports(NodeState.RUNNING).isEmpty()) return;
+            } catch (YarnException | IOException e) {
+                // not up yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IOException("no running NodeManager after " + START_TIMEOUT.toSeconds() + " s" + tails());
+    }
+
+    /** The client side's settings: the ResourceManager's addresses, HDFS as the default file system. */
+    public Configuration clientConf() {
+        Configuration conf = new Configuration(false);
+        conf.set("fs.defaultFS", hdfs.uri());
+        addresses.forEach((k, v) -> { if (k.startsWith("yarn.resourcemanager.")) conf.set(k, v); });
+        return conf;
+    }
+
+    /** A {@code HADOOP_CONF_DIR} for clients: core-site.xml and yarn-site.xml. */
+    public Path clientConfDir() {
+        return root.resolve("client-conf");
+    }
+
+    /** What the ResourceManager says of an application now. */
+    public ApplicationReport report(ApplicationId app) throws IOException {
+        try {
+            return client.getApplicationReport(app);
+        } catch (YarnException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** The folder of an application's container logs: one folder per container, with its stdout and stderr. */
+    public Path containerLogs(ApplicationId app) {
+        return root.resolve("nm-logs").resolve(app.toString());
+    }
+
+    /** The last lines of each server's log, for failure messages. */
+    public String tails() {
+        StringBuilder b = new StringBuilder();
+        for (Path log : logs) b.append("\n--- ").append(log).append(" ---\n").append(StandaloneCluster.tail(log, 30));
+        return b.toString();
+    }
+
+    /** Stops both servers and their containers (SIGTERM, then SIGKILL) and deletes their folder. */
+    @Override
+    public void close() {
+        if (client != null) client.stop();
+        reaper.close();
+    }
+}
