@@ -210,6 +210,15 @@ public final class YarnProcesses implements AutoCloseable {
         }
     }
 
+    /** Every application the ResourceManager knows, as it reports them now. */
+    public List<ApplicationReport> applications() throws IOException {
+        try {
+            return client.getApplications();
+        } catch (YarnException e) {
+            throw new IOException(e);
+        }
+    }
+
     /** The folder of an application's container logs: one folder per container, with its stdout and stderr. */
     public Path containerLogs(ApplicationId app) {
         return root.resolve("nm-logs").resolve(app.toString());

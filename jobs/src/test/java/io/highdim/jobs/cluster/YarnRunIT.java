@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,8 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The shipped jar submitted to a real YARN ({@link YarnProcesses}: a ResourceManager and a NodeManager in their own
- * JVMs) over a real HDFS ({@link HdfsProcesses}), with {@code spark-submit --master yarn} from the project's own jars
- * (spark-yarn among them) and {@code HADOOP_CONF_DIR} naming both, in client and in cluster deploy mode. Inputs and
+ * JVMs) over a real HDFS ({@link HdfsProcesses}), with {@code HADOOP_CONF_DIR} naming both: in client deploy mode as
+ * a user submits from a clone ({@code scripts/highdim --master yarn run …}), in cluster deploy mode with SparkSubmit
+ * from the project's own jars (spark-yarn among them), as a distribution's {@code spark-submit} does. Inputs and
  * output are on HDFS, the catalogue in a PostgreSQL server of its own per run ({@code --jdbc-url}). Each run writes
  * the catalogue rows and label volumes of the same run with {@code --master local[2]}; YARN reports each application
  * SUCCEEDED, and a driver that fails FAILED (spark-submit's exit code alone does not tell).
@@ -58,6 +61,8 @@ class YarnRunIT {
     private static final Map<String, KillablePostgres> DATABASES = Collections.synchronizedMap(new LinkedHashMap<>());
     private static List<String> inputs;
     private static List<JsonNode> localLines;
+    /** Every YARN run's settings, as {@code --conf} pairs (set once the SPARK_HOME is known). */
+    private static List<String> yarnConfs;
 
     @BeforeAll
     static void start() throws Throwable {
@@ -65,6 +70,23 @@ class YarnRunIT {
         long t0 = System.nanoTime();
         spark = StandaloneCluster.create(StandaloneCluster.Layout.find());
         inputs = StandaloneClusterIT.tiffsIn(spark.layout().sampleData());
+        yarnConfs = List.of(
+                // the Spark jars are on the NodeManager's machine already: nothing to upload or localize
+                "--conf", "spark.yarn.jars=local:" + spark.sparkHome().resolve("jars") + "/*",
+                "--conf", "spark.yarn.maxAppAttempts=1",
+                "--conf", "spark.executor.instances=1",
+                "--conf", "spark.executor.cores=2",
+                "--conf", "spark.executor.memory=512m",
+                "--conf", "spark.executor.memoryOverhead=384m",
+                "--conf", "spark.driver.memory=1g",
+                "--conf", "spark.yarn.am.memory=512m",
+                "--conf", "spark.executor.extraJavaOptions=" + spark.executorJavaOptions(),
+                "--conf", "spark.driver.extraJavaOptions=" + spark.driverJavaOptions(),
+                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s");
         // the databases start while HDFS and YARN do
         CompletableFuture<Void> databases = CompletableFuture.runAsync(() -> {
             for (String run : List.of("local", "client", "cluster")) DATABASES.put(run, database(run));
@@ -104,13 +126,49 @@ class YarnRunIT {
         if (spark != null) spark.close(); // then the databases, then the temp folder
     }
 
+    /**
+     * Client mode as a user without a Spark distribution runs it: {@code HADOOP_CONF_DIR=… scripts/highdim --master
+     * yarn run …} (the launcher's own SparkSubmit, its SPARK_HOME of the build's jars, conf/spark-defaults.conf).
+     */
     @Test
     @Order(1)
-    void clientModeWritesTheRowsAndFilesOfALocalRun() throws Exception {
+    void clientModeFromTheLauncherWritesTheRowsAndFilesOfALocalRun() throws Exception {
         long t0 = System.nanoTime();
-        StandaloneCluster.Submission s = submit("client", "client", List.of(), DATABASES.get("client").catalogueArgs());
-        TIMINGS.put("submit-client", millisSince(t0));
-        ApplicationReport app = application(s);
+        Set<ApplicationId> before = new HashSet<>();
+        for (ApplicationReport a : yarn.applications()) before.add(a.getApplicationId());
+        List<String> cmd = new ArrayList<>(List.of("bash", spark.layout().repoRoot().resolve("scripts/highdim").toString(),
+                "--master", "yarn", "--deploy-mode", "client"));
+        for (int i = 0; i < yarnConfs.size(); i += 2) cmd.addAll(List.of("--conf", yarnConfs.get(i + 1)));
+        cmd.addAll(RUN_ARGS);
+        cmd.addAll(List.of("--output", hdfs.uri() + "/labels-client"));
+        cmd.addAll(DATABASES.get("client").catalogueArgs());
+        cmd.add(hdfs.uri() + "/in/");
+        Path out = spark.root().resolve("launcher-client.out"), err = spark.root().resolve("launcher-client.err");
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        for (String key : List.of("HIGHDIM_SERVER", "SPARK_CONF_DIR", "SPARK_HOME", "YARN_CONF_DIR",
+                "HIGHDIM_DB_PASSWORD")) {
+            b.environment().remove(key);
+        }
+        b.environment().put("HADOOP_CONF_DIR", yarn.clientConfDir().toString());
+        b.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        b.environment().put("HIGHDIM_JAVA_OPTS", "-Xmx1g");
+        b.environment().put("HIGHDIM_LOG_FILE", spark.root().resolve("launcher-client.log").toString());
+        Process p = b.start();
+        boolean done = p.waitFor(SUBMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!done) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        StandaloneCluster.Submission s = new StandaloneCluster.Submission("launcher-client", done ? p.exitValue() : -1,
+                Files.readAllLines(out, StandardCharsets.UTF_8), out, err, null, millisSince(t0));
+        TIMINGS.put("launcher-client", millisSince(t0));
+        List<ApplicationReport> submitted = new ArrayList<>();
+        for (ApplicationReport a : yarn.applications()) if (!before.contains(a.getApplicationId())) submitted.add(a);
+        assertEquals(1, submitted.size(), "one application submitted to YARN by the launcher: " + submitted + "\n"
+                + s.describe(40) + yarn.tails());
+        ApplicationReport app = submitted.get(0);
         if (s.exitCode() != 0) fail(s.describe(60) + logs(app));
         assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app + logs(app));
         assertSameAsLocal("client", StandaloneClusterIT.resultLines(s, inputs.size()));
@@ -154,24 +212,8 @@ class YarnRunIT {
 
     private static StandaloneCluster.Submission submit(String run, String deployMode, List<String> extraSparkArgs,
                                                        List<String> catalogue) throws Exception {
-        List<String> sparkArgs = new ArrayList<>(List.of(
-                "--name", "highdim-" + run,
-                // the Spark jars are on the NodeManager's machine already: nothing to upload or localize
-                "--conf", "spark.yarn.jars=local:" + spark.sparkHome().resolve("jars") + "/*",
-                "--conf", "spark.yarn.maxAppAttempts=1",
-                "--conf", "spark.executor.instances=1",
-                "--conf", "spark.executor.cores=2",
-                "--conf", "spark.executor.memory=512m",
-                "--conf", "spark.executor.memoryOverhead=384m",
-                "--conf", "spark.driver.memory=1g",
-                "--conf", "spark.yarn.am.memory=512m",
-                "--conf", "spark.executor.extraJavaOptions=" + spark.executorJavaOptions(),
-                "--conf", "spark.driver.extraJavaOptions=" + spark.driverJavaOptions(),
-                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
-                "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"));
+        List<String> sparkArgs = new ArrayList<>(List.of("--name", "highdim-" + run));
+        sparkArgs.addAll(yarnConfs);
         sparkArgs.addAll(extraSparkArgs);
         List<String> app = new ArrayList<>(RUN_ARGS);
         app.addAll(List.of("--output", hdfs.uri() + "/labels-" + run));
