@@ -52,8 +52,9 @@ public final class SegmentWorker implements Serializable {
 
     /**
      * A slab's share of its volumes' thresholds, per channel: 8/16-bit integers, the exact counts of its values from
-     * the lowest to the highest ({@code counts[c][v - first[c]]}: a task result of KBs, not a type's 65,536); float data, the range of the finite values, then (with {@link #floatBins},
-     * given the volumes' merged ranges) their 256 bins.
+     * the lowest to the highest ({@code counts[c][v - first[c]]}: a task result of KBs, not a type's 65,536); float
+     * data, the range of the finite values, then (with {@link #floatBins}, given the volumes' merged ranges) their 256
+     * bins.
      */
     public record Counts(String imageId, int t, int ordinal, long[] first, long[][] counts, FloatOtsu.Range[] ranges,
                          FloatOtsu.Bins[] bins, Rejection rejection) implements Serializable {

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
@@ -33,11 +31,9 @@ import org.apache.hadoop.hdfs.protocol.HdfsConstants;
  * <p>{@link #close()}, a shutdown hook and a watchdog (if this JVM is killed) stop both servers, see
  * {@link ProcessReaper}.
  */
-public final class HdfsProcesses implements AutoCloseable {
+public final class HdfsProcesses implements HadoopDaemons.Servers {
     public static final long BLOCK_BYTES = 1 << 20;
-    private static final String LIB = "hdfs-servers/target/lib";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final int START_ATTEMPTS = 3;
 
     private final Path root;
     private final ProcessReaper reaper;
@@ -56,31 +52,9 @@ public final class HdfsProcesses implements AutoCloseable {
     /** Formats a NameNode, starts it and a DataNode, and waits until the DataNode serves blocks (about 10 s). */
     public static HdfsProcesses start() throws IOException, InterruptedException {
         StandaloneCluster.Layout layout = StandaloneCluster.Layout.find();
-        Path lib = layout.repoRoot().resolve(LIB);
-        List<Path> jars;
-        try (Stream<Path> s = Files.isDirectory(lib) ? Files.list(lib) : Stream.empty()) {
-            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-        }
-        if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("hadoop-hdfs-3"))) {
-            throw new IllegalStateException("no NameNode/DataNode jars in " + lib + ": build them with `mvn -B -pl "
-                    + "hdfs-servers generate-resources` (a root `mvn install` or `verify` does it too)");
-        }
-        IOException last = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            HdfsProcesses hdfs = new HdfsProcesses(Files.createTempDirectory("highdim-hdfs-"),
-                    FreePort.any());
-            try {
-                hdfs.startServers(layout, jars);
-                return hdfs;
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                String logs = hdfs.tails();
-                hdfs.close();
-                // another process took one of the free ports in between: try others
-                if (!(e instanceof IOException io) || !logs.contains("BindException")) throw e;
-                last = io;
-            }
-        }
-        throw last;
+        List<Path> jars = HadoopDaemons.jars(layout, "hdfs-servers", "hadoop-hdfs-3", "NameNode/DataNode");
+        return HadoopDaemons.start(() -> new HdfsProcesses(Files.createTempDirectory("highdim-hdfs-"), FreePort.any()),
+                hdfs -> hdfs.startServers(layout, jars));
     }
 
     private void startServers(StandaloneCluster.Layout layout, List<Path> jars) throws IOException, InterruptedException {
@@ -102,13 +76,9 @@ public final class HdfsProcesses implements AutoCloseable {
         site.put("dfs.blocksize", Long.toString(BLOCK_BYTES));
         site.put("dfs.namenode.safemode.extension", "0");
         site.put("dfs.heartbeat.interval", "1");
-        writeSite(conf.resolve("core-site.xml"), Map.of("fs.defaultFS", uri()));
-        writeSite(conf.resolve("hdfs-site.xml"), site);
-        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-                "log4j.rootLogger=INFO,console",
-                "log4j.appender.console=org.apache.log4j.ConsoleAppender",
-                "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
-                "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss,SSS} %p %c{2}: %m%n", ""));
+        HadoopDaemons.writeSite(conf.resolve("core-site.xml"), Map.of("fs.defaultFS", uri()));
+        HadoopDaemons.writeSite(conf.resolve("hdfs-site.xml"), site);
+        HadoopDaemons.writeLog4j(conf);
         // the servers' HTTP servers look their web apps up on the classpath; the published jars leave them out
         // (they are in no Maven artifact but the test jar), and empty ones serve what the servers register in code
         for (String app : List.of("hdfs", "datanode", "static")) Files.createDirectories(conf.resolve("webapps/" + app));
@@ -218,13 +188,5 @@ public final class HdfsProcesses implements AutoCloseable {
             // nothing cached
         }
         reaper.close();
-    }
-
-    /** A Hadoop {@code *-site.xml} of these properties. */
-    static void writeSite(Path file, Map<String, String> properties) throws IOException {
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
-        properties.forEach((k, v) -> xml.append("  <property><name>").append(k).append("</name><value>")
-                .append(v.replace("&", "&amp;").replace("<", "&lt;")).append("</value></property>\n"));
-        Files.writeString(file, xml.append("</configuration>\n"), StandardCharsets.UTF_8);
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -33,14 +32,12 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
  * <p>{@link #close()}, a shutdown hook and a watchdog (if this JVM is killed) stop both servers and the containers
  * they started, see {@link ProcessReaper}; the HDFS is its owner's to close.
  */
-public final class YarnProcesses implements AutoCloseable {
+public final class YarnProcesses implements HadoopDaemons.Servers {
     public static final int NODE_MEMORY_MB = 4096;
     public static final int NODE_VCORES = 2;
     /** Containers' memory is rounded up to a multiple of this. */
     public static final int MIN_ALLOCATION_MB = 128;
-    private static final String LIB = "yarn-servers/target/lib";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final int START_ATTEMPTS = 3;
 
     private final Path root;
     private final ProcessReaper reaper;
@@ -66,30 +63,9 @@ public final class YarnProcesses implements AutoCloseable {
     /** Starts a ResourceManager and a NodeManager over {@code hdfs}; returns once the node runs (about 15 s). */
     public static YarnProcesses start(HdfsProcesses hdfs) throws IOException, InterruptedException {
         StandaloneCluster.Layout layout = StandaloneCluster.Layout.find();
-        Path lib = layout.repoRoot().resolve(LIB);
-        List<Path> jars;
-        try (Stream<Path> s = Files.isDirectory(lib) ? Files.list(lib) : Stream.empty()) {
-            jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-        }
-        if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("hadoop-yarn-server-nodemanager-"))) {
-            throw new IllegalStateException("no ResourceManager/NodeManager jars in " + lib + ": build them with `mvn "
-                    + "-B -pl yarn-servers generate-resources` (a root `mvn package` or `verify` does it too)");
-        }
-        IOException last = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            YarnProcesses yarn = new YarnProcesses(Files.createTempDirectory("highdim-yarn-"), hdfs);
-            try {
-                yarn.startServers(layout, jars);
-                return yarn;
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                String logs = yarn.tails();
-                yarn.close();
-                // another process took one of the free ports in between: try others
-                if (!(e instanceof IOException io) || !logs.contains("BindException")) throw e;
-                last = io;
-            }
-        }
-        throw last;
+        List<Path> jars = HadoopDaemons.jars(layout, "yarn-servers", "hadoop-yarn-server-nodemanager-", "ResourceManager/NodeManager");
+        return HadoopDaemons.start(() -> new YarnProcesses(Files.createTempDirectory("highdim-yarn-"), hdfs),
+                yarn -> yarn.startServers(layout, jars));
     }
 
     private void startServers(StandaloneCluster.Layout layout, List<Path> jars) throws IOException, InterruptedException {
@@ -116,24 +92,20 @@ public final class YarnProcesses implements AutoCloseable {
         site.put("hadoop.tmp.dir", root.resolve("tmp").toString());
         site.put("yarn.node-labels.fs-store.root-dir", root.resolve("node-labels").toUri().toString());
         site.put("yarn.node-attribute.fs-store.root-dir", root.resolve("node-attributes").toUri().toString());
-        HdfsProcesses.writeSite(conf.resolve("yarn-site.xml"), site);
-        HdfsProcesses.writeSite(conf.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
+        HadoopDaemons.writeSite(conf.resolve("yarn-site.xml"), site);
+        HadoopDaemons.writeSite(conf.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
         // one queue that may hold nothing but application masters (the default lets them have a tenth)
-        HdfsProcesses.writeSite(conf.resolve("capacity-scheduler.xml"), Map.of(
+        HadoopDaemons.writeSite(conf.resolve("capacity-scheduler.xml"), Map.of(
                 "yarn.scheduler.capacity.root.queues", "default",
                 "yarn.scheduler.capacity.root.default.capacity", "100",
                 "yarn.scheduler.capacity.maximum-am-resource-percent", "1.0"));
-        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-                "log4j.rootLogger=INFO,console",
-                "log4j.appender.console=org.apache.log4j.ConsoleAppender",
-                "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
-                "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss,SSS} %p %c{2}: %m%n", ""));
+        HadoopDaemons.writeLog4j(conf);
         Path client = Files.createDirectories(root.resolve("client-conf"));
-        HdfsProcesses.writeSite(client.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
+        HadoopDaemons.writeSite(client.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
         Map<String, String> clientSite = new LinkedHashMap<>();
         addresses.forEach((k, v) -> { if (k.startsWith("yarn.resourcemanager.")) clientSite.put(k, v); });
         clientSite.put("yarn.resourcemanager.hostname", "127.0.0.1");
-        HdfsProcesses.writeSite(client.resolve("yarn-site.xml"), clientSite);
+        HadoopDaemons.writeSite(client.resolve("yarn-site.xml"), clientSite);
 
         List<String> cp = new ArrayList<>(List.of(conf.toString()));
         jars.forEach(j -> cp.add(j.toString()));
