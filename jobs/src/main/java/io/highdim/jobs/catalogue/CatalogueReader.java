@@ -341,10 +341,11 @@ public final class CatalogueReader {
 
     private static List<ChannelHistogram> histograms(Connection connection, String imageId) throws SQLException {
         return list(connection, "select channel, exact, nan_count, neg_inf_count, pos_inf_count, min, max, "
-                        + "bin_width, bin_indices, bin_counts from channel_histograms where image_id = ? "
+                        + "bin_width, bin_indices, bin_counts from packed_channel_histograms where image_id = ? "
                         + "order by channel", imageId,
                 rows -> new ChannelHistogram(rows.getInt(1), new SparseHistogram(rows.getBoolean(2), float8(rows, 8),
-                        int8s(rows.getArray(9)), int8s(rows.getArray(10)), float8(rows, 6), float8(rows, 7),
+                        PackedLongs.unpack(rows.getBytes(9)), PackedLongs.unpack(rows.getBytes(10)), float8(rows, 6),
+                        float8(rows, 7),
                         rows.getLong(3), rows.getLong(4), rows.getLong(5))));
     }
 
@@ -388,15 +389,6 @@ public final class CatalogueReader {
     private static double float8(ResultSet rows, int column) throws SQLException {
         double value = rows.getDouble(column);
         return rows.wasNull() ? Double.NaN : value;
-    }
-
-    private static long[] int8s(Array sqlArray) throws SQLException {
-        Object[] values = (Object[]) sqlArray.getArray();
-        long[] longs = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            longs[i] = ((Number) values[i]).longValue();
-        }
-        return longs;
     }
 
     private static double[] float8s(Array sqlArray) throws SQLException {

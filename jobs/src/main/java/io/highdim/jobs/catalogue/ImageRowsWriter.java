@@ -12,6 +12,7 @@ import io.highdim.model.Provenance;
 import io.highdim.model.SegmentedObject;
 import io.highdim.model.VolumeSegmentation;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.function.Function;
 /**
  * The rows of images of one run, on one connection, in the caller's transaction: {@link #add} queues what one
  * image's outcome changes, {@link #flush} sends everything queued in an order that keeps the foreign keys and the
- * primary keys happy (images, then deletes, then inserts, parents first). Rows of many images share one JDBC batch
+ * primary keys happy (images, then deletes, then inserts, parents first). Rows of many images share one binary COPY
  * per table, so small images cost no round trips of their own. The run row must exist.
  */
 final class ImageRowsWriter implements AutoCloseable {
@@ -43,13 +44,20 @@ final class ImageRowsWriter implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final TableWriter<ImageOutcome> images;
+    private final PreparedStatement images;
+    private final StatementParameters imageRow;
+    private final String runId;
+    private final Function<ImageOutcome, Provenance> provenance;
+    private int pendingImages;
     private final ResultTables results;
 
     /** {@code provenance}: where each image's rows come from (null, or a null answer: nothing recorded). */
-    ImageRowsWriter(Connection connection, String runId, Function<ImageOutcome, Provenance> provenance) {
-        this.images = new TableWriter<>(connection, UPSERT_IMAGE, null,
-                (row, outcome) -> bindImage(row, runId, outcome, provenance == null ? null : provenance.apply(outcome)));
+    ImageRowsWriter(Connection connection, String runId, Function<ImageOutcome, Provenance> provenance)
+            throws SQLException {
+        this.images = connection.prepareStatement(UPSERT_IMAGE);
+        this.imageRow = new StatementParameters(images);
+        this.runId = runId;
+        this.provenance = provenance;
         this.results = new ResultTables(connection);
     }
 
@@ -61,7 +69,9 @@ final class ImageRowsWriter implements AutoCloseable {
      */
     void add(ImageOutcome outcome) throws SQLException {
         String id = outcome.imageId();
-        images.insert(id, List.of(outcome));
+        bindImage(imageRow.reset().text(id), runId, outcome, provenance == null ? null : provenance.apply(outcome));
+        images.addBatch();
+        pendingImages++;
         if (outcome instanceof ImageOutcome.Processed processed) {
             ImageResults computed = processed.results();
             for (Part part : Part.values()) {
@@ -81,7 +91,10 @@ final class ImageRowsWriter implements AutoCloseable {
 
     /** Sends what is queued: images first (results reference them), then deletes, then inserts parents first. */
     void flush() throws SQLException {
-        images.flushInserts();
+        if (pendingImages > 0) {
+            images.executeBatch();
+            pendingImages = 0;
+        }
         for (TableWriter<?> table : results.all()) {
             table.flushDeletes();
         }
@@ -92,13 +105,11 @@ final class ImageRowsWriter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (TableWriter<?> i = images; ResultTables r = results) {
-            // closes the statements of both
-        }
+        images.close();
     }
 
     private int pendingRows() {
-        int rows = images.pendingRows();
+        int rows = pendingImages;
         for (TableWriter<?> table : results.all()) {
             rows += table.pendingRows();
         }
@@ -107,10 +118,10 @@ final class ImageRowsWriter implements AutoCloseable {
 
     private void replace(String id, Part part, ImageResults computed) throws SQLException {
         switch (part) {
-            case PLANES -> results.planes.replace(id, computed.planes());
+            case PLANES -> results.planes.replace(id, oneRow(computed.planes()));
             case CHANNEL_STATS -> results.channelStats.replace(id, computed.channels());
             case HISTOGRAMS -> results.channelHistograms.replace(id, computed.histograms());
-            case PLANE_STATS -> results.planeStats.replace(id, computed.planeStats());
+            case PLANE_STATS -> results.planeStats.replace(id, oneRow(computed.planeStats()));
             case PCA -> {
                 // absent (fewer than two channels): the old PCA goes and none comes
                 results.pcaResults.replace(id, computed.pca().stream().toList());
@@ -124,6 +135,11 @@ final class ImageRowsWriter implements AutoCloseable {
                 results.segmentedObjects.insert(id, objectRows(computed.segmentations()));
             }
         }
+    }
+
+    /** The image's one row of per-plane arrays, or none when it has no planes. */
+    private static <T> List<List<T>> oneRow(List<T> planes) {
+        return planes.isEmpty() ? List.of() : List.of(planes);
     }
 
     private static List<ResultTables.ObjectRow> objectRows(List<VolumeSegmentation> volumes) {

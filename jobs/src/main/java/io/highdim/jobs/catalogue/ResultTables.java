@@ -11,19 +11,25 @@ import io.highdim.model.SegmentedObject;
 import io.highdim.model.SliceFile;
 import io.highdim.model.VolumeSegmentation;
 import java.sql.Connection;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /** The results tables of an image, on one connection: their columns and how a model value becomes a row. */
-final class ResultTables implements AutoCloseable {
+final class ResultTables {
     /** Component {@code index}'s loading vector over the channels: one pca_components row. */
     record PcaComponent(int index, double[] loadings) {}
 
     /** An object of the (t, c) volume's segmentation: one segmented_objects row. */
     record ObjectRow(int t, int c, SegmentedObject object) {}
 
-    final TableWriter<PlaneLocation> planes;
+    /** An image's planes: one image_planes row (the view {@code planes} has a row per plane). */
+    final TableWriter<List<PlaneLocation>> planes;
     final TableWriter<ChannelSummary> channelStats;
     final TableWriter<ChannelHistogram> channelHistograms;
-    final TableWriter<PlaneSummary> planeStats;
+    /** An image's plane statistics: one image_plane_stats row (the view {@code plane_stats} has a row per plane). */
+    final TableWriter<List<PlaneSummary>> planeStats;
     /** Deleting a pca_results row deletes its components (on delete cascade). */
     final TableWriter<PcaResult> pcaResults;
     final TableWriter<PcaComponent> pcaComponents;
@@ -34,44 +40,54 @@ final class ResultTables implements AutoCloseable {
     final TableWriter<ObjectRow> segmentedObjects;
 
     ResultTables(Connection connection) {
-        planes = TableWriter.forTable(connection, "planes", "z, t, c, ifd, sample, first_byte, stored_bytes",
-                (row, p) -> row.integer(p.z()).integer(p.t()).integer(p.c()).integer(p.ifd()).integer(p.sample())
-                        .bigint(p.firstByte()).bigint(p.storedBytes()));
-        channelStats = TableWriter.forTable(connection, "channel_stats",
+        planes = new TableWriter<List<PlaneLocation>>(connection, "image_planes",
+                "z, t, c, ifd, sample, first_byte, stored_bytes",
+                (row, p) -> row.integerArray(ints(p, PlaneLocation::z)).integerArray(ints(p, PlaneLocation::t))
+                        .integerArray(ints(p, PlaneLocation::c)).integerArray(ints(p, PlaneLocation::ifd))
+                        .integerArray(ints(p, PlaneLocation::sample)).bigintArray(longs(p, PlaneLocation::firstByte))
+                        .bigintArray(longs(p, PlaneLocation::storedBytes)))
+                .weighing(p -> 1 + p.size() / 16);
+        channelStats = new TableWriter<>(connection, "channel_stats",
                 "channel, count, mean, std, min, max, nan_count",
                 (row, s) -> row.integer(s.channel()).bigint(s.count()).float8(s.mean()).float8(s.std())
                         .float8(s.min()).float8(s.max()).bigint(s.nanCount()));
-        channelHistograms = TableWriter.<ChannelHistogram>forTable(connection, "channel_histograms",
+        // the bins packed (PackedLongs); the view channel_histograms shows them as bigint[]
+        channelHistograms = new TableWriter<ChannelHistogram>(connection, "packed_channel_histograms",
                 "channel, exact, count, nan_count, neg_inf_count, pos_inf_count, min, max, equal_bins, bin_width, "
                         + "bin_indices, bin_counts",
                 (row, h) -> {
                     SparseHistogram s = h.histogram();
                     row.integer(h.channel()).bool(s.exact()).bigint(s.count()).bigint(s.nanCount())
                             .bigint(s.negInfCount()).bigint(s.posInfCount()).float8(s.min()).float8(s.max())
-                            .bigintArray(s.equalBins(ChannelHistogram.EQUAL_BINS)).float8(s.binWidth())
-                            .bigintArray(s.indices()).bigintArray(s.counts());
+                            .bytea(PackedLongs.pack(s.equalBins(ChannelHistogram.EQUAL_BINS))).float8(s.binWidth())
+                            .bytea(PackedLongs.pack(s.indices())).bytea(PackedLongs.pack(s.counts()));
                 }).weighing(h -> 1 + h.histogram().indices().length / 256);   // a 16-bit histogram: ~257 rows
-        planeStats = TableWriter.forTable(connection, "plane_stats", "z, t, c, count, mean, std, min, max, nan_count",
-                (row, s) -> row.integer(s.z()).integer(s.t()).integer(s.c()).bigint(s.count()).float8(s.mean())
-                        .float8(s.std()).float8(s.min()).float8(s.max()).bigint(s.nanCount()));
-        pcaResults = TableWriter.forTable(connection, "pca_results",
+        planeStats = new TableWriter<List<PlaneSummary>>(connection, "image_plane_stats",
+                "z, t, c, count, mean, std, min, max, nan_count",
+                (row, s) -> row.integerArray(ints(s, PlaneSummary::z)).integerArray(ints(s, PlaneSummary::t))
+                        .integerArray(ints(s, PlaneSummary::c)).bigintArray(longs(s, PlaneSummary::count))
+                        .float8Array(doubles(s, PlaneSummary::mean)).float8Array(doubles(s, PlaneSummary::std))
+                        .float8Array(doubles(s, PlaneSummary::min)).float8Array(doubles(s, PlaneSummary::max))
+                        .bigintArray(longs(s, PlaneSummary::nanCount)))
+                .weighing(s -> 1 + s.size() / 16);
+        pcaResults = new TableWriter<>(connection, "pca_results",
                 "n_components, explained_variance, explained_variance_ratio, mean, observations",
                 (row, p) -> row.integer(p.nComponents()).float8Array(p.explainedVariance())
                         .float8Array(p.explainedVarianceRatio()).float8Array(p.mean()).bigint(p.observations()));
-        pcaComponents = TableWriter.forTable(connection, "pca_components", "component, loadings",
+        pcaComponents = new TableWriter<>(connection, "pca_components", "component, loadings",
                 (row, c) -> row.integer(c.index()).float8Array(c.loadings()));
-        slices = TableWriter.forTable(connection, "slices", "z, t, c, bit_depth, uri, window_low, window_high",
+        slices = new TableWriter<>(connection, "slices", "z, t, c, bit_depth, uri, window_low, window_high",
                 (row, s) -> row.integer(s.z()).integer(s.t()).integer(s.c()).integer(s.bitDepth()).text(s.uri())
                         .float8(s.windowLow()).float8(s.windowHigh()));
-        projections = TableWriter.forTable(connection, "projections", "t, c, bit_depth, uri, window_low, window_high",
+        projections = new TableWriter<>(connection, "projections", "t, c, bit_depth, uri, window_low, window_high",
                 (row, p) -> row.integer(p.t()).integer(p.c()).integer(p.bitDepth()).text(p.uri())
                         .float8(p.windowLow()).float8(p.windowHigh()));
-        segmentations = TableWriter.forTable(connection, "segmentations",
+        segmentations = new TableWriter<>(connection, "segmentations",
                 "t, c, method, threshold, connectivity, min_voxels, objects, labels_uri",
                 (row, s) -> row.integer(s.t()).integer(s.c()).text(s.method()).float8(s.threshold())
                         .integer(s.connectivity()).bigint(s.minVoxels()).bigint(s.objects().size())
                         .text(s.labelsUri()));
-        segmentedObjects = TableWriter.forTable(connection, "segmented_objects",
+        segmentedObjects = new TableWriter<>(connection, "segmented_objects",
                 "t, c, label, voxels, centroid_z, centroid_y, centroid_x, z_min, y_min, x_min, z_end, y_end, x_end, "
                         + "min, max, mean, sum, channel_means",
                 (row, r) -> {
@@ -94,12 +110,27 @@ final class ResultTables implements AutoCloseable {
             slices, projections, segmentations, segmentedObjects};
     }
 
-    @Override
-    public void close() throws java.sql.SQLException {
-        try (var a = planes; var b = channelStats; var h = channelHistograms; var c = planeStats; var d = pcaResults;
-             var e = pcaComponents; var f = slices; var g = projections; var s = segmentations;
-             var o = segmentedObjects) {
-            // closes every statement, even if one fails
+    private static <T> int[] ints(List<T> values, ToIntFunction<T> field) {
+        int[] a = new int[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = field.applyAsInt(values.get(i));
         }
+        return a;
+    }
+
+    private static <T> long[] longs(List<T> values, ToLongFunction<T> field) {
+        long[] a = new long[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = field.applyAsLong(values.get(i));
+        }
+        return a;
+    }
+
+    private static <T> double[] doubles(List<T> values, ToDoubleFunction<T> field) {
+        double[] a = new double[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = field.applyAsDouble(values.get(i));
+        }
+        return a;
     }
 }

@@ -1,9 +1,7 @@
 package io.highdim.jobs.catalogue;
 
-import java.sql.SQLException;
-
-/** Sets the parameters of one row from one value, in the order of the statement's columns. */
+/** Writes the values of one row from one value, in the order of the table's columns. */
 @FunctionalInterface
 interface RowBinder<T> {
-    void bind(StatementParameters row, T value) throws SQLException;
+    void bind(CopyRows row, T value);
 }

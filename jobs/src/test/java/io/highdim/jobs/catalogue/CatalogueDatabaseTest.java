@@ -57,7 +57,7 @@ class CatalogueDatabaseTest {
             db.migrate();
             db.migrate();
             String latest = Integer.toString(Migrations.LATEST);
-            assertEquals(latest, scalar(db, "select max(version) from flyway_schema_history where success"));
+            assertEquals(latest, scalar(db, "select max(cast(version as integer)) from flyway_schema_history where success"));
             assertEquals(latest, scalar(db, "select count(*) from flyway_schema_history where version is not null"));
             for (String table : List.of("runs", "image_claims", "images", "planes", "plane_stats", "channel_stats",
                     "channel_histograms", "pca_results", "pca_components", "slices", "projections")) {

@@ -9,8 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shortcut that skips Flyway on a current catalogue knows the latest migration, and takes it only when every
@@ -24,6 +30,68 @@ class MigrationsTest {
                     .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
             assertEquals(highest, Migrations.LATEST);
         }
+    }
+
+    /**
+     * Versions 9 and 10 moved planes and plane_stats to one row of arrays per image, and channel histograms' bins
+     * to packed bytea, behind views of the same names: the rows a version-8 catalogue holds read back the same,
+     * through the views, after the migrations (a server of its own).
+     */
+    @Test
+    void planeRowsOfAVersion8CatalogueReadTheSameAfterVersion9(@TempDir Path state) throws Exception {
+        try (CatalogueDatabase db = CatalogueDatabase.embedded(state, 0)) {
+            planeRowsReadTheSameAfterVersion9(db);
+        }
+    }
+
+    private static void planeRowsReadTheSameAfterVersion9(CatalogueDatabase db) throws Exception {
+        ConnectionSettings s = db.connectionSettings();
+        Flyway.configure(Migrations.class.getClassLoader()).dataSource(s.jdbcUrl(), s.user(), s.password())
+                .locations("classpath:db/migration").target("8").load().migrate();
+        String planes = "select image_id, z, t, c, ifd, sample, first_byte, stored_bytes from planes "
+                + "order by image_id, z, t, c";
+        String stats = "select image_id, z, t, c, count, mean, std, min, max, nan_count from "
+                + "plane_stats order by image_id, z, t, c";
+        String histograms = "select * from channel_histograms order by image_id, channel";
+        List<List<String>> planesBefore, statsBefore, histogramsBefore;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("insert into runs (run_id) values ('r')");
+            st.execute("insert into images (image_id, uri, status, run_id) values ('a', 'file:/a.tif', 'ok', 'r'), "
+                    + "('b', 'file:/b.tif', 'ok', 'r'), ('none', 'file:/n.tif', 'rejected', 'r')");
+            // rows inserted out of plane order; a plane with NaN and one with null statistics
+            st.execute("insert into planes values ('a', 1, 0, 0, 1, 0, 900, 100), ('a', 0, 0, 1, 0, 1, 300, 50), "
+                    + "('a', 0, 0, 0, 0, 0, 200, 50), ('b', 0, 0, 0, 0, 0, 8, 4000000000)");
+            st.execute("insert into plane_stats values ('a', 1, 0, 0, 4, 2.5, 0.5, 1, 4, 0), "
+                    + "('a', 0, 0, 0, 4, 'NaN', 'NaN', 'NaN', 'NaN', 4), ('b', 0, 0, 0, 0, null, null, null, null, 0)");
+            st.execute("insert into channel_histograms values ('a', 0, true, 5, 0, 0, 0, 3, 65535, '{4,0,1}', 1, "
+                    + "'{3,7,65535}', '{2,2,1}'), ('a', 1, false, 3, 1, 0, 2, -1e300, 0.5, '{}', 0.25, "
+                    + "'{-9223372036854775808,2}', '{1,2}'), ('b', 0, true, 0, 0, 0, 0, null, null, '{}', null, '{}', '{}')");
+            planesBefore = rows(st, planes);
+            statsBefore = rows(st, stats);
+            histogramsBefore = rows(st, histograms);
+        }
+        db.migrate();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            assertEquals(planesBefore, rows(st, planes));
+            assertEquals(statsBefore, rows(st, stats));
+            assertEquals(histogramsBefore, rows(st, histograms));
+            assertEquals(3, histogramsBefore.size());
+            assertEquals(4, planesBefore.size());
+            assertEquals(List.of("a", "b"), rows(st, "select image_id from image_planes order by 1")
+                    .stream().map(r -> r.get(0)).toList());
+        }
+    }
+
+    private static List<List<String>> rows(Statement st, String sql) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        try (ResultSet r = st.executeQuery(sql)) {
+            while (r.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) row.add(r.getString(i));
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     @Test

@@ -1,0 +1,76 @@
+package io.highdim.jobs.catalogue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.highdim.jobs.testkit.SharedCatalogue;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Histogram bins packed by the pipeline ({@link PackedLongs}) read back the same in Java and through the catalogue's
+ * SQL function {@code highdim_unpack_bigints} (what the view channel_histograms shows), and the migration's
+ * {@code highdim_pack_bigints} packs as the pipeline does: every width from 1 to 8 bytes, at the edges of each.
+ */
+class PackedLongsTest {
+    @Test
+    void packedValuesReadBackTheSameInJavaAndInSql() throws Exception {
+        List<long[]> cases = new ArrayList<>(List.of(new long[0], new long[] {0}, new long[] {-1},
+                new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, new long[] {65535, 3, 7}));
+        for (int w = 1; w <= 8; w++) {
+            long max = w == 8 ? Long.MAX_VALUE : (1L << (8 * w - 1)) - 1, min = -max - 1;
+            cases.add(new long[] {max, min, 0, 1, -1});
+            cases.add(new long[] {min});
+        }
+        Random random = new Random(23);
+        for (int n = 0; n < 20; n++) {
+            long[] values = new long[1 + random.nextInt(1024)];
+            int bits = 1 + random.nextInt(63);
+            for (int i = 0; i < values.length; i++) values[i] = random.nextLong() >> (64 - bits);
+            cases.add(values);
+        }
+        try (Connection c = SharedCatalogue.database().connect();
+             PreparedStatement unpack = c.prepareStatement("select highdim_unpack_bigints(?)");
+             PreparedStatement pack = c.prepareStatement("select highdim_pack_bigints(?)")) {
+            for (long[] values : cases) {
+                byte[] packed = PackedLongs.pack(values);
+                assertArrayEquals(values, PackedLongs.unpack(packed));
+                unpack.setBytes(1, packed);
+                try (ResultSet r = unpack.executeQuery()) {
+                    r.next();
+                    Object[] sql = (Object[]) r.getArray(1).getArray();
+                    assertEquals(values.length, sql.length);
+                    for (int i = 0; i < values.length; i++) assertEquals(values[i], ((Number) sql[i]).longValue());
+                }
+                Long[] boxed = new Long[values.length];
+                for (int i = 0; i < values.length; i++) boxed[i] = values[i];
+                pack.setArray(1, c.createArrayOf("int8", boxed));
+                try (ResultSet r = pack.executeQuery()) {
+                    r.next();
+                    assertArrayEquals(packed, r.getBytes(1), "SQL packs " + values.length + " values as Java does");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theWidthIsTheFewestBytesEveryValueFitsIn() {
+        assertEquals(1 + 3, PackedLongs.pack(new long[] {1, -128, 127}).length);
+        assertEquals(1 + 2 * 2, PackedLongs.pack(new long[] {128, 0}).length);
+        assertEquals(1 + 3, PackedLongs.pack(new long[] {65535}).length);
+        assertEquals(1 + 8, PackedLongs.pack(new long[] {Long.MIN_VALUE}).length);
+    }
+
+    @Test
+    void bytesNotInTheFormatAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> PackedLongs.unpack(new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> PackedLongs.unpack(new byte[] {9, 0}));
+        assertThrows(IllegalArgumentException.class, () -> PackedLongs.unpack(new byte[] {2, 0, 0, 0}));
+    }
+}
