@@ -8,8 +8,9 @@ import sys
 
 
 def tool(r):
-    """A tool's figures: throughput for slices, else wall and pass time; peak RSS (the JVM's, then PostgreSQL's);
-    or why a peer has none (the segmentation peer is not run on a volume the machine's memory cannot hold)."""
+    """A tool's figures: throughput for slices, else wall and pass time (and how long the commits went on after the
+    pass); peak RSS (the JVM's, then PostgreSQL's); or why a peer has none (the segmentation peer is not run on a
+    volume the machine's memory cannot hold)."""
     if 'not_run' in r:
         return f'not run: {r["not_run"]}'
     if 'planes_per_s' in r and 'pass_s' in r:
@@ -17,7 +18,8 @@ def tool(r):
     elif 'planes_per_s' in r:
         cell = f'{r["planes_per_s"]:.1f} planes/s'
     else:
-        cell = f'{r["wall_s"]:.2f} s' + (f', pass {r["pass_s"]:.2f} s' if 'pass_s' in r else '')
+        cell = f'{r["wall_s"]:.2f} s' + (f', pass {r["pass_s"]:.2f} s' if 'pass_s' in r else '') \
+            + (f', commits {r["commit_tail_s"]:.2f} s after it' if r.get('commit_transactions') else '')
     cell += f', {r["rss_mb"]} MB'
     if r.get('server_rss_mb'):
         cell += f' (client; server {r["server_rss_mb"]} MB)'
