@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -268,16 +269,28 @@ class StandaloneClusterIT {
 
     /** Waits until {@code n} executor JVMs started after {@code since} run; returns one of them. */
     private static ProcessHandle awaitExecutors(Instant since, int n, CompletableFuture<?> run) throws Exception {
+        return awaitExecutors(since, "", n, run, StandaloneClusterIT::executorLogTails);
+    }
+
+    /**
+     * As {@link #awaitExecutors(Instant, int, CompletableFuture)}, counting only the executor JVMs whose command line
+     * holds {@code marker} (e.g. the application's id); {@code logs} says what ran if they do not start in time.
+     */
+    static ProcessHandle awaitExecutors(Instant since, String marker, int n, CompletableFuture<?> run,
+                                        Supplier<String> logs) throws Exception {
         long deadline = System.nanoTime() + SUBMIT_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
+            // the JVM itself, not a shell that started it (YARN's container script) and shares its command line
             List<ProcessHandle> executors = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().orElse("").endsWith("/java"))
                     .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .filter(p -> p.info().commandLine().orElse("").contains(marker))
                     .filter(p -> p.info().startInstant().map(t -> !t.isBefore(since)).orElse(false)).toList();
             if (executors.size() >= n) return executors.get(0);
             if (run.isDone()) fail("the application ended before " + n + " executors ran: " + run.get());
             Thread.sleep(100);
         }
-        throw new AssertionError(n + " executors did not start" + executorLogTails());
+        throw new AssertionError(n + " executors did not start" + logs.get());
     }
 
     // ---- the runs' output ----
@@ -366,6 +379,25 @@ class StandaloneClusterIT {
                 }
             }
             return out;
+        }
+
+        /**
+         * How many tasks ended with their executor lost ({@code ExecutorLostFailure}) and had their partition of the
+         * stage computed by a later attempt that succeeded.
+         */
+        long tasksLostAndRunAgain() {
+            List<String> lost = new ArrayList<>();
+            long rerun = 0;
+            for (JsonNode e : events) {
+                if (!"SparkListenerTaskEnd".equals(e.path("Event").asText())) continue;
+                JsonNode info = e.path("Task Info");
+                String task = e.path("Stage ID").asText() + "/"
+                        + info.path("Partition ID").asText(info.path("Index").asText());
+                String reason = e.path("Task End Reason").path("Reason").asText();
+                if ("ExecutorLostFailure".equals(reason)) lost.add(task);
+                else if ("Success".equals(reason)) while (lost.remove(task)) rerun++;
+            }
+            return rerun;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.highdim.jobs.testkit.FaultProbe;
 import io.highdim.jobs.testkit.KillablePostgres;
 import io.highdim.testkit.FreePort;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -22,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -43,16 +48,25 @@ import org.junit.jupiter.api.TestMethodOrder;
  * a user submits from a clone ({@code scripts/highdim --master yarn run …}), in cluster deploy mode with SparkSubmit
  * from the project's own jars (spark-yarn among them), as a distribution's {@code spark-submit} does. Inputs and
  * output are on HDFS, the catalogue in a PostgreSQL server of its own per run ({@code --jdbc-url}). Each run writes
- * the catalogue rows and label volumes of the same run with {@code --master local[2]}; YARN reports each application
- * SUCCEEDED, and a driver that fails FAILED (spark-submit's exit code alone does not tell).
+ * the catalogue rows and label volumes of the same run with {@code --master local[2]} over the local sample files
+ * (started while HDFS and YARN start); YARN reports each application SUCCEEDED, and a driver that fails FAILED
+ * (spark-submit's exit code alone does not tell). The cluster mode run loses one executor mid-pass (SIGKILL of its
+ * JVM): Spark runs the executor's tasks again, and the rows and files are still the local run's.
  *
- * <p>One executor of two cores, 512 MB heap and 384 MB overhead, in a container whose memory YARN enforces.
+ * <p>Executors of 512 MB heap and 384 MB overhead, in containers whose memory YARN enforces: in client mode one of two
+ * cores; in cluster mode two of one core each beside the driver's container (1 GB heap, 384 MB overhead), 3.2 of the
+ * NodeManager's 4 GB.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YarnRunIT {
     private static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(150);
     private static final Pattern SUBMITTED = Pattern.compile("Submitted application (application_\\d+_\\d+)");
     private static final List<String> RUN_ARGS = List.of("run", "--no-slices", "--partition-mb", "1", "--segment");
+    /** Each stack held back in the cluster mode run: a task outlasts the moments between its log line and the kill. */
+    private static final long STACK_DELAY_MS = 50;
+    /** The executor JVM's option that names its container's log folder (YARN fills in the folder). */
+    private static final Pattern CONTAINER_LOG_DIR =
+            Pattern.compile("-Dspark\\.yarn\\.app\\.container\\.log\\.dir=(\\S+)");
 
     private static final Map<String, Long> TIMINGS = Collections.synchronizedMap(new LinkedHashMap<>());
     private static StandaloneCluster spark; // the SPARK_HOME and spark-submit; no Master or Worker
@@ -61,54 +75,92 @@ class YarnRunIT {
     private static final Map<String, KillablePostgres> DATABASES = Collections.synchronizedMap(new LinkedHashMap<>());
     private static List<String> inputs;
     private static List<JsonNode> localLines;
-    /** Every YARN run's settings, as {@code --conf} pairs (set once the SPARK_HOME is known). */
-    private static List<String> yarnConfs;
 
     @BeforeAll
     static void start() throws Throwable {
         assertTrue(StandaloneCluster.isJava17(), "Spark 3.5 with Hadoop 3.3 needs Java 17 here");
         long t0 = System.nanoTime();
         spark = StandaloneCluster.create(StandaloneCluster.Layout.find());
-        inputs = StandaloneClusterIT.tiffsIn(spark.layout().sampleData());
-        yarnConfs = List.of(
-                // the Spark jars are on the NodeManager's machine already: nothing to upload or localize
-                "--conf", "spark.yarn.jars=local:" + spark.sparkHome().resolve("jars") + "/*",
-                "--conf", "spark.yarn.maxAppAttempts=1",
-                "--conf", "spark.executor.instances=1",
-                "--conf", "spark.executor.cores=2",
-                "--conf", "spark.executor.memory=512m",
-                "--conf", "spark.executor.memoryOverhead=384m",
-                "--conf", "spark.driver.memory=1g",
-                "--conf", "spark.yarn.am.memory=512m",
-                "--conf", "spark.executor.extraJavaOptions=" + spark.executorJavaOptions(),
-                "--conf", "spark.driver.extraJavaOptions=" + spark.driverJavaOptions(),
-                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
-                "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s");
-        // the databases start while HDFS and YARN do
-        CompletableFuture<Void> databases = CompletableFuture.runAsync(() -> {
-            for (String run : List.of("local", "client", "cluster")) DATABASES.put(run, database(run));
+        Path samples = spark.layout().sampleData();
+        inputs = StandaloneClusterIT.tiffsIn(samples);
+        // the local run (over the sample files, its labels in a local folder) and the databases start while HDFS and
+        // YARN do
+        CompletableFuture<StandaloneCluster.Submission> localRun = CompletableFuture.supplyAsync(() -> {
+            DATABASES.put("local", database("local"));
+            long t1 = System.nanoTime();
+            List<String> app = new ArrayList<>(RUN_ARGS);
+            app.addAll(List.of("--output", localLabels().toString()));
+            app.addAll(DATABASES.get("local").catalogueArgs());
+            app.add(samples.toAbsolutePath() + "/");
+            try {
+                StandaloneCluster.Submission local = spark.submit("local", "local[2]", List.of("--conf",
+                        "spark.driver.extraJavaOptions=" + spark.driverJavaOptions()), app, SUBMIT_TIMEOUT);
+                TIMINGS.put("submit-local", millisSince(t1));
+                return local;
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
         });
+        CompletableFuture<Void> databases = CompletableFuture.runAsync(() -> {
+            for (String run : List.of("client", "cluster")) DATABASES.put(run, database(run));
+        });
+        Throwable failure = null;
         try {
             hdfs = HdfsProcesses.start();
             TIMINGS.put("hdfs-start", millisSince(t0));
             yarn = YarnProcesses.start(hdfs);
             TIMINGS.put("yarn-start", millisSince(t0));
-            for (String f : inputs) hdfs.upload(spark.layout().sampleData().resolve(f), "/in/" + f);
-        } finally {
-            databases.get(120, TimeUnit.SECONDS);
+            for (String f : inputs) hdfs.upload(samples.resolve(f), "/in/" + f);
+            TIMINGS.put("upload", millisSince(t0));
+        } catch (Throwable e) {
+            failure = e;
         }
-        TIMINGS.put("databases+upload", millisSince(t0));
-
-        long t1 = System.nanoTime();
-        StandaloneCluster.Submission local = spark.submit("local", "local[2]", "client", Map.of(), null,
-                List.of("--conf", "spark.driver.extraJavaOptions=" + spark.driverJavaOptions()),
-                appArgs("local"), SUBMIT_TIMEOUT);
-        TIMINGS.put("submit-local", millisSince(t1));
+        StandaloneCluster.Submission local = null;
+        try {
+            databases.get(120, TimeUnit.SECONDS);
+            local = localRun.get(SUBMIT_TIMEOUT.toSeconds() + 120, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (failure == null) failure = cause;
+            else failure.addSuppressed(cause);
+        }
+        if (failure != null) throw failure;
+        TIMINGS.put("local-run+servers", millisSince(t0));
         if (local.exitCode() != 0) fail(local.describe(60));
         localLines = StandaloneClusterIT.resultLines(local, inputs.size());
+    }
+
+    /** Where the local run writes its label volumes. */
+    private static Path localLabels() {
+        return spark.root().resolve("labels-local");
+    }
+
+    /**
+     * Every YARN run's settings, as {@code --conf} pairs: {@code executors} of {@code cores} each, and these options
+     * for the driver's JVM too (in cluster mode, the one in the application master's container).
+     */
+    private static List<String> yarnConfs(int executors, int cores, List<String> driverOptions) {
+        String driver = String.join(" ", spark.driverJavaOptions(), String.join(" ", driverOptions)).trim();
+        return List.of(
+                // the Spark jars are on the NodeManager's machine already: nothing to upload or localize
+                "--conf", "spark.yarn.jars=local:" + spark.sparkHome().resolve("jars") + "/*",
+                "--conf", "spark.yarn.maxAppAttempts=1",
+                "--conf", "spark.executor.instances=" + executors,
+                "--conf", "spark.executor.cores=" + cores,
+                "--conf", "spark.executor.memory=512m",
+                "--conf", "spark.executor.memoryOverhead=384m",
+                "--conf", "spark.driver.memory=1g",
+                "--conf", "spark.yarn.am.memory=512m",
+                "--conf", "spark.executor.extraJavaOptions=" + spark.executorJavaOptions(),
+                "--conf", "spark.driver.extraJavaOptions=" + driver,
+                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s");
     }
 
     private static KillablePostgres database(String run) {
@@ -138,7 +190,8 @@ class YarnRunIT {
         for (ApplicationReport a : yarn.applications()) before.add(a.getApplicationId());
         List<String> cmd = new ArrayList<>(List.of("bash", spark.layout().repoRoot().resolve("scripts/highdim").toString(),
                 "--master", "yarn", "--deploy-mode", "client"));
-        for (int i = 0; i < yarnConfs.size(); i += 2) cmd.addAll(List.of("--conf", yarnConfs.get(i + 1)));
+        List<String> confs = yarnConfs(1, 2, List.of());
+        for (int i = 0; i < confs.size(); i += 2) cmd.addAll(List.of("--conf", confs.get(i + 1)));
         cmd.addAll(RUN_ARGS);
         cmd.addAll(List.of("--output", hdfs.uri() + "/labels-client"));
         cmd.addAll(DATABASES.get("client").catalogueArgs());
@@ -169,24 +222,51 @@ class YarnRunIT {
         assertEquals(1, submitted.size(), "one application submitted to YARN by the launcher: " + submitted + "\n"
                 + s.describe(40) + yarn.tails());
         ApplicationReport app = submitted.get(0);
-        if (s.exitCode() != 0) fail(s.describe(60) + logs(app));
-        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app + logs(app));
+        if (s.exitCode() != 0) fail(s.describe(60) + logs(app.getApplicationId()));
+        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(),
+                app + logs(app.getApplicationId()));
         assertSameAsLocal("client", StandaloneClusterIT.resultLines(s, inputs.size()));
     }
 
+    /**
+     * Cluster mode, with two executors of one core: once tasks run, one executor's JVM is killed (SIGKILL); Spark runs
+     * its tasks again (the event log says which), and the run still succeeds with the local run's rows and files.
+     */
     @Test
     @Order(2)
-    void clusterModeWritesTheRowsAndFilesOfALocalRunAndYarnSaysSucceeded() throws Exception {
+    void clusterModeLosesAnExecutorMidPassAndStillWritesTheRowsAndFilesOfALocalRun() throws Exception {
         long t0 = System.nanoTime();
         KillablePostgres db = DATABASES.get("cluster");
-        // the driver runs in a container: the password reaches it in the application master's environment
-        StandaloneCluster.Submission s = submit("cluster", "cluster",
-                List.of("--conf", "spark.yarn.appMasterEnv.HIGHDIM_DB_PASSWORD=" + db.password()),
-                List.of("--jdbc-url", db.jdbcUrl(), "--db-user", db.user()));
+        Set<ApplicationId> before = applicationIds();
+        Instant submitted = Instant.now();
+        // the driver runs in a container: the password reaches it in the application master's environment, the
+        // probe's settings in its JVM options
+        FaultProbe probe = FaultProbe.delay(STACK_DELAY_MS);
+        List<String> sparkArgs = new ArrayList<>(yarnConfs(2, 1, probe.jvmOptions()));
+        sparkArgs.addAll(List.of("--conf", "spark.yarn.appMasterEnv.HIGHDIM_DB_PASSWORD=" + db.password()));
+        CompletableFuture<StandaloneCluster.Submission> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return submit("cluster", "cluster", probe, sparkArgs,
+                        List.of("--jdbc-url", db.jdbcUrl(), "--db-user", db.user()));
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        ApplicationId id = awaitNewApplication(before, run);
+        ProcessHandle victim = StandaloneClusterIT.awaitExecutors(submitted, id.toString(), 2, run, () -> logs(id));
+        awaitRunningTask(victim, run, id);
+        victim.destroyForcibly();
+        TIMINGS.put("kill-cluster", millisSince(t0));
+        StandaloneCluster.Submission s = run.get(SUBMIT_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
         TIMINGS.put("submit-cluster", millisSince(t0));
         ApplicationReport app = application(s);
-        if (s.exitCode() != 0) fail(s.describe(60) + logs(app));
-        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app + logs(app));
+        if (s.exitCode() != 0) fail(s.describe(60) + logs(id));
+        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app + logs(id));
+        StandaloneClusterIT.EventLog events = StandaloneClusterIT.EventLog.read(s.eventLogDir());
+        long rerun = events.tasksLostAndRunAgain();
+        System.out.println("cluster mode: executor " + victim.pid() + " killed; " + rerun + " task(s) lost with it and "
+                + "run again; successful tasks per executor " + events.successfulTasksPerExecutor());
+        assertTrue(rerun > 0, "tasks lost with the killed executor and run again (" + events.appId() + ")" + logs(id));
         // the driver's stdout is its container's, which the NodeManager keeps
         Path stdout = driverStdout(app);
         StandaloneCluster.Submission driver = new StandaloneCluster.Submission("cluster-driver", s.exitCode(),
@@ -200,35 +280,72 @@ class YarnRunIT {
     void aDriverThatFailsIsAFailedApplication() throws Exception {
         long t0 = System.nanoTime();
         // nothing listens there: the run fails (exit 1) before its pass
-        StandaloneCluster.Submission s = submit("failing", "cluster", List.of(), List.of("--jdbc-url",
-                "jdbc:postgresql://127.0.0.1:" + FreePort.any() + "/postgres", "--db-user", "nobody"));
+        StandaloneCluster.Submission s = submit("failing", "cluster", null, yarnConfs(1, 2, List.of()), List.of(
+                "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + FreePort.any() + "/postgres", "--db-user", "nobody"));
         TIMINGS.put("submit-failing", millisSince(t0));
         ApplicationReport app = application(s);
-        assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app + s.describe(30) + logs(app));
+        assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(),
+                app + s.describe(30) + logs(app.getApplicationId()));
         assertNotEquals(0, s.exitCode(), s.describe(30));
     }
 
     // ---- the runs ----
 
-    private static StandaloneCluster.Submission submit(String run, String deployMode, List<String> extraSparkArgs,
-                                                       List<String> catalogue) throws Exception {
-        List<String> sparkArgs = new ArrayList<>(List.of("--name", "highdim-" + run));
-        sparkArgs.addAll(yarnConfs);
-        sparkArgs.addAll(extraSparkArgs);
+    /** spark-submit with {@code sparkArgs} (those of {@link #yarnConfs} among them); the driver's faults, or null. */
+    private static StandaloneCluster.Submission submit(String run, String deployMode, FaultProbe faults,
+                                                       List<String> sparkArgs, List<String> catalogue)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("--name", "highdim-" + run));
+        args.addAll(sparkArgs);
         List<String> app = new ArrayList<>(RUN_ARGS);
         app.addAll(List.of("--output", hdfs.uri() + "/labels-" + run));
         app.addAll(catalogue);
         app.add(hdfs.uri() + "/in/");
         return spark.submit(run, "yarn", deployMode, Map.of("HADOOP_CONF_DIR", yarn.clientConfDir().toString()),
-                null, sparkArgs, app, SUBMIT_TIMEOUT);
+                faults, args, app, SUBMIT_TIMEOUT);
     }
 
-    private static List<String> appArgs(String run) {
-        List<String> app = new ArrayList<>(RUN_ARGS);
-        app.addAll(List.of("--output", hdfs.uri() + "/labels-" + run));
-        app.addAll(DATABASES.get(run).catalogueArgs());
-        app.add(hdfs.uri() + "/in/");
-        return app;
+    private static Set<ApplicationId> applicationIds() throws IOException {
+        Set<ApplicationId> ids = new HashSet<>();
+        for (ApplicationReport a : yarn.applications()) ids.add(a.getApplicationId());
+        return ids;
+    }
+
+    /** Waits for the ResourceManager to know an application that was not in {@code before}. */
+    private static ApplicationId awaitNewApplication(Set<ApplicationId> before, CompletableFuture<?> run)
+            throws Exception {
+        long deadline = System.nanoTime() + SUBMIT_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ApplicationId id : applicationIds()) if (!before.contains(id)) return id;
+            if (run.isDone()) fail("spark-submit ended before YARN knew its application: " + run.get() + yarn.tails());
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no application submitted to YARN" + yarn.tails());
+    }
+
+    /** Waits until the executor's container log says that a task runs in it now (started, not yet finished). */
+    private static void awaitRunningTask(ProcessHandle executor, CompletableFuture<?> run, ApplicationId app)
+            throws Exception {
+        String commandLine = executor.info().commandLine().orElse("");
+        Matcher m = CONTAINER_LOG_DIR.matcher(commandLine);
+        if (!m.find()) fail("no container log folder in the executor's command line: " + commandLine);
+        Path stderr = Path.of(m.group(1), "stderr");
+        long deadline = System.nanoTime() + SUBMIT_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(stderr)) {
+                String log = Files.readString(stderr, StandardCharsets.UTF_8);
+                if (count(log, "Executor: Running task ") > count(log, "Executor: Finished task ")) return;
+            }
+            if (run.isDone()) fail("the application ended before a task ran in " + stderr + ": " + run.get());
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no task ran in " + stderr + logs(app));
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) n++;
+        return n;
     }
 
     /** The application spark-submit submitted (its log names it), as the ResourceManager reports it now. */
@@ -247,7 +364,10 @@ class YarnRunIT {
         }
     }
 
-    /** The rows in the run's catalogue and its label volumes on HDFS are those of the local run. */
+    /**
+     * The rows in the run's catalogue and its label volumes on HDFS are those of the local run, where the local run's
+     * rows name the sample folder and its output folder, the run's name HDFS's {@code /in/} and its output there.
+     */
     private static void assertSameAsLocal(String run, List<JsonNode> lines) throws Exception {
         long t0 = System.nanoTime();
         assertEquals(StandaloneClusterIT.ids(localLines), StandaloneClusterIT.ids(lines),
@@ -256,10 +376,12 @@ class YarnRunIT {
         StandaloneClusterIT.checkCatalogueIsComplete(db.database(), inputs.size());
         StandaloneClusterIT.checkCatalogueIsComplete(local.database(), inputs.size());
         StandaloneClusterIT.Comparison comparison = new StandaloneClusterIT.Comparison();
+        Map<String, String> onHdfs = Map.of(localInputFolder(), hdfs.uri() + "/in/",
+                spark.root() + "/", hdfs.uri() + "/");
         for (Map.Entry<String, String> table : StandaloneClusterIT.TABLES.entrySet()) {
             comparison.table(table.getKey(),
                     StandaloneClusterIT.rows(db.database(), table.getKey(), table.getValue()),
-                    StandaloneClusterIT.rows(local.database(), table.getKey(), table.getValue()));
+                    relocated(StandaloneClusterIT.rows(local.database(), table.getKey(), table.getValue()), onHdfs));
         }
         System.out.println(run + " mode: compared " + comparison.rowCounts + " rows; " + comparison.doubles
                 + " doubles, " + comparison.bitIdentical + " of them bit-identical");
@@ -267,8 +389,31 @@ class YarnRunIT {
             fail(comparison.differences.size() + " difference(s) between the " + run + " mode run and the local run:\n"
                     + String.join("\n", comparison.differences.subList(0, Math.min(30, comparison.differences.size()))));
         }
-        StandaloneClusterIT.assertSameLabelFiles(fromHdfs("labels-" + run), fromHdfs("labels-local"), inputs.size());
+        StandaloneClusterIT.assertSameLabelFiles(fromHdfs("labels-" + run), localLabels(), inputs.size());
         TIMINGS.put("compare-" + run, millisSince(t0));
+    }
+
+    /** The folder of the local run's inputs as its output lines name them (one for all images). */
+    private static String localInputFolder() {
+        Set<String> folders = new HashSet<>();
+        for (JsonNode line : localLines) {
+            String uri = line.path("uri").asText();
+            folders.add(uri.substring(0, uri.lastIndexOf('/') + 1));
+        }
+        assertEquals(1, folders.size(), "the local run's inputs in one folder: " + localLines);
+        return folders.iterator().next();
+    }
+
+    /** The rows with each text value's prefixes (keys of {@code prefixes}) replaced by their values. */
+    private static List<Map<String, Object>> relocated(List<Map<String, Object>> rows, Map<String, String> prefixes) {
+        for (Map<String, Object> row : rows) {
+            row.replaceAll((column, v) -> {
+                if (!(v instanceof String text)) return v;
+                for (Map.Entry<String, String> p : prefixes.entrySet()) text = text.replace(p.getKey(), p.getValue());
+                return text;
+            });
+        }
+        return rows;
     }
 
     /** A copy of HDFS's {@code /name} in the test's folder (once). */
@@ -284,9 +429,14 @@ class YarnRunIT {
     }
 
     /** The application's container logs (tails) and the servers', for failure messages. */
-    private static String logs(ApplicationReport app) {
-        StringBuilder sb = new StringBuilder("\n" + app.getDiagnostics());
-        Path dir = yarn.containerLogs(app.getApplicationId());
+    private static String logs(ApplicationId app) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            sb.append('\n').append(yarn.report(app).getDiagnostics());
+        } catch (IOException e) {
+            sb.append("\n(no report of ").append(app).append(": ").append(e).append(')');
+        }
+        Path dir = yarn.containerLogs(app);
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.walk(dir, 2)) {
                 for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
