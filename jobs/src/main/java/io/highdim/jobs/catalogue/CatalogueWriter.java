@@ -23,15 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes what a run did with each image to the catalogue with plain JDBC, for {@link Run#commit}. Each call opens its
- * own connection. Failures are thrown as {@link CatalogueException}.
+ * Writes what a run did with each image to the catalogue with plain JDBC, for {@link Run#commit}, on one connection
+ * kept from one call to the next (a new backend per transaction cost the server more CPU than a batch of small
+ * images' rows: its start, the password exchange, its caches warmed again); after a failure the next call connects
+ * anew (the database may have been restarted). Failures are thrown as {@link CatalogueException}. One thread at a
+ * time.
  */
-final class CatalogueWriter {
+final class CatalogueWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogueWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new SimpleModule("highdim-catalogue").addSerializer(new OptionalAsValue()));
 
     private final CatalogueDatabase database;
+    private Connection connection;
 
     CatalogueWriter(CatalogueDatabase database) {
         this.database = Objects.requireNonNull(database, "database");
@@ -57,21 +61,21 @@ final class CatalogueWriter {
             return;
         }
         long start = System.nanoTime();
-        try (Connection connection = database.connect()) {
-            connection.setAutoCommit(false);
-            try {
-                try (ImageRowsWriter rows = new ImageRowsWriter(connection, runId, provenance)) {
-                    for (ImageOutcome outcome : outcomes) {
-                        rows.add(outcome); // a per-image commit would flush and commit here
-                    }
-                    rows.flush();
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
+        try {
+            if (connection == null) {
+                connection = database.connect();
+                connection.setAutoCommit(false);
             }
-        } catch (SQLException e) {
+            try (ImageRowsWriter rows = new ImageRowsWriter(connection, runId, provenance)) {
+                for (ImageOutcome outcome : outcomes) {
+                    rows.add(outcome); // a per-image commit would flush and commit here
+                }
+                rows.flush();
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            drop(e);
+            if (e instanceof RuntimeException r) throw r;
             throw new CatalogueException("writing the results of run " + runId + " for " + outcomes.size()
                     + " image(s) failed; nothing was written", e);
         }
@@ -115,11 +119,24 @@ final class CatalogueWriter {
         }
     }
 
-    private static void rollback(Connection connection, Exception cause) {
-        try {
-            connection.rollback();
+    /** After a failure: the transaction rolled back, the connection closed (the next call opens another). */
+    private void drop(Exception cause) {
+        if (connection == null) return;
+        try (Connection c = connection) {
+            connection = null;
+            c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection == null) return;
+        try (Connection c = connection) {
+            connection = null;
+        } catch (SQLException e) {
+            LOG.debug("closing the catalogue writer's connection: {}", e.getMessage());
         }
     }
 

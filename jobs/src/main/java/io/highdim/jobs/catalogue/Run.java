@@ -47,9 +47,12 @@ public final class Run implements AutoCloseable {
     private final CatalogueDatabase database;
     private final Connection lease;
     private final String runId;
+    /** The images' rows, on a connection of its own kept between commits. */
+    private final CatalogueWriter writer;
 
     private Run(CatalogueDatabase database, Connection lease, String runId) {
         this.database = database;
+        this.writer = new CatalogueWriter(database);
         this.lease = lease;
         this.runId = runId;
     }
@@ -221,11 +224,12 @@ public final class Run implements AutoCloseable {
     }
 
     /**
-     * Writes what this run did with these images in ONE transaction (see {@link CatalogueWriter#replace}), on a
-     * connection of its own (the lease's may have died with a database restarted meanwhile).
+     * Writes what this run did with these images in ONE transaction (see {@link CatalogueWriter#replace}), on the
+     * writer's connection, not the lease's (which may have died with a database restarted meanwhile). One thread at a
+     * time.
      */
     public void commit(List<? extends ImageOutcome> outcomes, Function<ImageOutcome, Provenance> provenance) {
-        new CatalogueWriter(database).replace(runId, outcomes, provenance);
+        writer.replace(runId, outcomes, provenance);
     }
 
     /**
@@ -278,7 +282,11 @@ public final class Run implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warn("could not give back the claims of run {} ({}); the next run drops them", runId, e.getMessage());
         } finally {
-            closeQuietly(lease, null);
+            try {
+                writer.close();
+            } finally {
+                closeQuietly(lease, null);
+            }
         }
     }
 
