@@ -73,7 +73,9 @@ final class CatalogueWriter implements AutoCloseable {
                 rows.flush();
             }
             connection.commit();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
+            // AssertionError: PgJDBC's batch code asserts that getAutoCommit cannot fail, which it does on a
+            // connection the server closed (a shutdown): its cause is the driver's "connection closed" (08003)
             drop(e);
             if (e instanceof RuntimeException r) throw r;
             throw new CatalogueException("writing the results of run " + runId + " for " + outcomes.size()
@@ -120,7 +122,7 @@ final class CatalogueWriter implements AutoCloseable {
     }
 
     /** After a failure: the transaction rolled back, the connection closed (the next call opens another). */
-    private void drop(Exception cause) {
+    private void drop(Throwable cause) {
         if (connection == null) return;
         try (Connection c = connection) {
             connection = null;

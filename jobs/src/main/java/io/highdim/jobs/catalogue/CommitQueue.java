@@ -139,6 +139,9 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
             failure = new CatalogueException("committing the results of run " + run.id() + " was interrupted", e);
         } catch (RuntimeException e) {
             failure = e;
+        } catch (Error e) { // never a committer gone quietly while the pass goes on: the run fails, saying why
+            failure = new IllegalStateException("committing the results of run " + run.id() + " failed", e);
+            throw e;
         }
     }
 
