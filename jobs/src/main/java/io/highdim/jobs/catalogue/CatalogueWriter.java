@@ -74,12 +74,17 @@ final class CatalogueWriter implements AutoCloseable {
             }
             connection.commit();
         } catch (SQLException | RuntimeException | AssertionError e) {
-            // AssertionError: PgJDBC's batch code asserts that getAutoCommit cannot fail, which it does on a
-            // connection the server closed (a shutdown): its cause is the driver's "connection closed" (08003)
-            drop(e);
-            if (e instanceof RuntimeException r) throw r;
+            Throwable failure = e;
+            if (e instanceof AssertionError && isClosed()) {
+                // PgJDBC's batch code asserts that getAutoCommit cannot fail, which it does on a connection the
+                // server closed (a shutdown, a restart): the connection broke, which a retry may get past
+                failure = new SQLException("the connection to the catalogue broke: " + e.getMessage(), "08006", e);
+            }
+            drop(failure);
+            if (failure instanceof RuntimeException r) throw r;
+            if (failure instanceof Error error) throw error;
             throw new CatalogueException("writing the results of run " + runId + " for " + outcomes.size()
-                    + " image(s) failed; nothing was written", e);
+                    + " image(s) failed; nothing was written", failure);
         }
         LOG.debug("catalogue: wrote results of run {} for {} image(s) in {} ms", runId, outcomes.size(),
                 (System.nanoTime() - start) / 1_000_000);
@@ -118,6 +123,14 @@ final class CatalogueWriter implements AutoCloseable {
     private static void requireId(String id, String what) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException(what + " is missing");
+        }
+    }
+
+    private boolean isClosed() {
+        try {
+            return connection == null || connection.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 
