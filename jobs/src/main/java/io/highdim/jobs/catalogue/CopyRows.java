@@ -48,16 +48,6 @@ final class CopyRows {
         return this;
     }
 
-    /** Rows queued since the last {@link #send}. */
-    int rows() {
-        return rows;
-    }
-
-    /** Bytes queued since the last {@link #send}. */
-    int bytes() {
-        return size;
-    }
-
     /** A {@code text}; SQL null for null. */
     CopyRows text(String value) {
         if (value == null) {

@@ -1,7 +1,6 @@
 package io.highdim.jobs.catalogue;
 
 import java.sql.PreparedStatement;
-import org.postgresql.PGConnection;
 import java.sql.SQLException;
 import java.sql.Types;
 
@@ -45,40 +44,8 @@ final class StatementParameters {
         return this;
     }
 
-    StatementParameters bool(boolean value) throws SQLException {
-        statement.setBoolean(next++, value);
-        return this;
-    }
-
     StatementParameters bigint(long value) throws SQLException {
         statement.setLong(next++, value);
-        return this;
-    }
-
-    /** NaN and ±Infinity are stored as such (PostgreSQL's double precision holds them). */
-    StatementParameters float8(double value) throws SQLException {
-        statement.setDouble(next++, value);
-        return this;
-    }
-
-    /** A {@code bigint[]}, from the primitive array (the driver's own createArrayOf: no boxing per bin). */
-    StatementParameters bigintArray(long[] values) throws SQLException {
-        PGConnection pg = statement.getConnection().unwrap(PGConnection.class);
-        statement.setArray(next++, pg.createArrayOf("int8", values));
-        return this;
-    }
-
-    /** A {@code double precision[]}; SQL null for null. */
-    StatementParameters float8Array(double[] values) throws SQLException {
-        if (values == null) {
-            statement.setNull(next++, Types.ARRAY);
-            return this;
-        }
-        Double[] boxed = new Double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            boxed[i] = values[i];
-        }
-        statement.setArray(next++, statement.getConnection().createArrayOf("float8", boxed));
         return this;
     }
 }
