@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * What the tests' Hadoop servers ({@link HdfsProcesses}, {@link YarnProcesses}) have in common: their jars, copied by
- * a module of their own; their configuration files; and a start that tries other free ports when one was taken
- * between choosing it and binding it.
+ * a module of their own; their folder, JVMs and logs ({@link Folder}); their configuration files; and a start that
+ * tries other free ports when one was taken between choosing it and binding it.
  */
 final class HadoopDaemons {
     private static final int START_ATTEMPTS = 3;
@@ -70,6 +71,62 @@ final class HadoopDaemons {
             }
         }
         throw last;
+    }
+
+    /**
+     * The servers' folder and their JVMs, each logging to {@code NAME.log} in it; one reaper stops them and then
+     * deletes the folder (also if this JVM is killed, see {@link ProcessReaper}).
+     */
+    static final class Folder {
+        final Path root;
+        final ProcessReaper reaper;
+        private final List<Path> logs = new ArrayList<>();
+
+        Folder(String name, Path root) {
+            this.root = root;
+            this.reaper = new ProcessReaper(name);
+            reaper.afterStop(() -> StandaloneCluster.deleteRecursively(root));
+            reaper.deleteOnCrash(root);
+        }
+
+        /**
+         * A server's JVM (heap {@code heap}, serial GC, C1 only, IPv4, {@code java.io.tmpdir} in the folder), its
+         * output to {@code name.log}; none of this JVM's {@code HADOOP_*} variables (the servers' conf only).
+         */
+        ProcessBuilder server(StandaloneCluster.Layout layout, List<String> cp, String heap, String name, String main,
+                              String... args) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Djava.net.preferIPv4Stack=true", "-Djava.io.tmpdir=" + root.resolve("tmp")));
+            cmd.addAll(layout.java17Opens()); // Spark's Java 17 openings also cover Hadoop's
+            cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), main));
+            cmd.addAll(List.of(args));
+            Path log = root.resolve(name + ".log");
+            logs.add(log);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("HADOOP_"));
+            return pb;
+        }
+
+        /** Throws "{@code what} failed to start" with the logs' tails if a server's log holds one of the markers. */
+        void failIfLogged(String what, String... markers) throws IOException {
+            for (Path log : logs) {
+                String text = Files.exists(log) ? Files.readString(log) : "";
+                for (String marker : markers) {
+                    if (text.contains(marker)) throw new IOException(what + " failed to start" + tails());
+                }
+            }
+        }
+
+        /** The last lines of each server's log, for failure messages. */
+        String tails() {
+            StringBuilder b = new StringBuilder();
+            for (Path log : logs) {
+                b.append("\n--- ").append(log).append(" ---\n").append(StandaloneCluster.tail(log, 30));
+            }
+            return b.toString();
+        }
     }
 
     /** The servers' log4j 1 setup (Hadoop 3.3 logs through reload4j): INFO and up, to their stdout. */

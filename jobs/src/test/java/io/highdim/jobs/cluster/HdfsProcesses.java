@@ -35,18 +35,13 @@ public final class HdfsProcesses implements HadoopDaemons.Servers {
     public static final long BLOCK_BYTES = 1 << 20;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Path root;
-    private final ProcessReaper reaper;
+    private final HadoopDaemons.Folder folder;
     private final int rpcPort;
-    private final List<Path> logs = new ArrayList<>();
     private String dataNodeHost;
 
     private HdfsProcesses(Path root, int rpcPort) {
-        this.root = root;
+        this.folder = new HadoopDaemons.Folder("hdfs", root);
         this.rpcPort = rpcPort;
-        this.reaper = new ProcessReaper("hdfs");
-        reaper.afterStop(() -> StandaloneCluster.deleteRecursively(root));
-        reaper.deleteOnCrash(root);
     }
 
     /** Formats a NameNode, starts it and a DataNode, and waits until the DataNode serves blocks (about 10 s). */
@@ -58,13 +53,13 @@ public final class HdfsProcesses implements HadoopDaemons.Servers {
     }
 
     private void startServers(StandaloneCluster.Layout layout, List<Path> jars) throws IOException, InterruptedException {
-        Path conf = Files.createDirectories(root.resolve("conf"));
-        Files.createDirectories(root.resolve("tmp")); // their java.io.tmpdir (Jetty's work folders)
+        Path conf = Files.createDirectories(folder.root.resolve("conf"));
+        Files.createDirectories(folder.root.resolve("tmp")); // their java.io.tmpdir (Jetty's work folders)
         Map<String, String> site = new LinkedHashMap<>();
         site.put("fs.defaultFS", uri());
-        site.put("hadoop.tmp.dir", root.resolve("tmp").toString());
-        site.put("dfs.namenode.name.dir", root.resolve("name").toString());
-        site.put("dfs.datanode.data.dir", root.resolve("data").toString());
+        site.put("hadoop.tmp.dir", folder.root.resolve("tmp").toString());
+        site.put("dfs.namenode.name.dir", folder.root.resolve("name").toString());
+        site.put("dfs.datanode.data.dir", folder.root.resolve("data").toString());
         site.put("dfs.namenode.http-address", "127.0.0.1:" + FreePort.any());
         site.put("dfs.datanode.address", "127.0.0.1:" + FreePort.any());
         site.put("dfs.datanode.http.address", "127.0.0.1:" + FreePort.any());
@@ -85,31 +80,20 @@ public final class HdfsProcesses implements HadoopDaemons.Servers {
         List<String> cp = new ArrayList<>(List.of(conf.toString()));
         jars.forEach(j -> cp.add(j.toString()));
 
-        Process format = reaper.start(server(layout, cp, "format", "org.apache.hadoop.hdfs.server.namenode.NameNode",
+        Process format = folder.reaper.start(server(layout, cp, "format", "org.apache.hadoop.hdfs.server.namenode.NameNode",
                 "-format", "-nonInteractive", "-force"));
         // the DataNode starts meanwhile: it keeps trying the NameNode until it is up
-        reaper.start(server(layout, cp, "datanode", "org.apache.hadoop.hdfs.server.datanode.DataNode"));
+        folder.reaper.start(server(layout, cp, "datanode", "org.apache.hadoop.hdfs.server.datanode.DataNode"));
         if (!format.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || format.exitValue() != 0) {
             throw new IOException("formatting the NameNode failed" + tails());
         }
-        reaper.start(server(layout, cp, "namenode", "org.apache.hadoop.hdfs.server.namenode.NameNode"));
+        folder.reaper.start(server(layout, cp, "namenode", "org.apache.hadoop.hdfs.server.namenode.NameNode"));
         awaitDataNode();
     }
 
     private ProcessBuilder server(StandaloneCluster.Layout layout, List<String> cp, String name, String main,
                                   String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-                "-Djava.io.tmpdir=" + root.resolve("tmp")));
-        cmd.addAll(layout.java17Opens()); // Spark's Java 17 openings also cover Hadoop's
-        cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), main));
-        cmd.addAll(List.of(args));
-        Path log = root.resolve(name + ".log");
-        logs.add(log);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("HADOOP_")); // this conf only
-        return pb;
+        return folder.server(layout, cp, "256m", name, main, args);
     }
 
     /** Until a live DataNode with free space is registered and the NameNode is out of safe mode. */
@@ -118,12 +102,7 @@ public final class HdfsProcesses implements HadoopDaemons.Servers {
         Configuration conf = clientConf();
         conf.setInt("ipc.client.connect.max.retries", 0); // we poll ourselves
         while (System.nanoTime() < deadline) {
-            for (Path log : logs) {
-                String text = Files.exists(log) ? Files.readString(log) : "";
-                if (text.contains("Exiting with status 1") || text.contains("BindException")) {
-                    throw new IOException("an HDFS server failed to start" + tails());
-                }
-            }
+            folder.failIfLogged("an HDFS server", "Exiting with status 1", "BindException");
             if (listening()) {
                 try (DistributedFileSystem fs = (DistributedFileSystem) FileSystem.newInstance(URI.create(uri()), conf)) {
                     DatanodeInfo[] live = fs.getDataNodeStats(HdfsConstants.DatanodeReportType.LIVE);
@@ -179,9 +158,7 @@ public final class HdfsProcesses implements HadoopDaemons.Servers {
 
     /** The last lines of each server's log, for failure messages. */
     public String tails() {
-        StringBuilder b = new StringBuilder();
-        for (Path log : logs) b.append("\n--- ").append(log).append(" ---\n").append(StandaloneCluster.tail(log, 30));
-        return b.toString();
+        return folder.tails();
     }
 
     /** Stops both servers (SIGTERM, then SIGKILL) and deletes their folder. */
@@ -192,6 +169,6 @@ public final class HdfsProcesses implements HadoopDaemons.Servers {
         } catch (IOException e) {
             // nothing cached
         }
-        reaper.close();
+        folder.reaper.close();
     }
 }

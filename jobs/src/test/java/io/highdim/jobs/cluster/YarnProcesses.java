@@ -39,19 +39,14 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
     public static final int MIN_ALLOCATION_MB = 128;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    private final Path root;
-    private final ProcessReaper reaper;
+    private final HadoopDaemons.Folder folder;
     private final HdfsProcesses hdfs;
     private final Map<String, String> addresses = new LinkedHashMap<>();
-    private final List<Path> logs = new ArrayList<>();
     private YarnClient client;
 
     private YarnProcesses(Path root, HdfsProcesses hdfs) {
-        this.root = root;
+        this.folder = new HadoopDaemons.Folder("yarn", root);
         this.hdfs = hdfs;
-        this.reaper = new ProcessReaper("yarn");
-        reaper.afterStop(() -> StandaloneCluster.deleteRecursively(root));
-        reaper.deleteOnCrash(root);
         for (String key : List.of("yarn.resourcemanager.address", "yarn.resourcemanager.scheduler.address",
                 "yarn.resourcemanager.resource-tracker.address", "yarn.resourcemanager.admin.address",
                 "yarn.resourcemanager.webapp.address", "yarn.nodemanager.address",
@@ -69,8 +64,8 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
     }
 
     private void startServers(StandaloneCluster.Layout layout, List<Path> jars) throws IOException, InterruptedException {
-        Path conf = Files.createDirectories(root.resolve("conf"));
-        Files.createDirectories(root.resolve("tmp"));
+        Path conf = Files.createDirectories(folder.root.resolve("conf"));
+        Files.createDirectories(folder.root.resolve("tmp"));
         Map<String, String> site = new LinkedHashMap<>(addresses);
         site.put("yarn.resourcemanager.hostname", "127.0.0.1");
         site.put("yarn.nodemanager.hostname", "127.0.0.1");
@@ -81,17 +76,17 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
         site.put("yarn.scheduler.maximum-allocation-vcores", Integer.toString(NODE_VCORES));
         site.put("yarn.nodemanager.pmem-check-enabled", "true");
         site.put("yarn.nodemanager.vmem-check-enabled", "false");
-        site.put("yarn.nodemanager.local-dirs", root.resolve("nm-local").toString());
-        site.put("yarn.nodemanager.log-dirs", root.resolve("nm-logs").toString());
+        site.put("yarn.nodemanager.local-dirs", folder.root.resolve("nm-local").toString());
+        site.put("yarn.nodemanager.log-dirs", folder.root.resolve("nm-logs").toString());
         // a shared build machine's disk may be fuller than the 90 % at which the NodeManager would refuse work
         site.put("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100");
         site.put("yarn.nodemanager.heartbeat.interval-ms", "250");
         site.put("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", "250");
         site.put("yarn.log-aggregation-enable", "false");
         site.put("yarn.timeline-service.enabled", "false");
-        site.put("hadoop.tmp.dir", root.resolve("tmp").toString());
-        site.put("yarn.node-labels.fs-store.root-dir", root.resolve("node-labels").toUri().toString());
-        site.put("yarn.node-attribute.fs-store.root-dir", root.resolve("node-attributes").toUri().toString());
+        site.put("hadoop.tmp.dir", folder.root.resolve("tmp").toString());
+        site.put("yarn.node-labels.fs-store.root-dir", folder.root.resolve("node-labels").toUri().toString());
+        site.put("yarn.node-attribute.fs-store.root-dir", folder.root.resolve("node-attributes").toUri().toString());
         HadoopDaemons.writeSite(conf.resolve("yarn-site.xml"), site);
         HadoopDaemons.writeSite(conf.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
         // one queue that may hold nothing but application masters (the default lets them have a tenth)
@@ -100,7 +95,7 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
                 "yarn.scheduler.capacity.root.default.capacity", "100",
                 "yarn.scheduler.capacity.maximum-am-resource-percent", "1.0"));
         HadoopDaemons.writeLog4j(conf);
-        Path client = Files.createDirectories(root.resolve("client-conf"));
+        Path client = Files.createDirectories(folder.root.resolve("client-conf"));
         HadoopDaemons.writeSite(client.resolve("core-site.xml"), Map.of("fs.defaultFS", hdfs.uri()));
         Map<String, String> clientSite = new LinkedHashMap<>();
         addresses.forEach((k, v) -> { if (k.startsWith("yarn.resourcemanager.")) clientSite.put(k, v); });
@@ -109,25 +104,17 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
 
         List<String> cp = new ArrayList<>(List.of(conf.toString()));
         jars.forEach(j -> cp.add(j.toString()));
-        reaper.start(server(layout, cp, "resourcemanager",
+        folder.reaper.start(server(layout, cp, "resourcemanager",
                 "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager"));
         // the NodeManager keeps trying the ResourceManager until it is up
-        reaper.start(server(layout, cp, "nodemanager", "org.apache.hadoop.yarn.server.nodemanager.NodeManager"));
+        folder.reaper.start(server(layout, cp, "nodemanager", "org.apache.hadoop.yarn.server.nodemanager.NodeManager"));
         awaitNode();
     }
 
     private ProcessBuilder server(StandaloneCluster.Layout layout, List<String> cp, String name, String main) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-                "-Djava.io.tmpdir=" + root.resolve("tmp")));
-        cmd.addAll(layout.java17Opens()); // Spark's Java 17 openings also cover Hadoop's
-        cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), main));
-        Path log = root.resolve(name + ".log");
-        logs.add(log);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("HADOOP_") || k.startsWith("YARN_")
-                || k.startsWith("SPARK_") || k.equals("HIGHDIM_DB_PASSWORD")); // this conf only
+        ProcessBuilder pb = folder.server(layout, cp, "384m", name, main);
+        pb.environment().keySet().removeIf(k -> k.startsWith("YARN_") || k.startsWith("SPARK_")
+                || k.equals("HIGHDIM_DB_PASSWORD")); // this conf only
         // what containers run: {{JAVA_HOME}}/bin/java, the NodeManager's JAVA_HOME (its env whitelist passes it on)
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         return pb;
@@ -144,12 +131,7 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
         client.init(conf);
         client.start();
         while (System.nanoTime() < deadline) {
-            for (Path log : logs) {
-                String text = Files.exists(log) ? Files.readString(log) : "";
-                if (text.contains("BindException") || text.contains("Error starting")) {
-                    throw new IOException("a YARN server failed to start" + tails());
-                }
-            }
+            folder.failIfLogged("a YARN server", "BindException", "Error starting");
             try {
                 if (!client.getNodeReports(NodeState.RUNNING).isEmpty()) return;
             } catch (YarnException | IOException e) {
@@ -170,7 +152,7 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
 
     /** A {@code HADOOP_CONF_DIR} for clients: core-site.xml and yarn-site.xml. */
     public Path clientConfDir() {
-        return root.resolve("client-conf");
+        return folder.root.resolve("client-conf");
     }
 
     /** What the ResourceManager says of an application now. */
@@ -193,20 +175,18 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
 
     /** The folder of an application's container logs: one folder per container, with its stdout and stderr. */
     public Path containerLogs(ApplicationId app) {
-        return root.resolve("nm-logs").resolve(app.toString());
+        return folder.root.resolve("nm-logs").resolve(app.toString());
     }
 
     /** The last lines of each server's log, for failure messages. */
     public String tails() {
-        StringBuilder b = new StringBuilder();
-        for (Path log : logs) b.append("\n--- ").append(log).append(" ---\n").append(StandaloneCluster.tail(log, 30));
-        return b.toString();
+        return folder.tails();
     }
 
     /** Stops both servers and their containers (SIGTERM, then SIGKILL) and deletes their folder. */
     @Override
     public void close() {
         if (client != null) client.stop();
-        reaper.close();
+        folder.reaper.close();
     }
 }
