@@ -36,8 +36,9 @@ import java.util.Arrays;
  * Statistics of a channel with no value are NaN (count 0); the covariance with fewer than 2 complete voxels is NaN.
  *
  * <p><b>Cost and memory.</b> Integer blocks: per voxel and channel one histogram increment, per channel pair one
- * integer multiply-add ({@link IntegerSweep}); the state holds 256 or 65536 long bins per channel (512 KiB for
- * 16-bit, serialized sparsely) plus 256 KiB of scratch per 16-bit channel while adding. Floating blocks: O(C) per
+ * integer multiply-add ({@link IntegerSweep}); the state holds per channel a window of long bins over the values
+ * seen (at most 256 or 65536; serialized sparsely), or up to {@value IndexHistograms#KEPT_MAX} voxels' indices
+ * themselves ({@link IndexHistograms}), plus 256 KiB of scratch per 16-bit channel while adding large planes. Floating blocks: O(C) per
  * voxel (one histogram increment among them) plus C(C+1)/2 multiply-adds ({@link FloatSweep}); 32 KiB of fine bins
  * per channel ({@link FloatHistogram}, serialized over the used range only) plus 16 KiB of scratch while adding.
  *

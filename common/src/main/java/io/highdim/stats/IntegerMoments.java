@@ -2,10 +2,6 @@ package io.highdim.stats;
 
 import io.highdim.tiff.PixelType;
 
-import java.io.IOException;
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -24,19 +20,14 @@ import java.util.Arrays;
  * 2^47 voxels per channel.
  */
 final class IntegerMoments implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     final int channels;
     /** Null until the first block; then each channel's pixel type, which stays fixed. */
     PixelType[] types;
     long voxels;
-    /**
-     * Per channel the bins from {@link #histBase}[c] on (of 256 or 65536): a window over the values seen so far, grown
-     * as data arrives (serialized sparsely, see writeObject). 12-bit data in 16-bit channels keeps 4096 bins, not
-     * 65536: a dense 512 KiB histogram per channel and image was most of the work on small images (zeroing it).
-     */
-    transient long[][] hist;
-    transient int[] histBase;
+    /** Per channel the exact histogram of the bin indices; null until the first block. */
+    IndexHistograms histograms;
     final long[] sum;
     final int[] lo;
     final int[] hi;
@@ -78,38 +69,12 @@ final class IntegerMoments implements Serializable {
     void begin(PixelType[] t) {
         if (types != null) return;
         types = t.clone();
-        emptyHistograms();
+        int[] bins = new int[channels];
+        for (int c = 0; c < channels; c++) bins[c] = bins(types[c]);
+        histograms = new IndexHistograms(bins);
     }
 
-    /** Every channel's histogram window empty (no bins yet). */
-    private void emptyHistograms() {
-        hist = new long[channels][];
-        histBase = new int[channels];
-        Arrays.fill(hist, new long[0]);
-    }
-
-    /** Bins are allocated in whole pages of this many: a window grows a few times at most. */
-    private static final int PAGE = 1024;
-
-    /**
-     * Channel c's histogram window, grown to hold the bins lo..hi (within the type's range); bin v is at
-     * v − {@link #histBase}[c] of the array returned.
-     */
-    long[] window(int c, int lo, int hi) {
-        long[] h = hist[c];
-        int base = histBase[c];
-        if (h.length > 0 && lo >= base && hi < base + h.length) return h;
-        int from = h.length == 0 ? lo : Math.min(lo, base), to = h.length == 0 ? hi : Math.max(hi, base + h.length - 1);
-        int newBase = from / PAGE * PAGE;
-        int newEnd = Math.min(bins(types[c]), (to / PAGE + 1) * PAGE);
-        long[] grown = new long[newEnd - newBase];
-        if (h.length > 0) System.arraycopy(h, 0, grown, base - newBase, h.length);
-        hist[c] = grown;
-        histBase[c] = newBase;
-        return grown;
-    }
-
-    /** Adds a block's totals, whose histograms were already folded into {@link #hist}. */
+    /** Adds a block's totals, whose histograms were already counted into {@link #histograms}. */
     void add(long size, long[] blockSum, int[] blockLo, int[] blockHi, long[] blockProd) {
         voxels = Math.addExact(voxels, size);
         for (int c = 0; c < channels; c++) {
@@ -127,13 +92,8 @@ final class IntegerMoments implements Serializable {
                 + " and " + Arrays.toString(o.types));
         begin(o.types);
         voxels = Math.addExact(voxels, o.voxels);
+        histograms.merge(o.histograms);
         for (int c = 0; c < channels; c++) {
-            if (o.hi[c] >= o.lo[c]) {
-                long[] h = window(c, o.lo[c], o.hi[c]), oh = o.hist[c];
-                for (int v = o.lo[c], to = o.hi[c], at = v - histBase[c], from = v - o.histBase[c]; v <= to; v++) {
-                    h[at++] += oh[from++];
-                }
-            }
             sum[c] = Math.addExact(sum[c], o.sum[c]);
             lo[c] = Math.min(lo[c], o.lo[c]);
             hi[c] = Math.max(hi[c], o.hi[c]);
@@ -193,10 +153,7 @@ final class IntegerMoments implements Serializable {
 
     /** Channel c's histogram, all 256 or 65536 bins. */
     long[] histogram(int c) {
-        if (types == null) return new long[0];
-        long[] all = new long[bins(types[c])];
-        System.arraycopy(hist[c], 0, all, histBase[c], hist[c].length);
-        return all;
+        return types == null ? new long[0] : histograms.dense(c);
     }
 
     static double meanOf(long n, long indexSum, PixelType t) {
@@ -266,7 +223,7 @@ final class IntegerMoments implements Serializable {
             f.min[c] = min(c);
             f.max[c] = max(c);
             for (int j = c; j < channels; j++) f.comoment[c * channels + j] = comoment(c, j);
-            f.histogram.addExact(c, hist[c], histBase[c], origin(types[c]), lo[c], hi[c]);
+            f.histogram.addExact(c, histograms.windowOfAll(c), histograms.base(c), origin(types[c]), lo[c], hi[c]);
         }
         return f;
     }
@@ -276,66 +233,10 @@ final class IntegerMoments implements Serializable {
         if (voxels == 0) {
             return new SparseHistogram(true, 1, new long[0], new long[0], Double.NaN, Double.NaN, 0, 0, 0);
         }
-        long[] h = hist[c];
-        int base = histBase[c];
-        int nonZero = 0;
-        for (int v = lo[c]; v <= hi[c]; v++) if (h[v - base] != 0) nonZero++;
-        long[] values = new long[nonZero], counts = new long[nonZero];
+        long[][] bins = histograms.nonZero(c);
+        long[] values = bins[0];
         int origin = origin(types[c]);
-        for (int v = lo[c], j = 0; v <= hi[c]; v++) {
-            long n = h[v - base];
-            if (n == 0) continue;
-            values[j] = v + origin;
-            counts[j++] = n;
-        }
-        return new SparseHistogram(true, 1, values, counts, min(c), max(c), 0, 0, 0);
-    }
-
-    /**
-     * The histograms as (gap, count) varint pairs of their non-zero bins, packed into one byte array per channel
-     * (not a stream call per byte: a large image's task sends ~23k bins a channel): 12-bit data in 16-bit bins stays
-     * small.
-     */
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
-        if (types == null) return;
-        for (int c = 0; c < channels; c++) {
-            long[] h = hist[c];
-            int base = histBase[c], nonZero = 0;
-            for (long v : h) if (v != 0) nonZero++;
-            byte[] packed = new byte[nonZero * 2 * VarLongs.MAX_BYTES];
-            int n = 0, prev = -1;
-            for (int i = 0; i < h.length; i++) {
-                if (h[i] == 0) continue;
-                n = VarLongs.put(packed, n, base + i - prev - 1);
-                n = VarLongs.put(packed, n, h[i]);
-                prev = base + i;
-            }
-            out.writeInt(nonZero);
-            out.writeInt(n);
-            out.write(packed, 0, n);
-        }
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        if (types == null) return;
-        emptyHistograms();
-        for (int c = 0; c < channels; c++) {
-            int k = in.readInt();
-            byte[] packed = new byte[in.readInt()];
-            in.readFully(packed);
-            if (k == 0) continue;
-            if (hi[c] < lo[c]) throw new InvalidObjectException("histogram bins without a value range");
-            long[] h = window(c, lo[c], hi[c]);
-            int base = histBase[c], prev = -1;
-            int[] at = {0};
-            for (; k > 0; k--) {
-                prev += (int) VarLongs.get(packed, at) + 1;
-                if (prev < lo[c] || prev > hi[c]) throw new InvalidObjectException("histogram bin " + prev
-                        + " outside " + lo[c] + ".." + hi[c]);
-                h[prev - base] = VarLongs.get(packed, at);
-            }
-        }
+        if (origin != 0) for (int j = 0; j < values.length; j++) values[j] += origin;
+        return new SparseHistogram(true, 1, values, bins[1], min(c), max(c), 0, 0, 0);
     }
 }

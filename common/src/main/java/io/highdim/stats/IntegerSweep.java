@@ -111,25 +111,40 @@ final class IntegerSweep {
     }
 
     /**
-     * A small 16-bit plane's sums straight from its voxels, counting them into the channel's histogram {@code into}:
-     * below {@value #DIRECT_BELOW} voxels, walking a 65536-bin plane histogram would cost more than the voxels
-     * (a 128² plane: 4 bins a voxel). Exact like the sweep, so both paths give the same numbers.
+     * A small 16-bit plane's sums straight from its voxels, counting them into the channel's histogram: below
+     * {@value #DIRECT_BELOW} voxels, walking a 65536-bin plane histogram would cost more than the voxels (a 128² plane:
+     * 4 bins a voxel). While the channel keeps its indices ({@link IndexHistograms#keepRoom}) they are copied there,
+     * else counted into its window. Exact like the sweep, so both paths give the same numbers.
      */
     static void direct(short[] a, int flip, int size, IntegerMoments m, int c, long[] out) {
+        IndexHistograms h = m.histograms;
+        int[] keep = h.keepRoom(c, size);
         int lo = Integer.MAX_VALUE, hi = -1;
-        for (int k = 0; k < size; k++) {   // first the range, so that the channel's histogram window covers it
-            int v = (a[k] & 0xFFFF) ^ flip;
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        long[] into = m.window(c, lo, hi);
-        int base = m.histBase[c];
         long s = 0, q = 0;
-        for (int k = 0; k < size; k++) {
-            int v = (a[k] & 0xFFFF) ^ flip;
-            into[v - base]++;
-            s += v;
-            q += (long) v * v;
+        if (keep != null) {
+            for (int k = 0, at = h.keptCount(c); k < size; k++, at++) {
+                int v = (a[k] & 0xFFFF) ^ flip;
+                keep[at] = v;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+                s += v;
+                q += (long) v * v;
+            }
+            h.kept(c, h.keptCount(c) + size);
+        } else {
+            for (int k = 0; k < size; k++) {   // first the range, so that the channel's histogram window covers it
+                int v = (a[k] & 0xFFFF) ^ flip;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            long[] into = h.window(c, lo, hi);
+            int base = h.base(c);
+            for (int k = 0; k < size; k++) {
+                int v = (a[k] & 0xFFFF) ^ flip;
+                into[v - base]++;
+                s += v;
+                q += (long) v * v;
+            }
         }
         out[0] = s;
         out[1] = q;
@@ -145,8 +160,8 @@ final class IntegerSweep {
         sums(h, bins, out);
         int lo = (int) out[2], hi = (int) out[3];
         if (hi < 0) return;
-        long[] into = m.window(c, lo, hi);
-        for (int v = lo, at = lo - m.histBase[c]; v <= hi; v++, at++) {
+        long[] into = m.histograms.window(c, lo, hi);
+        for (int v = lo, at = lo - m.histograms.base(c); v <= hi; v++, at++) {
             into[at] += h[v];
             h[v] = 0;
         }

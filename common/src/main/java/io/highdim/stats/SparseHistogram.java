@@ -114,9 +114,9 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
     public SparseHistogram coarsened(int maxBins) {
         if (maxBins < 2) throw new IllegalArgumentException("maxBins must be >= 2, got " + maxBins); // -1 and 0 stay apart
         if (indices.length <= maxBins) return this;
-        int shift = 0; // the fewest doublings that leave at most maxBins: counted first, built once
-        while (distinctAfter(shift) > maxBins) shift++;
-        long[] idx = new long[maxBins], cnt = new long[maxBins];
+        int[] bins = {0};
+        int shift = fewestDoublingsTo(maxBins, bins);
+        long[] idx = new long[bins[0]], cnt = new long[bins[0]];
         int n = -1;
         for (int i = 0; i < indices.length; i++) {
             long j = indices[i] >> shift; // floor(i / 2^shift), negative indices too
@@ -127,8 +127,6 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
                 cnt[n] = counts[i];
             }
         }
-        idx = Arrays.copyOf(idx, n + 1);
-        cnt = Arrays.copyOf(cnt, n + 1);
         double width = Math.scalb(binWidth, shift);
         return new SparseHistogram(false, width, idx, cnt, min, max, nanCount, negInfCount, posInfCount);
     }
@@ -138,14 +136,18 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
      * longs): many small images' histograms travel from the executors to the driver.
      */
     private Object writeReplace() {
-        byte[] packed = new byte[indices.length * 2 * VarLongs.MAX_BYTES];
+        int size = 0;
+        for (int i = 0; i < indices.length; i++) {
+            size += VarLongs.size(i == 0 ? 0 : indices[i] - indices[i - 1]) + VarLongs.size(counts[i]);
+        }
+        byte[] packed = new byte[size];
         int n = 0;
         for (int i = 0; i < indices.length; i++) {
             n = VarLongs.put(packed, n, i == 0 ? 0 : indices[i] - indices[i - 1]);
             n = VarLongs.put(packed, n, counts[i]);
         }
-        return new Wire(exact, binWidth, indices.length == 0 ? 0 : indices[0], indices.length,
-                Arrays.copyOf(packed, n), min, max, nanCount, negInfCount, posInfCount);
+        return new Wire(exact, binWidth, indices.length == 0 ? 0 : indices[0], indices.length, packed, min, max,
+                nanCount, negInfCount, posInfCount);
     }
 
     private record Wire(boolean exact, double binWidth, long firstIndex, int bins, byte[] packed, double min,
@@ -163,13 +165,18 @@ public record SparseHistogram(boolean exact, double binWidth, long[] indices, lo
         }
     }
 
-    /** How many bins are left after {@code shift} doublings (indices ascending, so equal ones are adjacent). */
-    private int distinctAfter(int shift) {
-        int n = 0;
-        for (int i = 0; i < indices.length; i++) {
-            if (i == 0 || (indices[i] >> shift) != (indices[i - 1] >> shift)) n++;
-        }
-        return n;
+    /**
+     * The fewest doublings (shifts right) after which at most maxBins distinct indices are left, in one pass: two
+     * adjacent indices (ascending) fall into one bin after s doublings exactly when their highest differing bit is
+     * below s, i.e. s >= the bit length of their xor (two's complement: negative indices too). binsLeft[0]: how many.
+     */
+    private int fewestDoublingsTo(int maxBins, int[] binsLeft) {
+        int[] joinedAt = new int[65];   // adjacent pairs by the bit length of their xor
+        for (int i = 1; i < indices.length; i++) joinedAt[64 - Long.numberOfLeadingZeros(indices[i] ^ indices[i - 1])]++;
+        int left = indices.length, shift = 0;
+        while (left > maxBins) left -= joinedAt[++shift];
+        binsLeft[0] = left;
+        return shift;
     }
 
     /** Equal when all fields are, the arrays by content. */

@@ -17,6 +17,11 @@ final class VarLongs {
     /** The most bytes {@link #put} writes for one value (a negative one: 64 bits in 7-bit groups). */
     static final int MAX_BYTES = 10;
 
+    /** The bytes {@link #put} writes for {@code v}: one per 7 bits of it, at least one. */
+    static int size(long v) {
+        return v == 0 ? 1 : (70 - Long.numberOfLeadingZeros(v)) / 7;
+    }
+
     /** Writes {@code v} at {@code at}; returns the index after it. A byte array, not a stream: no call per byte. */
     static int put(byte[] buf, int at, long v) {
         while ((v & ~0x7FL) != 0) {

@@ -208,6 +208,59 @@ class ExactMomentsTest {
         assertEquals(65535, sequential.max(1));
     }
 
+    /**
+     * Small 16-bit images keep their voxels' indices until the histogram is asked for (sorted then), larger ones a
+     * window: every mix of the two — blocks kept, kept ones merged within and past the limit, into a window and
+     * shipped as Spark does — gives the voxels' own counts as dense bins and as the sparse histogram.
+     */
+    @ParameterizedTest
+    @EnumSource(value = PixelType.class, names = {"U16", "I16"})
+    void keptIndicesAndWindowsGiveTheVoxelsOwnCounts(PixelType t) throws Exception {
+        Random r = new Random(11 + t.ordinal());
+        int origin = t == PixelType.I16 ? -32768 : 0;
+        List<Plane[]> blocks = new ArrayList<>();
+        long[] counts = new long[65536];
+        for (int b = 0; b < 12; b++) {
+            int side = b == 9 ? 200 : 32 + r.nextInt(40);   // one block past the kept limit on its own
+            short[] px = new short[side * side];
+            int lo = r.nextInt(60000), width = b % 3 == 0 ? 5 : 1 + r.nextInt(65536 - lo);   // few or many values
+            for (int k = 0; k < px.length; k++) {
+                int index = lo + r.nextInt(width);
+                px[k] = (short) (index + origin);
+                counts[index]++;
+            }
+            blocks.add(new Plane[] {new Plane(t, side, side, px)});
+        }
+        List<ChannelMoments> ways = new ArrayList<>();
+        ways.add(accumulate(1, blocks));
+        ways.add(roundTrip(accumulate(1, blocks.subList(0, 2))).merge(accumulate(1, blocks.subList(2, 12))));
+        ChannelMoments oneByOne = new ChannelMoments(1);
+        for (Plane[] b : blocks) oneByOne.merge(accumulate(1, List.<Plane[]>of(b)));
+        ways.add(oneByOne);
+        ChannelMoments shipped = new ChannelMoments(1);
+        for (Plane[] b : blocks) shipped.merge(roundTrip(accumulate(1, List.<Plane[]>of(b))));
+        ways.add(shipped);
+        ways.add(accumulate(1, blocks.subList(10, 12)).merge(accumulate(1, blocks.subList(0, 10))));
+        int nonZero = 0;
+        for (long n : counts) if (n != 0) nonZero++;
+        long[] values = new long[nonZero], bins = new long[nonZero];
+        for (int v = 0, j = 0; v < 65536; v++) {
+            if (counts[v] == 0) continue;
+            values[j] = v + origin;
+            bins[j++] = counts[v];
+        }
+        for (ChannelMoments m : ways) {
+            assertArrayEquals(counts, m.histogram(0), "dense bins");
+            SparseHistogram h = m.sparseHistogram(0);
+            assertArrayEquals(values, h.indices(), "sparse values");
+            assertArrayEquals(bins, h.counts(), "sparse counts");
+            assertBitIdentical(ways.get(0), m, "ways");
+        }
+        // a few kept voxels alone: sorted from the indices, never a window
+        ChannelMoments few = accumulate(1, blocks.subList(0, 1));
+        assertEquals(few.sparseHistogram(0), roundTrip(few).sparseHistogram(0));
+    }
+
     private static ChannelMoments foldLeft(List<ChannelMoments> partials) {
         ChannelMoments acc = new ChannelMoments(partials.get(0).channels());
         for (ChannelMoments m : partials) acc.merge(m);

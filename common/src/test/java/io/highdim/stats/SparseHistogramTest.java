@@ -54,6 +54,36 @@ class SparseHistogramTest {
         assertArrayEquals(c.indices(), c.coarsened(1024).indices(), "already within the bound");
     }
 
+    /** Sparse, random indices (negative ones too): the width is the fewest doublings that fit, the counts regrouped. */
+    @Test
+    void coarseningPicksTheFewestDoublingsOfSparseIndices() {
+        java.util.Random r = new java.util.Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            java.util.TreeMap<Long, Long> bins = new java.util.TreeMap<>();
+            int n = 1 + r.nextInt(3000);
+            long spread = 1L << r.nextInt(40), offset = r.nextInt(3) == 0 ? -spread / 2 : 0;
+            for (int i = 0; i < n; i++) bins.merge(offset + (long) (r.nextDouble() * spread), 1L + r.nextInt(9), Long::sum);
+            long[] idx = bins.keySet().stream().mapToLong(Long::longValue).toArray();
+            long[] cnt = bins.values().stream().mapToLong(Long::longValue).toArray();
+            SparseHistogram exact = new SparseHistogram(true, 1, idx, cnt, idx[0], idx[idx.length - 1], 0, 0, 0);
+            int maxBins = 2 + r.nextInt(1100);
+            java.util.TreeMap<Long, Long> expected = null;
+            int shift = 0;
+            for (;; shift++) {   // the plain way: regroup by floorDiv for each width until few enough
+                java.util.TreeMap<Long, Long> g = new java.util.TreeMap<>();
+                for (int i = 0; i < idx.length; i++) g.merge(Math.floorDiv(idx[i], 1L << shift), cnt[i], Long::sum);
+                if (g.size() <= maxBins) {
+                    expected = g;
+                    break;
+                }
+            }
+            SparseHistogram c = exact.coarsened(maxBins);
+            assertEquals(Math.scalb(1.0, shift), c.binWidth(), "trial " + trial);
+            assertArrayEquals(expected.keySet().stream().mapToLong(Long::longValue).toArray(), c.indices());
+            assertArrayEquals(expected.values().stream().mapToLong(Long::longValue).toArray(), c.counts());
+        }
+    }
+
     private static byte[] serialize(Object o) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(b)) {

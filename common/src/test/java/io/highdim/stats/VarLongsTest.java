@@ -20,7 +20,9 @@ class VarLongsTest {
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(stream);
         for (long v : VALUES) {
+            int before = n;
             n = VarLongs.put(buf, n, v);
+            assertEquals(n - before, VarLongs.size(v), "size of " + v);
             VarLongs.write(out, v);
         }
         assertEquals(stream.size(), n);
