@@ -23,4 +23,13 @@ class TaskPackingTest {
         assertEquals("big", packs.get(4).get(0).baseId());
         assertEquals(List.of(90L, 90L, 90L, 30L, 500L, 10L), units.stream().map(PassTask::bytes).toList());
     }
+
+    /** However small the files, a unit holds a bounded number: its outcomes reach the driver together. */
+    @Test
+    void aUnitHoldsAtMostItsFileLimit() {
+        List<InputListing.ListedFile> files = new ArrayList<>();
+        for (int i = 0; i < 600; i++) files.add(new InputListing.ListedFile("file:/d/tiny" + i + ".tif", 1, "tiny" + i));
+        List<PassTask> units = TaskPlanner.packFiles(files, Long.MAX_VALUE);
+        assertEquals(List.of(256, 256, 88), units.stream().map(u -> ((PassTask.WholeFiles) u).files().size()).toList());
+    }
 }
