@@ -121,14 +121,17 @@ public final class InputListing {
     /** A folder's TIFF-named entries (not its subfolders' ones), by path: the same order on every filesystem. */
     private static List<Found> listFolder(FileSystem fs, Path dir, boolean local) throws IOException {
         List<Found> out = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (FileStatus f : fs.listStatus(dir)) {
-            names.add(f.getPath().getName());
-            if (isTiffName(f.getPath().getName())) out.add(found(f, local));
-        }
-        if (local) { // Hadoop's local listing leaves out what it cannot stat: dangling links, loops
-            for (LocalEntries.Unlisted u : LocalEntries.unlisted(java.nio.file.Path.of(dir.toUri()), names)) {
-                out.add(new Found(new Path(dir, u.name()).toString(), null, u.problem()));
+        if (local) {
+            // one stat an entry: Hadoop's local listing takes several, and leaves out what it cannot stat (dangling
+            // links, loops), which a second walk then had to find
+            for (LocalEntries.Entry e : LocalEntries.tiffEntries(java.nio.file.Path.of(dir.toUri()))) {
+                String uri = new Path(dir, e.name()).toString();
+                out.add(e.problem() != null ? new Found(uri, null, e.problem())
+                        : new Found(uri, new FileStat(e.bytes(), e.modified(), null), null));
+            }
+        } else {
+            for (FileStatus f : fs.listStatus(dir)) {
+                if (isTiffName(f.getPath().getName())) out.add(found(f, false));
             }
         }
         out.sort(java.util.Comparator.comparing(Found::uri));

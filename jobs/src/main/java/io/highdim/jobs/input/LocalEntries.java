@@ -13,7 +13,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What the local filesystem says of a listed entry, asked with {@code stat}/{@code lstat} and never by opening it.
@@ -21,8 +20,8 @@ import java.util.Set;
  * read until a writer comes), and its folder listing drops entries it cannot stat (dangling symbolic links, loops).
  */
 public final class LocalEntries {
-    /** An entry of a folder that Hadoop's listing left out, with why it cannot be read. */
-    record Unlisted(String name, Rejection problem) {}
+    /** A TIFF-named entry of a folder: a regular file's length and time, or (problem set) why it cannot be read. */
+    record Entry(String name, long bytes, long modified, Rejection problem) {}
 
     // st_mode's file type bits (POSIX), as the JDK's "unix:mode" attribute gives them
     private static final int S_IFMT = 0170000, S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFDIR = 0040000,
@@ -49,17 +48,31 @@ public final class LocalEntries {
     }
 
     /**
-     * The entries of local folder {@code dir} with a TIFF name that are not among {@code listed} (the names Hadoop's
-     * listing gave): dangling symbolic links and loops ({@code NOT_FOUND}, naming the link and its target), and
-     * anything else it could not stat.
+     * The entries of local folder {@code dir} with a TIFF name, each stat'ed once (links followed): a regular file
+     * with its length and time, or why it cannot be read — a folder, FIFO, socket or device ({@code NOT_A_FILE}),
+     * a dangling symbolic link or a loop ({@code NOT_FOUND}, naming the link and its target). An entry gone since
+     * the folder was read is left out.
      */
-    static List<Unlisted> unlisted(Path dir, Set<String> listed) throws IOException {
-        List<Unlisted> out = new ArrayList<>();
+    static List<Entry> tiffEntries(Path dir) throws IOException {
+        List<Entry> out = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (listed.contains(name) || !InputListing.isTiffName(name)) continue;
-                problem(entry).ifPresent(p -> out.add(new Unlisted(name, p)));
+                if (!InputListing.isTiffName(name)) continue;
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(entry, BasicFileAttributes.class);
+                } catch (IOException e) {
+                    problem(entry).ifPresent(p -> out.add(new Entry(name, 0, 0, p)));
+                    continue;
+                }
+                if (a.isRegularFile()) {
+                    out.add(new Entry(name, a.size(), a.lastModifiedTime().toMillis(), null));
+                } else {
+                    out.add(new Entry(name, 0, 0, new Rejection(RejectReason.NOT_A_FILE, a.isDirectory()
+                            ? entry + " is a directory, not a file" : entry + " is " + kind(entry, a)
+                            + ", not a regular file")));
+                }
             }
         }
         return out;
