@@ -344,20 +344,30 @@ public final class CatalogueReader {
                         + "bin_width, bin_indices, bin_counts from packed_channel_histograms where image_id = ? "
                         + "order by channel", imageId,
                 rows -> new ChannelHistogram(rows.getInt(1), new SparseHistogram(rows.getBoolean(2), float8(rows, 8),
-                        PackedLongs.unpack(rows.getBytes(9)), PackedLongs.unpack(rows.getBytes(10)), float8(rows, 6),
-                        float8(rows, 7),
-                        rows.getLong(3), rows.getLong(4), rows.getLong(5))));
+                        PackedLongs.unpackGaps(rows.getBytes(9)), PackedLongs.unpack(rows.getBytes(10)),
+                        float8(rows, 6), float8(rows, 7), rows.getLong(3), rows.getLong(4), rows.getLong(5))));
     }
 
     private static Optional<PcaResult> pca(Connection connection, String imageId) throws SQLException {
-        List<double[]> loadings = list(connection,
-                "select loadings from pca_components where image_id = ? order by component", imageId,
-                rows -> float8s(rows.getArray(1)));
         List<PcaResult> pca = list(connection, "select n_components, explained_variance, explained_variance_ratio, "
-                        + "mean, observations from pca_results where image_id = ?", imageId,
+                        + "mean, observations, components from image_pca where image_id = ?", imageId,
                 rows -> new PcaResult(rows.getInt(1), float8s(rows.getArray(2)), float8s(rows.getArray(3)),
-                        loadings.toArray(new double[0][]), float8s(rows.getArray(4)), rows.getLong(5)));
+                        matrix(rows.getArray(6)), float8s(rows.getArray(4)), rows.getLong(5)));
         return pca.stream().findFirst();
+    }
+
+    /** A double precision[][] (an empty array: no rows). */
+    private static double[][] matrix(Array sqlArray) throws SQLException {
+        Object rows = sqlArray.getArray(); // Double[][] (PgJDBC), or Double[] when empty
+        double[][] matrix = new double[java.lang.reflect.Array.getLength(rows)][];
+        for (int i = 0; i < matrix.length; i++) {
+            Object[] row = (Object[]) java.lang.reflect.Array.get(rows, i);
+            matrix[i] = new double[row.length];
+            for (int j = 0; j < row.length; j++) {
+                matrix[i][j] = row[j] == null ? Double.NaN : ((Number) row[j]).doubleValue();
+            }
+        }
+        return matrix;
     }
 
     private static CataloguedImage catalogued(ResultSet rows) throws SQLException {

@@ -116,6 +116,10 @@ final class CatalogueWriter implements AutoCloseable {
                 if (components.isPresent() && Arrays.asList(components.get()).contains(null)) {
                     throw new IllegalArgumentException("image " + id + ": a PCA component is null");
                 }
+                if (components.isPresent() && Arrays.stream(components.get()).mapToInt(c -> c.length).distinct()
+                        .count() > 1) {
+                    throw new IllegalArgumentException("image " + id + ": PCA components of different lengths");
+                }
             }
         }
     }

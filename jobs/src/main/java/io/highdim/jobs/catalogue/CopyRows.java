@@ -125,6 +125,35 @@ final class CopyRows {
         return this;
     }
 
+    /**
+     * A two-dimensional {@code double precision[][]}: {@code rows.length} rows of equal length (PostgreSQL has no
+     * array of n rows of 0 elements: with no rows or empty ones it is an empty array).
+     *
+     * @throws IllegalArgumentException for rows of different lengths
+     */
+    CopyRows float8Matrix(double[][] rows) {
+        int columns = rows.length == 0 ? 0 : rows[0].length;
+        for (double[] row : rows) {
+            if (row.length != columns) {
+                throw new IllegalArgumentException("rows of " + columns + " and " + row.length + " values");
+            }
+        }
+        if (columns == 0) {
+            field(12);
+            dimensions(FLOAT8_OID);
+            return this;
+        }
+        field(28 + rows.length * columns * 12);
+        dimensions(FLOAT8_OID, rows.length, columns);
+        for (double[] row : rows) {
+            for (double v : row) {
+                int32(8);
+                int64(Double.doubleToRawLongBits(v));
+            }
+        }
+        return this;
+    }
+
     /** Sends the rows queued in one COPY on {@code connection} (in its transaction) and starts empty again. */
     void send(Connection connection) throws SQLException {
         if (rows == 0) {
@@ -165,12 +194,20 @@ final class CopyRows {
         int payload = n == 0 ? 12 : 20 + n * (4 + elementBytes);
         field(payload);
         ensure(payload);
-        int32(n == 0 ? 0 : 1); // dimensions (an empty array has none)
+        dimensions(oid, n);
+    }
+
+    /** An array's header: its sizes (none, or a 0 among them: an empty array, which has no dimensions), no nulls. */
+    private void dimensions(int oid, int... sizes) {
+        boolean empty = sizes.length == 0 || Arrays.stream(sizes).anyMatch(n -> n == 0);
+        int32(empty ? 0 : sizes.length);
         int32(0); // no null element
         int32(oid);
-        if (n > 0) {
-            int32(n);
-            int32(1); // lower bound
+        if (!empty) {
+            for (int n : sizes) {
+                int32(n);
+                int32(1); // lower bound
+            }
         }
     }
 

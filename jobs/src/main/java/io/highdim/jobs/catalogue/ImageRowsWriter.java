@@ -7,7 +7,6 @@ import io.highdim.model.ImageOutcome;
 import io.highdim.model.ImageRef;
 import io.highdim.model.ImageResults;
 import io.highdim.model.Part;
-import io.highdim.model.PcaResult;
 import io.highdim.model.Provenance;
 import io.highdim.model.SegmentedObject;
 import io.highdim.model.VolumeSegmentation;
@@ -81,7 +80,7 @@ final class ImageRowsWriter implements AutoCloseable {
             }
         } else {
             for (TableWriter<?> table : results.all()) {
-                table.delete(id); // pca_components, segmented_objects: deleted with their parents, this finds none
+                table.delete(id); // segmented_objects: deleted with their segmentations, this finds none
             }
         }
         if (pendingRows() >= FLUSH_ROWS) {
@@ -119,14 +118,11 @@ final class ImageRowsWriter implements AutoCloseable {
     private void replace(String id, Part part, ImageResults computed) throws SQLException {
         switch (part) {
             case PLANES -> results.planes.replace(id, oneRow(computed.planes()));
-            case CHANNEL_STATS -> results.channelStats.replace(id, computed.channels());
+            case CHANNEL_STATS -> results.channelStats.replace(id, oneRow(computed.channels()));
             case HISTOGRAMS -> results.channelHistograms.replace(id, computed.histograms());
             case PLANE_STATS -> results.planeStats.replace(id, oneRow(computed.planeStats()));
-            case PCA -> {
-                // absent (fewer than two channels): the old PCA goes and none comes
-                results.pcaResults.replace(id, computed.pca().stream().toList());
-                results.pcaComponents.insert(id, components(computed.pca()));
-            }
+            // absent (fewer than two channels): the old PCA goes and none comes
+            case PCA -> results.pcaResults.replace(id, computed.pca().stream().toList());
             case SLICES -> results.slices.replace(id, computed.slices());
             case PROJECTIONS -> results.projections.replace(id, computed.projections());
             case SEGMENTATION -> {
@@ -137,9 +133,9 @@ final class ImageRowsWriter implements AutoCloseable {
         }
     }
 
-    /** The image's one row of per-plane arrays, or none when it has no planes. */
-    private static <T> List<List<T>> oneRow(List<T> planes) {
-        return planes.isEmpty() ? List.of() : List.of(planes);
+    /** The image's one row of arrays over its planes (or channels), or none when it has none. */
+    private static <T> List<List<T>> oneRow(List<T> values) {
+        return values.isEmpty() ? List.of() : List.of(values);
     }
 
     private static List<ResultTables.ObjectRow> objectRows(List<VolumeSegmentation> volumes) {
@@ -148,15 +144,6 @@ final class ImageRowsWriter implements AutoCloseable {
             for (SegmentedObject o : v.objects()) rows.add(new ResultTables.ObjectRow(v.t(), v.c(), o));
         }
         return rows;
-    }
-
-    private static List<ResultTables.PcaComponent> components(Optional<PcaResult> pca) {
-        List<ResultTables.PcaComponent> components = new ArrayList<>();
-        double[][] loadings = pca.map(PcaResult::components).orElse(new double[0][]);
-        for (int k = 0; k < loadings.length; k++) {
-            components.add(new ResultTables.PcaComponent(k, loadings[k]));
-        }
-        return components;
     }
 
     private static void bindImage(StatementParameters row, String runId, ImageOutcome outcome, Provenance provenance)

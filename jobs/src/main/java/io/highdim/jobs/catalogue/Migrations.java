@@ -21,7 +21,7 @@ public final class Migrations {
      * already there is used without starting Flyway, which costs about a second of class loading and scanning on
      * every run.
      */
-    static final int LATEST = 10;
+    static final int LATEST = 11;
 
     /** Brings the schema up to the latest version (idempotent); returns that version. */
     public static String apply(ConnectionSettings settings) {

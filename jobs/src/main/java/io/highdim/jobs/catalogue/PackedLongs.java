@@ -6,6 +6,10 @@ package io.highdim.jobs.catalogue;
  * indices below 65536, counts in the thousands) takes 2-3 bytes a value instead of a {@code bigint[]}'s 8, so its
  * catalogue row stays within one page instead of being cut into TOAST chunks. The catalogue's SQL function
  * {@code highdim_unpack_bigints} (migration V10) reads the same format back as a {@code bigint[]}.
+ *
+ * <p>Ascending values (histogram bin indices) are packed as their gaps ({@link #packGaps}: the first value, then
+ * each value minus the one before), which fit in a byte where the values take two or three; the SQL function
+ * {@code highdim_unpack_gaps} (migration V11) reads them back.
  */
 final class PackedLongs {
     private PackedLongs() {}
@@ -41,6 +45,27 @@ final class PackedLongs {
                 v = (v << 8) | (packed[at++] & 0xFF);
             }
             values[i] = v;
+        }
+        return values;
+    }
+
+    /**
+     * {@code values} as gaps: the first value, then each minus the one before (wrapping as long arithmetic does, so
+     * any values come back), packed as {@link #pack} does.
+     */
+    static byte[] packGaps(long[] values) {
+        long[] gaps = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            gaps[i] = i == 0 ? values[0] : values[i] - values[i - 1];
+        }
+        return pack(gaps);
+    }
+
+    /** The inverse of {@link #packGaps}. @throws IllegalArgumentException if {@code packed} is not in the format */
+    static long[] unpackGaps(byte[] packed) {
+        long[] values = unpack(packed);
+        for (int i = 1; i < values.length; i++) {
+            values[i] += values[i - 1];
         }
         return values;
     }

@@ -2,7 +2,6 @@ package io.highdim.jobs.catalogue;
 
 import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ChannelSummary;
-import io.highdim.stats.SparseHistogram;
 import io.highdim.model.PcaResult;
 import io.highdim.model.PlaneLocation;
 import io.highdim.model.PlaneSummary;
@@ -10,6 +9,7 @@ import io.highdim.model.ProjectionFile;
 import io.highdim.model.SegmentedObject;
 import io.highdim.model.SliceFile;
 import io.highdim.model.VolumeSegmentation;
+import io.highdim.stats.SparseHistogram;
 import java.sql.Connection;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -18,21 +18,18 @@ import java.util.function.ToLongFunction;
 
 /** The results tables of an image, on one connection: their columns and how a model value becomes a row. */
 final class ResultTables {
-    /** Component {@code index}'s loading vector over the channels: one pca_components row. */
-    record PcaComponent(int index, double[] loadings) {}
-
     /** An object of the (t, c) volume's segmentation: one segmented_objects row. */
     record ObjectRow(int t, int c, SegmentedObject object) {}
 
     /** An image's planes: one image_planes row (the view {@code planes} has a row per plane). */
     final TableWriter<List<PlaneLocation>> planes;
-    final TableWriter<ChannelSummary> channelStats;
+    /** An image's channel statistics: one image_channel_stats row (the view {@code channel_stats}: a row each). */
+    final TableWriter<List<ChannelSummary>> channelStats;
     final TableWriter<ChannelHistogram> channelHistograms;
     /** An image's plane statistics: one image_plane_stats row (the view {@code plane_stats} has a row per plane). */
     final TableWriter<List<PlaneSummary>> planeStats;
-    /** Deleting a pca_results row deletes its components (on delete cascade). */
+    /** An image's PCA with its components: one image_pca row (the views {@code pca_results}, {@code pca_components}). */
     final TableWriter<PcaResult> pcaResults;
-    final TableWriter<PcaComponent> pcaComponents;
     final TableWriter<SliceFile> slices;
     final TableWriter<ProjectionFile> projections;
     /** Deleting a segmentations row deletes its objects (on delete cascade). */
@@ -47,11 +44,14 @@ final class ResultTables {
                         .integerArray(ints(p, PlaneLocation::sample)).bigintArray(longs(p, PlaneLocation::firstByte))
                         .bigintArray(longs(p, PlaneLocation::storedBytes)))
                 .weighing(p -> 1 + p.size() / 16);
-        channelStats = new TableWriter<>(connection, "channel_stats",
+        channelStats = new TableWriter<List<ChannelSummary>>(connection, "image_channel_stats",
                 "channel, count, mean, std, min, max, nan_count",
-                (row, s) -> row.integer(s.channel()).bigint(s.count()).float8(s.mean()).float8(s.std())
-                        .float8(s.min()).float8(s.max()).bigint(s.nanCount()));
-        // the bins packed (PackedLongs); the view channel_histograms shows them as bigint[]
+                (row, s) -> row.integerArray(ints(s, ChannelSummary::channel))
+                        .bigintArray(longs(s, ChannelSummary::count)).float8Array(doubles(s, ChannelSummary::mean))
+                        .float8Array(doubles(s, ChannelSummary::std)).float8Array(doubles(s, ChannelSummary::min))
+                        .float8Array(doubles(s, ChannelSummary::max)).bigintArray(longs(s, ChannelSummary::nanCount)))
+                .weighing(s -> 1 + s.size() / 16);
+        // the bins packed (PackedLongs, the indices as gaps); the view channel_histograms shows them as bigint[]
         channelHistograms = new TableWriter<ChannelHistogram>(connection, "packed_channel_histograms",
                 "channel, exact, count, nan_count, neg_inf_count, pos_inf_count, min, max, equal_bins, bin_width, "
                         + "bin_indices, bin_counts",
@@ -60,7 +60,7 @@ final class ResultTables {
                     row.integer(h.channel()).bool(s.exact()).bigint(s.count()).bigint(s.nanCount())
                             .bigint(s.negInfCount()).bigint(s.posInfCount()).float8(s.min()).float8(s.max())
                             .bytea(PackedLongs.pack(s.equalBins(ChannelHistogram.EQUAL_BINS))).float8(s.binWidth())
-                            .bytea(PackedLongs.pack(s.indices())).bytea(PackedLongs.pack(s.counts()));
+                            .bytea(PackedLongs.packGaps(s.indices())).bytea(PackedLongs.pack(s.counts()));
                 }).weighing(h -> 1 + h.histogram().indices().length / 256);   // a 16-bit histogram: ~257 rows
         planeStats = new TableWriter<List<PlaneSummary>>(connection, "image_plane_stats",
                 "z, t, c, count, mean, std, min, max, nan_count",
@@ -70,12 +70,11 @@ final class ResultTables {
                         .float8Array(doubles(s, PlaneSummary::min)).float8Array(doubles(s, PlaneSummary::max))
                         .bigintArray(longs(s, PlaneSummary::nanCount)))
                 .weighing(s -> 1 + s.size() / 16);
-        pcaResults = new TableWriter<>(connection, "pca_results",
-                "n_components, explained_variance, explained_variance_ratio, mean, observations",
+        pcaResults = new TableWriter<>(connection, "image_pca",
+                "n_components, explained_variance, explained_variance_ratio, mean, observations, components",
                 (row, p) -> row.integer(p.nComponents()).float8Array(p.explainedVariance())
-                        .float8Array(p.explainedVarianceRatio()).float8Array(p.mean()).bigint(p.observations()));
-        pcaComponents = new TableWriter<>(connection, "pca_components", "component, loadings",
-                (row, c) -> row.integer(c.index()).float8Array(c.loadings()));
+                        .float8Array(p.explainedVarianceRatio()).float8Array(p.mean()).bigint(p.observations())
+                        .float8Matrix(p.components()));
         slices = new TableWriter<>(connection, "slices", "z, t, c, bit_depth, uri, window_low, window_high",
                 (row, s) -> row.integer(s.z()).integer(s.t()).integer(s.c()).integer(s.bitDepth()).text(s.uri())
                         .float8(s.windowLow()).float8(s.windowHigh()));
@@ -102,11 +101,10 @@ final class ResultTables {
     }
 
     /**
-     * All of them, parents before children (pca_results before pca_components, segmentations before
-     * segmented_objects): the order to insert in.
+     * All of them, parents before children (segmentations before segmented_objects): the order to insert in.
      */
     TableWriter<?>[] all() {
-        return new TableWriter<?>[] {planes, channelStats, channelHistograms, planeStats, pcaResults, pcaComponents,
+        return new TableWriter<?>[] {planes, channelStats, channelHistograms, planeStats, pcaResults,
             slices, projections, segmentations, segmentedObjects};
     }
 

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.highdim.jobs.testkit.SharedCatalogue;
-import io.highdim.model.ChannelSummary;
+import io.highdim.model.ChannelHistogram;
 import io.highdim.model.ImageGeometry;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.ImageResults;
@@ -84,11 +84,11 @@ class CatalogueWriterTest {
 
         ImageOutcome.Processed duplicateChannel = fullResults("rb-b", 1, 1, 2, 50);
         ImageResults r = duplicateChannel.results();
-        List<ChannelSummary> channels = new ArrayList<>(r.channels());
-        channels.add(channels.get(0)); // (image_id, channel) primary key violation
+        List<ChannelHistogram> histograms = new ArrayList<>(r.histograms());
+        histograms.add(histograms.get(0)); // (image_id, channel) primary key violation
         ImageOutcome failing = new ImageOutcome.Processed(duplicateChannel.image(), duplicateChannel.geometry(),
                 duplicateChannel.warnings(),
-                new ImageResults(r.parts(), r.planes(), channels, r.histograms(), r.planeStats(), r.pca(),
+                new ImageResults(r.parts(), r.planes(), r.channels(), histograms, r.planeStats(), r.pca(),
                         r.slices()));
         List<ImageOutcome> call = List.of(fullResults("rb-a", 1, 2, 2, 50), fullResults("rb-new", 1, 1, 1, 50),
                 failing);

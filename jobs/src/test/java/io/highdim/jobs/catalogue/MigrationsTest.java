@@ -33,27 +33,31 @@ class MigrationsTest {
     }
 
     /**
-     * Versions 9 and 10 moved planes and plane_stats to one row of arrays per image, and channel histograms' bins
-     * to packed bytea, behind views of the same names: the rows a version-8 catalogue holds read back the same,
-     * through the views, after the migrations (a server of its own).
+     * Versions 9, 10 and 11 moved planes, plane_stats, channel_stats and the PCA to one row of arrays per image, and
+     * channel histograms' bins to packed bytea (indices as gaps), behind views of the same names: the rows a
+     * version-8 catalogue holds, and those a version-10 one added, read back the same, through the views, after the
+     * migrations (a server of its own).
      */
     @Test
-    void planeRowsOfAVersion8CatalogueReadTheSameAfterVersion9(@TempDir Path state) throws Exception {
+    void rowsOfVersion8And10CataloguesReadTheSameAfterTheLatest(@TempDir Path state) throws Exception {
         try (CatalogueDatabase db = CatalogueDatabase.embedded(state, 0)) {
-            planeRowsReadTheSameAfterVersion9(db);
+            rowsReadTheSameAfterTheLatest(db);
         }
     }
 
-    private static void planeRowsReadTheSameAfterVersion9(CatalogueDatabase db) throws Exception {
+    private static void rowsReadTheSameAfterTheLatest(CatalogueDatabase db) throws Exception {
         ConnectionSettings s = db.connectionSettings();
         Flyway.configure(Migrations.class.getClassLoader()).dataSource(s.jdbcUrl(), s.user(), s.password())
                 .locations("classpath:db/migration").target("8").load().migrate();
-        String planes = "select image_id, z, t, c, ifd, sample, first_byte, stored_bytes from planes "
-                + "order by image_id, z, t, c";
-        String stats = "select image_id, z, t, c, count, mean, std, min, max, nan_count from "
-                + "plane_stats order by image_id, z, t, c";
-        String histograms = "select * from channel_histograms order by image_id, channel";
-        List<List<String>> planesBefore, statsBefore, histogramsBefore;
+        List<String> views = List.of(
+                "select image_id, z, t, c, ifd, sample, first_byte, stored_bytes from planes order by image_id, z, t, c",
+                "select image_id, z, t, c, count, mean, std, min, max, nan_count from plane_stats "
+                        + "order by image_id, z, t, c",
+                "select * from channel_histograms order by image_id, channel",
+                "select * from channel_stats order by image_id, channel",
+                "select * from pca_results order by image_id",
+                "select * from pca_components order by image_id, component");
+        List<List<List<String>>> before = new ArrayList<>();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("insert into runs (run_id) values ('r')");
             st.execute("insert into images (image_id, uri, status, run_id) values ('a', 'file:/a.tif', 'ok', 'r'), "
@@ -66,18 +70,32 @@ class MigrationsTest {
             st.execute("insert into channel_histograms values ('a', 0, true, 5, 0, 0, 0, 3, 65535, '{4,0,1}', 1, "
                     + "'{3,7,65535}', '{2,2,1}'), ('a', 1, false, 3, 1, 0, 2, -1e300, 0.5, '{}', 0.25, "
                     + "'{-9223372036854775808,2}', '{1,2}'), ('b', 0, true, 0, 0, 0, 0, null, null, '{}', null, '{}', '{}')");
-            planesBefore = rows(st, planes);
-            statsBefore = rows(st, stats);
-            histogramsBefore = rows(st, histograms);
+            // channels out of order; NaN, null and int8 extremes; a PCA without components, one with NaN loadings
+            st.execute("insert into channel_stats values ('a', 2, 9223372036854775807, 1.5, 0.5, -1e300, 1e300, 0), "
+                    + "('a', 0, 4, 'NaN', 'NaN', 'NaN', 'NaN', 4), ('a', 1, 0, null, null, null, null, 0), "
+                    + "('b', 0, -9223372036854775808, 'Infinity', 0, '-Infinity', 'Infinity', 9223372036854775807)");
+            st.execute("insert into pca_results values ('a', 2, '{3,1}', '{0.75,0.25}', '{1,2,3}', 9223372036854775807), "
+                    + "('b', 0, null, null, null, null)");
+            st.execute("insert into pca_components values ('a', 1, '{0.5,NaN,-0.5}'), ('a', 0, '{1,-1e-300,0}')");
+        }
+        Flyway.configure(Migrations.class.getClassLoader()).dataSource(s.jdbcUrl(), s.user(), s.password())
+                .locations("classpath:db/migration").target("10").load().migrate();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            // version 10's packed histograms: indices whose gaps take 1 to 8 bytes, and none
+            st.execute("insert into images (image_id, uri, status, run_id) values ('c', 'file:/c.tif', 'ok', 'r')");
+            st.execute("insert into packed_channel_histograms select 'c', ch, false, 7, 0, 0, 0, 0, 1, "
+                    + "highdim_pack_bigints('{1}'), 1, highdim_pack_bigints(i), highdim_pack_bigints(n) from (values "
+                    + "(0, '{-9223372036854775808,0,9223372036854775807}'::bigint[], '{1,2,3}'::bigint[]), "
+                    + "(1, '{17,22,23,200,70000}', '{9,9,9,9,9}'), (2, '{}', '{}'), (3, '{65535}', '{1}')) as h (ch, i, n)");
+            for (String view : views) before.add(rows(st, view));
         }
         db.migrate();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            assertEquals(planesBefore, rows(st, planes));
-            assertEquals(statsBefore, rows(st, stats));
-            assertEquals(histogramsBefore, rows(st, histograms));
-            assertEquals(3, histogramsBefore.size());
-            assertEquals(4, planesBefore.size());
+            for (int i = 0; i < views.size(); i++) assertEquals(before.get(i), rows(st, views.get(i)), views.get(i));
+            assertEquals(List.of(4, 3, 7, 4, 2, 2), before.stream().map(List::size).toList());
             assertEquals(List.of("a", "b"), rows(st, "select image_id from image_planes order by 1")
+                    .stream().map(r -> r.get(0)).toList());
+            assertEquals(List.of("a", "b"), rows(st, "select image_id from image_channel_stats order by 1")
                     .stream().map(r -> r.get(0)).toList());
         }
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Histogram bins packed by the pipeline ({@link PackedLongs}) read back the same in Java and through the catalogue's
  * SQL function {@code highdim_unpack_bigints} (what the view channel_histograms shows), and the migration's
- * {@code highdim_pack_bigints} packs as the pipeline does: every width from 1 to 8 bytes, at the edges of each.
+ * {@code highdim_pack_bigints} packs as the pipeline does: every width from 1 to 8 bytes, at the edges of each; the
+ * same for bin indices packed as gaps ({@code highdim_unpack_gaps}, {@code highdim_pack_gaps}).
  */
 class PackedLongsTest {
     @Test
@@ -57,6 +58,54 @@ class PackedLongsTest {
                 }
             }
         }
+    }
+
+    /**
+     * Bin indices packed as gaps ({@link PackedLongs#packGaps}) read back in Java and through the SQL function
+     * {@code highdim_unpack_gaps} (the view channel_histograms) as the values given, and the migration's
+     * {@code highdim_pack_gaps} packs them as Java does: empty, one value, extremes whose gaps overflow a long.
+     */
+    @Test
+    void indicesPackedAsGapsReadBackTheSameInJavaAndInSql() throws Exception {
+        List<long[]> cases = new ArrayList<>(List.of(new long[0], new long[] {0}, new long[] {Long.MIN_VALUE},
+                new long[] {Long.MAX_VALUE}, new long[] {Long.MIN_VALUE, Long.MAX_VALUE},
+                new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0}, new long[] {-32768, -1, 0, 1, 65535},
+                new long[] {3, 7, 65535}, new long[] {70000, 70001, 70002}));
+        Random random = new Random(11);
+        for (int n = 0; n < 20; n++) {
+            long[] values = new long[1 + random.nextInt(1024)];
+            long at = random.nextLong() >> random.nextInt(64);
+            for (int i = 0; i < values.length; i++) values[i] = at += 1 + random.nextInt(1 << random.nextInt(20));
+            cases.add(values);
+        }
+        try (Connection c = SharedCatalogue.database().connect();
+             PreparedStatement unpack = c.prepareStatement("select highdim_unpack_gaps(?)");
+             PreparedStatement pack = c.prepareStatement("select highdim_pack_gaps(?)")) {
+            for (long[] values : cases) {
+                byte[] packed = PackedLongs.packGaps(values);
+                assertArrayEquals(values, PackedLongs.unpackGaps(packed));
+                unpack.setBytes(1, packed);
+                try (ResultSet r = unpack.executeQuery()) {
+                    r.next();
+                    Object[] sql = (Object[]) r.getArray(1).getArray();
+                    assertEquals(values.length, sql.length);
+                    for (int i = 0; i < values.length; i++) assertEquals(values[i], ((Number) sql[i]).longValue());
+                }
+                Long[] boxed = new Long[values.length];
+                for (int i = 0; i < values.length; i++) boxed[i] = values[i];
+                pack.setArray(1, c.createArrayOf("int8", boxed));
+                try (ResultSet r = pack.executeQuery()) {
+                    r.next();
+                    assertArrayEquals(packed, r.getBytes(1), "SQL packs " + values.length + " gaps as Java does");
+                }
+            }
+        }
+    }
+
+    @Test
+    void closeIndicesTakeAByteEach() {
+        assertEquals(1 + 4, PackedLongs.packGaps(new long[] {17, 22, 23, 120}).length);
+        assertEquals(1 + 2 * 3, PackedLongs.packGaps(new long[] {1000, 1001, 1003}).length, "the first, 1000");
     }
 
     @Test
