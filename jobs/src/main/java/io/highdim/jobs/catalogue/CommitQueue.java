@@ -74,6 +74,14 @@ public final class CommitQueue implements Consumer<ImageOutcome> {
         queue.add(outcome);
     }
 
+    /**
+     * Images accepted and not yet committed; 0 once the committer failed or ended (nothing more will be committed:
+     * whoever waits for fewer should go on and meet the failure at the next {@link #accept}).
+     */
+    public int waiting() {
+        return failure != null || !committer.isAlive() ? 0 : Math.max(0, accepted.get() - committed);
+    }
+
     /** Waits for every queued image to be committed; throws if one was not. */
     public void awaitCommitted() {
         long t0 = System.nanoTime();

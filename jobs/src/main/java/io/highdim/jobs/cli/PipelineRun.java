@@ -147,7 +147,11 @@ final class PipelineRun {
         SegmentPass segmentation = spec.segment() == null ? null : new SegmentPass(sc, spec, afterSegmentation);
         OutcomeSink afterPixels = segmentation != null ? segmentation::accept : afterSegmentation;
         try {
-            tally.pixelBytes(ImagePass.run(sc, spec, toRead, afterPixels, probe));
+            // the pass waits for a backlog of commits to shrink, and a stop ends the wait
+            tally.pixelBytes(ImagePass.run(sc, spec, toRead, afterPixels, probe, () -> {
+                stop.check();
+                return commits.waiting();
+            }));
         } finally {
             // their failures, if any, are the run's: they name the image
             try {
