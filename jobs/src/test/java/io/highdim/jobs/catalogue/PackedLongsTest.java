@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,28 +37,8 @@ class PackedLongsTest {
             for (int i = 0; i < values.length; i++) values[i] = random.nextLong() >> (64 - bits);
             cases.add(values);
         }
-        try (Connection c = SharedCatalogue.database().connect();
-             PreparedStatement unpack = c.prepareStatement("select highdim_unpack_bigints(?)");
-             PreparedStatement pack = c.prepareStatement("select highdim_pack_bigints(?)")) {
-            for (long[] values : cases) {
-                byte[] packed = PackedLongs.pack(values);
-                assertArrayEquals(values, PackedLongs.unpack(packed));
-                unpack.setBytes(1, packed);
-                try (ResultSet r = unpack.executeQuery()) {
-                    r.next();
-                    Object[] sql = (Object[]) r.getArray(1).getArray();
-                    assertEquals(values.length, sql.length);
-                    for (int i = 0; i < values.length; i++) assertEquals(values[i], ((Number) sql[i]).longValue());
-                }
-                Long[] boxed = new Long[values.length];
-                for (int i = 0; i < values.length; i++) boxed[i] = values[i];
-                pack.setArray(1, c.createArrayOf("int8", boxed));
-                try (ResultSet r = pack.executeQuery()) {
-                    r.next();
-                    assertArrayEquals(packed, r.getBytes(1), "SQL packs " + values.length + " values as Java does");
-                }
-            }
-        }
+        assertJavaAndSqlAgree(cases, PackedLongs::pack, PackedLongs::unpack, "highdim_pack_bigints",
+                "highdim_unpack_bigints");
     }
 
     /**
@@ -78,14 +59,25 @@ class PackedLongsTest {
             for (int i = 0; i < values.length; i++) values[i] = at += 1 + random.nextInt(1 << random.nextInt(20));
             cases.add(values);
         }
+        assertJavaAndSqlAgree(cases, PackedLongs::packGaps, PackedLongs::unpackGaps, "highdim_pack_gaps",
+                "highdim_unpack_gaps");
+    }
+
+    /**
+     * Each case packed in Java reads back in Java and through the SQL unpacking function as the values given, and the
+     * SQL packing function packs it to the same bytes.
+     */
+    private static void assertJavaAndSqlAgree(List<long[]> cases, Function<long[], byte[]> pack,
+                                              Function<byte[], long[]> unpack, String sqlPack, String sqlUnpack)
+            throws Exception {
         try (Connection c = SharedCatalogue.database().connect();
-             PreparedStatement unpack = c.prepareStatement("select highdim_unpack_gaps(?)");
-             PreparedStatement pack = c.prepareStatement("select highdim_pack_gaps(?)")) {
+             PreparedStatement sqlUnpacks = c.prepareStatement("select " + sqlUnpack + "(?)");
+             PreparedStatement sqlPacks = c.prepareStatement("select " + sqlPack + "(?)")) {
             for (long[] values : cases) {
-                byte[] packed = PackedLongs.packGaps(values);
-                assertArrayEquals(values, PackedLongs.unpackGaps(packed));
-                unpack.setBytes(1, packed);
-                try (ResultSet r = unpack.executeQuery()) {
+                byte[] packed = pack.apply(values);
+                assertArrayEquals(values, unpack.apply(packed));
+                sqlUnpacks.setBytes(1, packed);
+                try (ResultSet r = sqlUnpacks.executeQuery()) {
                     r.next();
                     Object[] sql = (Object[]) r.getArray(1).getArray();
                     assertEquals(values.length, sql.length);
@@ -93,10 +85,11 @@ class PackedLongsTest {
                 }
                 Long[] boxed = new Long[values.length];
                 for (int i = 0; i < values.length; i++) boxed[i] = values[i];
-                pack.setArray(1, c.createArrayOf("int8", boxed));
-                try (ResultSet r = pack.executeQuery()) {
+                sqlPacks.setArray(1, c.createArrayOf("int8", boxed));
+                try (ResultSet r = sqlPacks.executeQuery()) {
                     r.next();
-                    assertArrayEquals(packed, r.getBytes(1), "SQL packs " + values.length + " gaps as Java does");
+                    assertArrayEquals(packed, r.getBytes(1), sqlPack + " packs " + values.length
+                            + " values as Java does");
                 }
             }
         }
