@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.NodeState;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
@@ -163,6 +166,24 @@ public final class YarnProcesses implements HadoopDaemons.Servers {
             throw new IOException(e);
         }
     }
+
+    /**
+     * The application's report once it has ended (finished, failed or killed), or as it is after {@code wait}: a
+     * client-mode driver exits as soon as it has told the application master to stop, before the master unregisters.
+     */
+    public ApplicationReport endedReport(ApplicationId app, Duration wait) throws IOException,
+            InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        ApplicationReport r = report(app);
+        while (!ENDED.contains(r.getYarnApplicationState()) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = report(app);
+        }
+        return r;
+    }
+
+    private static final Set<YarnApplicationState> ENDED =
+            EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
     /** Every application the ResourceManager knows, as it reports them now. */
     public List<ApplicationReport> applications() throws IOException {

@@ -221,8 +221,8 @@ class YarnRunIT {
         for (ApplicationReport a : yarn.applications()) if (!before.contains(a.getApplicationId())) submitted.add(a);
         assertEquals(1, submitted.size(), "one application submitted to YARN by the launcher: " + submitted + "\n"
                 + s.describe(40) + yarn.tails());
-        ApplicationReport app = submitted.get(0);
-        if (s.exitCode() != 0) fail(s.describe(60) + logs(app.getApplicationId()));
+        if (s.exitCode() != 0) fail(s.describe(60) + logs(submitted.get(0).getApplicationId()));
+        ApplicationReport app = yarn.endedReport(submitted.get(0).getApplicationId(), Duration.ofSeconds(30));
         assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(),
                 app + logs(app.getApplicationId()));
         assertSameAsLocal("client", StandaloneClusterIT.resultLines(s, inputs.size()));
