@@ -202,6 +202,17 @@ final class IndexHistograms implements Serializable {
         for (int i = 0; i < n; i++) to[start[(from[i] >>> shift) & 0xFF]++] = from[i];
     }
 
+    /** Whether channel c has no count outside indices lo..hi (an empty channel has none). */
+    boolean within(int c, int lo, int hi) {
+        if (keptCount[c] > 0) {
+            for (int i = 0; i < keptCount[c]; i++) if (kept[c][i] < lo || kept[c][i] > hi) return false;
+            return true;
+        }
+        long[] h = window[c];
+        int first = firstNonZero(h), last = lastNonZero(h);
+        return first > last || (base[c] + first >= lo && base[c] + last <= hi);
+    }
+
     /** Channel c's counts of all {@link #bins(int)} indices, a new array. */
     long[] dense(int c) {
         long[] all = new long[bins[c]];
@@ -232,9 +243,15 @@ final class IndexHistograms implements Serializable {
         for (int c = 0; c < bins.length; c++) {
             long[][] nz = nonZero(c);
             long[] indices = nz[0], counts = nz[1];
-            byte[] packed = new byte[indices.length * 2 * VarLongs.MAX_BYTES];
-            int n = 0;
+            int size = 0;
             long prev = -1;
+            for (int i = 0; i < indices.length; i++) {
+                size += VarLongs.size(indices[i] - prev - 1) + VarLongs.size(counts[i]);
+                prev = indices[i];
+            }
+            byte[] packed = new byte[size];
+            int n = 0;
+            prev = -1;
             for (int i = 0; i < indices.length; i++) {
                 n = VarLongs.put(packed, n, indices[i] - prev - 1);
                 n = VarLongs.put(packed, n, counts[i]);

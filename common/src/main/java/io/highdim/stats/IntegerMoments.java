@@ -2,6 +2,9 @@ package io.highdim.stats;
 
 import io.highdim.tiff.PixelType;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -238,5 +241,15 @@ final class IntegerMoments implements Serializable {
         int origin = origin(types[c]);
         if (origin != 0) for (int j = 0; j < values.length; j++) values[j] += origin;
         return new SparseHistogram(true, 1, values, bins[1], min(c), max(c), 0, 0, 0);
+    }
+
+    /** A partial from another JVM has its counts within its own value range, as {@link #add} keeps them. */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (histograms == null) return;
+        for (int c = 0; c < channels; c++) {
+            if (!histograms.within(c, lo[c], hi[c])) throw new InvalidObjectException("channel " + c
+                    + "'s histogram has counts outside its value range " + lo[c] + ".." + hi[c]);
+        }
     }
 }

@@ -6,11 +6,17 @@ import static io.highdim.stats.PythonOracle.doubles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.highdim.tiff.PixelType;
 import io.highdim.tiff.Plane;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -259,6 +265,51 @@ class ExactMomentsTest {
         // a few kept voxels alone: sorted from the indices, never a window
         ChannelMoments few = accumulate(1, blocks.subList(0, 1));
         assertEquals(few.sparseHistogram(0), roundTrip(few).sparseHistogram(0));
+    }
+
+    /**
+     * A shipped partial whose counts fall outside its own value range is refused on arrival (the range and the
+     * histogram are added together, so only a corrupt or foreign stream has them disagree), kept indices and a
+     * window alike; one within its range arrives whole.
+     */
+    @Test
+    void aPartialWithCountsOutsideItsRangeIsRefused() throws Exception {
+        for (boolean kept : new boolean[] {true, false}) {
+            IntegerMoments m = oneOfEach(1000, 50, kept);
+            assertEquals(kept, m.histograms.keptCount(0) == 50, "kept indices");
+            assertEquals(1049, shipped(m).max(0), "within its range");
+            m.hi[0] = 1048;   // the last count now lies past the range
+            InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> shipped(m));
+            assertTrue(e.getMessage().contains("outside its value range 1000..1048"), e.getMessage());
+        }
+    }
+
+    /** One voxel of each 16-bit index from..from+n-1, counted as kept indices or into a window. */
+    private static IntegerMoments oneOfEach(int from, int n, boolean kept) {
+        IntegerMoments m = new IntegerMoments(1);
+        m.begin(new PixelType[] {PixelType.U16});
+        long sum = 0;
+        if (kept) {
+            int[] k = m.histograms.keepRoom(0, n);
+            for (int i = 0; i < n; i++) k[i] = from + i;
+            m.histograms.kept(0, n);
+        } else {
+            long[] h = m.histograms.window(0, from, from + n - 1);
+            for (int i = 0; i < n; i++) h[from + i - m.histograms.base(0)]++;
+        }
+        for (int i = 0; i < n; i++) sum += from + i;
+        m.add(n, new long[] {sum}, new int[] {from}, new int[] {from + n - 1}, new long[1]);
+        return m;
+    }
+
+    private static IntegerMoments shipped(IntegerMoments m) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(m);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (IntegerMoments) in.readObject();
+        }
     }
 
     private static ChannelMoments foldLeft(List<ChannelMoments> partials) {

@@ -42,9 +42,12 @@ public final class LocalEntries {
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (a.isRegularFile()) return Optional.empty();
-        return Optional.of(new Rejection(RejectReason.NOT_A_FILE,
-                path + " is " + kind(path, a) + ", not a regular file"));
+        return a.isRegularFile() ? Optional.empty() : Optional.of(notARegularFile(path, a));
+    }
+
+    private static Rejection notARegularFile(Path path, BasicFileAttributes a) {
+        return new Rejection(RejectReason.NOT_A_FILE, a.isDirectory() ? path + " is a directory, not a file"
+                : path + " is " + kind(path, a) + ", not a regular file");
     }
 
     /**
@@ -69,9 +72,7 @@ public final class LocalEntries {
                 if (a.isRegularFile()) {
                     out.add(new Entry(name, a.size(), a.lastModifiedTime().toMillis(), null));
                 } else {
-                    out.add(new Entry(name, 0, 0, new Rejection(RejectReason.NOT_A_FILE, a.isDirectory()
-                            ? entry + " is a directory, not a file" : entry + " is " + kind(entry, a)
-                            + ", not a regular file")));
+                    out.add(new Entry(name, 0, 0, notARegularFile(entry, a)));
                 }
             }
         }
@@ -107,7 +108,7 @@ public final class LocalEntries {
             return Optional.of(new Rejection(RejectReason.NOT_FOUND, entry + " is a symbolic link to " + target
                     + " that cannot be followed (" + e + ")"));
         }
-        return notARegularFile(entry); // resolves now: a file appeared since Hadoop listed the folder, or not a file
+        return notARegularFile(entry); // resolves now: a file appeared since the folder was read, or not a file
     }
 
     private static String target(Path link) {
