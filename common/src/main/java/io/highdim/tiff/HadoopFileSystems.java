@@ -18,4 +18,14 @@ public final class HadoopFileSystems {
         FileSystem fs = path.getFileSystem(conf);
         return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
     }
+
+    /**
+     * The local file a file: URI names, or null for any other (and for file: when {@code fs.file.impl} names a
+     * filesystem of the user's choosing): for reads that need not go through Hadoop's local filesystem, whose every
+     * open stats the file again.
+     */
+    public static java.nio.file.Path localFile(String uri, Configuration conf) {
+        if (!uri.startsWith("file:") || conf.get("fs.file.impl") != null) return null;
+        return java.nio.file.Path.of(new Path(uri).toUri());
+    }
 }

@@ -31,8 +31,13 @@ public final class HadoopRangeReader implements RangeReader {
         this.channel = fd != null && fd.valid() ? new FileInputStream(fd).getChannel() : null;
     }
 
-    /** Opens a path or URI (no scheme means the default filesystem, usually file://). */
-    public static HadoopRangeReader open(String uri, Configuration conf) throws IOException {
+    /**
+     * Opens a path or URI (no scheme means the default filesystem, usually file://); a file: URI is read through its
+     * channel ({@link HadoopFileSystems#localFile}).
+     */
+    public static RangeReader open(String uri, Configuration conf) throws IOException {
+        java.nio.file.Path local = HadoopFileSystems.localFile(uri, conf);
+        if (local != null) return LocalFileRangeReader.open(uri, local, -1);
         Path path = new Path(uri);
         FileSystem fs = HadoopFileSystems.of(path, conf);
         long length = fs.getFileStatus(path).getLen();
@@ -40,7 +45,9 @@ public final class HadoopRangeReader implements RangeReader {
     }
 
     /** Opens a file whose length is known already (from a listing): no metadata request before the first read. */
-    public static HadoopRangeReader open(String uri, long length, Configuration conf) throws IOException {
+    public static RangeReader open(String uri, long length, Configuration conf) throws IOException {
+        java.nio.file.Path local = HadoopFileSystems.localFile(uri, conf);
+        if (local != null) return LocalFileRangeReader.open(uri, local, length);
         Path path = new Path(uri);
         return new HadoopRangeReader(uri, HadoopFileSystems.of(path, conf).open(path), length);
     }

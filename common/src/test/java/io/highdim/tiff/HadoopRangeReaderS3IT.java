@@ -46,17 +46,17 @@ class HadoopRangeReaderS3IT {
         if (s3 != null) s3.close();
     }
 
-    private static HadoopRangeReader openS3() throws IOException {
+    private static RangeReader openS3() throws IOException {
         return HadoopRangeReader.open(s3Uri, s3.hadoopConf());
     }
 
-    private static HadoopRangeReader openLocal() throws IOException {
+    private static RangeReader openLocal() throws IOException {
         return HadoopRangeReader.open(localFile.toUri().toString(), new Configuration());
     }
 
     @Test
     void lengthMatches() throws IOException {
-        try (HadoopRangeReader remote = openS3(); HadoopRangeReader local = openLocal()) {
+        try (RangeReader remote = openS3(); RangeReader local = openLocal()) {
             assertEquals(SIZE, remote.length());
             assertEquals(SIZE, local.length());
             assertEquals(s3Uri, remote.name());
@@ -66,7 +66,7 @@ class HadoopRangeReaderS3IT {
     @Test
     void randomRangesEqualLocalFile() throws IOException {
         Random rnd = new Random(SEED + 1);
-        try (HadoopRangeReader remote = openS3(); HadoopRangeReader local = openLocal()) {
+        try (RangeReader remote = openS3(); RangeReader local = openLocal()) {
             for (int i = 0; i < 200; i++) {
                 // mix of tiny, medium and large ranges; positions both forwards and backwards
                 int len = switch (i % 4) {
@@ -93,8 +93,8 @@ class HadoopRangeReaderS3IT {
 
     @Test
     void edgesOfFile() throws IOException {
-        try (HadoopRangeReader remote = openS3(); HadoopRangeReader local = openLocal()) {
-            for (HadoopRangeReader r : new HadoopRangeReader[] {remote, local}) {
+        try (RangeReader remote = openS3(); RangeReader local = openLocal()) {
+            for (RangeReader r : new RangeReader[] {remote, local}) {
                 byte[] one = new byte[1];
                 r.readFully(SIZE - 1, one, 0, 1);
                 assertEquals(data[SIZE - 1], one[0], r.name() + " last byte");
@@ -117,8 +117,8 @@ class HadoopRangeReaderS3IT {
 
     @Test
     void readPastEndFailsWithEofException() throws IOException {
-        try (HadoopRangeReader remote = openS3(); HadoopRangeReader local = openLocal()) {
-            for (HadoopRangeReader r : new HadoopRangeReader[] {remote, local}) {
+        try (RangeReader remote = openS3(); RangeReader local = openLocal()) {
+            for (RangeReader r : new RangeReader[] {remote, local}) {
                 // straddling the end
                 assertThrows(EOFException.class, () -> r.readFully(SIZE - 10, new byte[20], 0, 20), r.name() + " straddling EOF");
                 // starting at / beyond the end

@@ -36,13 +36,20 @@ public record SourceFingerprint(long bytes, long modified, String etag, String h
         return m;
     }
 
-    /** From {@code images.source}; null for a missing or malformed value (never matches). */
-    public static SourceFingerprint fromMap(Map<String, Object> m) {
-        if (m == null || !(m.get("bytes") instanceof Number b) || !(m.get("modified") instanceof Number t)
-                || !(m.get("head_xxh64") instanceof String h)) {
-            return null;
+    /**
+     * From {@code images.source}'s fields as text ({@code ->>}), the numbers and the hash already checked to be JSON
+     * numbers and a string: a number is taken as a long as a JSON reader's {@code longValue()} would.
+     */
+    public static SourceFingerprint fromFields(String bytes, String modified, String etag, String headHash) {
+        return new SourceFingerprint(asLong(bytes), asLong(modified), etag, headHash);
+    }
+
+    private static long asLong(String number) {
+        try {
+            return Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            return new java.math.BigDecimal(number).longValue(); // 1.5, 1e3
         }
-        return new SourceFingerprint(b.longValue(), t.longValue(), (String) m.get("etag"), h);
     }
 
     /** The names of what differs from {@code stored} ("bytes", "modified", "etag", "head"), for reports. */

@@ -18,8 +18,11 @@ import io.highdim.model.ImageOutcome;
 import io.highdim.model.RunStatus;
 import io.highdim.model.SourceFingerprint;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -48,6 +51,8 @@ final class PipelineRun {
     private final String runId;
     private final RunTally tally = new RunTally();
     private InputListing.Listing listing;
+    private CompletableFuture<Map<String, SourceFingerprint>> fingerprinting;
+    private volatile double fingerprintSeconds;
     private Map<String, SourceFingerprint> fingerprints;
     private Run run;
     private InputPlan plan;
@@ -74,7 +79,9 @@ final class PipelineRun {
             long planning = System.nanoTime();
             listInputs();
             openRun();
+            long deciding = System.nanoTime();
             decide();
+            tally.stage("decisions", deciding);
             tally.stage("plan", planning);
             logPlan();
             stop.check(); // stopped while listing or deciding: no pass
@@ -88,28 +95,54 @@ final class PipelineRun {
         }
     }
 
+    /** Lists the inputs, and starts reading their fingerprints: that goes on while the catalogue is read. */
     private void listInputs() {
         Configuration hadoop = environment.hadoop();
         long t0 = System.nanoTime();
         listing = InputListing.list(spec.inputs(), hadoop);
         tally.stage("listing", t0);
-        long t1 = System.nanoTime();
-        fingerprints = SourceFingerprints.of(listing, hadoop);
-        tally.stage("fingerprints", t1);
+        InputListing.Listing listed = listing;
+        fingerprinting = CompletableFuture.supplyAsync(() -> {
+            long t1 = System.nanoTime();
+            Map<String, SourceFingerprint> found = SourceFingerprints.of(listed, hadoop);
+            fingerprintSeconds = Math.round((System.nanoTime() - t1) / 1e6) / 1e3;
+            return found;
+        }, task -> {
+            Thread t = new Thread(task, "highdim-fingerprints-start");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
-    /**
-     * The run's lease and row. The lease and the claims come before reading what the catalogue holds: a file another
-     * run commits meanwhile is then either still claimed (left to it) or committed (unchanged), never read twice.
-     */
+    /** The run's lease and row. */
     private void openRun() throws Exception {
         run = Run.open(started(environment.catalogue()), runId, spec.command(), spec.inputs(), spec, startedAt);
     }
 
-    private void decide() {
+    /**
+     * What the catalogue holds decides first; then the files to read are claimed and what the catalogue holds for them
+     * is read again: one another run committed meanwhile is then unchanged, and one it still reads is claimed (left
+     * to it), never read twice. An unchanged file is not claimed (a rerun of an archive inserts no claims), only
+     * checked for another run's.
+     */
+    private void decide() throws Exception {
         List<String> uris = listing.files().stream().map(InputListing.ListedFile::uri).toList();
-        Map<String, String> claimed = run.claim(uris);
-        plan = InputPlan.of(spec, listing, fingerprints, run.stored(uris), claimed, force);
+        Map<String, List<Run.StoredImage>> stored = new HashMap<>(run.stored(uris));
+        fingerprints = started(fingerprinting);
+        tally.seconds("fingerprints", fingerprintSeconds);
+        InputPlan first = InputPlan.of(spec, listing, fingerprints, stored, Map.of(), force);
+        List<String> toRead = first.toRead().files().stream().map(InputListing.ListedFile::uri).toList();
+        Set<String> reads = new HashSet<>(toRead);
+        List<String> unchanged = uris.stream().filter(u -> !reads.contains(u)).toList();
+        Map<String, String> claimed = new HashMap<>();
+        if (!unchanged.isEmpty()) claimed.putAll(run.heldByOthers(unchanged));
+        if (!toRead.isEmpty()) {
+            claimed.putAll(run.claim(toRead));
+            stored.keySet().removeAll(reads);
+            stored.putAll(run.stored(toRead));
+        }
+        plan = first.redecided(listing.files().stream()
+                .filter(f -> reads.contains(f.uri()) || claimed.containsKey(f.uri())).toList(), stored, claimed, force);
     }
 
     /** The pass over the files to read; on its failure, the images committed are kept and reported. */
@@ -219,7 +252,7 @@ final class PipelineRun {
                 plan.count(Decision.Why.CHANGED), plan.count(Decision.Why.OPTIONS_CHANGED),
                 plan.count(Decision.Why.FORCED), plan.count(Decision.Why.UNCHANGED), plan.count(Decision.Why.CLAIMED),
                 plan.listing().unreadable().size(), tally.seconds("listing"), tally.seconds("fingerprints"),
-                tally.seconds("plan"));
+                tally.seconds("decisions"));
     }
 
     private static <T> T started(CompletableFuture<T> starting) throws Exception {

@@ -38,6 +38,11 @@ final class RunTally {
         stages.put(name, Math.round((System.nanoTime() - since) / 1e6) / 1e3);
     }
 
+    /** Stage {@code name} took {@code seconds}. */
+    void seconds(String name, double seconds) {
+        stages.put(name, seconds);
+    }
+
     Double seconds(String stage) {
         return stages.get(stage);
     }

@@ -6,9 +6,11 @@ import io.highdim.jobs.spec.ResultOptions;
 import io.highdim.model.SourceFingerprint;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The incremental rule, in one place: a file is left alone ("unchanged") when the catalogue holds every one of its
@@ -28,13 +30,17 @@ public final class Decisions {
                                                Map<String, List<StoredImage>> stored, Map<String, String> claimed,
                                                Map<String, Object> options, boolean force) {
         Map<String, Decision> out = new LinkedHashMap<>();
+        // the stored images of one run share one options map (Run.stored): each compared once (null too)
+        Map<Map<String, Object>, List<String>> compared = new IdentityHashMap<>();
+        Function<Map<String, Object>, List<String>> optionDifferences =
+                storedOptions -> compared.computeIfAbsent(storedOptions, o -> ResultOptions.differences(options, o));
         for (ListedFile f : files) out.put(f.uri(), decide(f, fingerprints.get(f.uri()),
-                stored.getOrDefault(f.uri(), List.of()), claimed.get(f.uri()), options, force));
+                stored.getOrDefault(f.uri(), List.of()), claimed.get(f.uri()), optionDifferences, force));
         return out;
     }
 
-    static Decision decide(ListedFile f, SourceFingerprint now, List<StoredImage> stored, String claimedBy,
-                           Map<String, Object> options, boolean force) {
+    private static Decision decide(ListedFile f, SourceFingerprint now, List<StoredImage> stored, String claimedBy,
+                                   Function<Map<String, Object>, List<String>> optionDifferences, boolean force) {
         if (claimedBy != null) return decision(f, Decision.Why.CLAIMED, "by run " + claimedBy, List.of());
         if (force) return decision(f, Decision.Why.FORCED, "", List.of());
         if (stored.isEmpty()) return decision(f, Decision.Why.NEW, "", List.of());
@@ -57,7 +63,7 @@ public final class Decisions {
             if (!differ.isEmpty()) return decision(f, Decision.Why.CHANGED, String.join(", ", differ), List.of());
         }
         for (StoredImage s : images) {
-            List<String> differ = ResultOptions.differences(options, s.options());
+            List<String> differ = optionDifferences.apply(s.options());
             if (!differ.isEmpty()) {
                 return decision(f, Decision.Why.OPTIONS_CHANGED, String.join(", ", differ), List.of());
             }

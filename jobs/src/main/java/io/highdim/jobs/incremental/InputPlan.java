@@ -7,6 +7,7 @@ import io.highdim.jobs.spec.ResultOptions;
 import io.highdim.model.ImageOutcome;
 import io.highdim.model.Provenance;
 import io.highdim.model.SourceFingerprint;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,18 @@ public record InputPlan(InputListing.Listing listing, Map<String, SourceFingerpr
         Map<String, Object> options = ResultOptions.of(spec);
         return new InputPlan(listing, fingerprints, options,
                 Decisions.decide(listing.files(), fingerprints, stored, claimed, options, force));
+    }
+
+    /**
+     * This plan with the decisions of {@code files} made again on what the catalogue holds and which runs claim them
+     * now (the others' decisions kept).
+     */
+    public InputPlan redecided(List<InputListing.ListedFile> files, Map<String, List<Run.StoredImage>> stored,
+                               Map<String, String> claimed, boolean force) {
+        if (files.isEmpty()) return this;
+        Map<String, Decision> again = new LinkedHashMap<>(decisions);
+        again.putAll(Decisions.decide(files, fingerprints, stored, claimed, options, force));
+        return new InputPlan(listing, fingerprints, options, again);
     }
 
     /** The listing the pass reads: files to read, and the inputs that named nothing readable. */

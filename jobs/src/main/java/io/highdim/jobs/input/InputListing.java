@@ -124,8 +124,11 @@ public final class InputListing {
         if (local) {
             // one stat an entry: Hadoop's local listing takes several, and leaves out what it cannot stat (dangling
             // links, loops), which a second walk then had to find
+            String prefix = dir.toString().endsWith("/") ? dir.toString() : dir + "/";
             for (LocalEntries.Entry e : LocalEntries.tiffEntries(java.nio.file.Path.of(dir.toUri()))) {
-                String uri = new Path(dir, e.name()).toString();
+                // Hadoop's Path parses and normalizes each name: a plain one is appended as it is
+                String uri = PLAIN_NAME.matcher(e.name()).matches() ? prefix + e.name()
+                        : new Path(dir, e.name()).toString();
                 out.add(e.problem() != null ? new Found(uri, null, e.problem())
                         : new Found(uri, new FileStat(e.bytes(), e.modified(), null), null));
             }
@@ -186,6 +189,7 @@ public final class InputListing {
         return out;
     }
 
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern SERIES_ID = Pattern.compile("(.*)#[0-9]+");
 
     static boolean isTiffName(String name) {
