@@ -162,6 +162,14 @@ public final class ChannelMoments implements Serializable {
         return exact != null ? exact.sparse(c) : approx.histogram.sparse(c, approx.nanCount[c]);
     }
 
+    /**
+     * {@code sparseHistogram(c).coarsened(maxBins)}, the same bins: at most {@code maxBins} of them, as the catalogue
+     * keeps them.
+     */
+    public SparseHistogram sparseHistogram(int c, int maxBins) {
+        return exact != null ? exact.coarsened(c, maxBins) : sparseHistogram(c).coarsened(maxBins);
+    }
+
     public int channels() { return channels; }
 
     /** All voxels added, including those with NaNs. */

@@ -181,9 +181,7 @@ final class IndexHistograms implements Serializable {
      */
     private long[][] nonZeroKept(int c) {
         int n = keptCount[c];
-        int[] a = kept[c], byLow = new int[n];
-        countingPass(a, byLow, n, 0);
-        countingPass(byLow, a, n, 8);
+        int[] a = sortedKept(c);
         int distinct = 0;
         for (int i = 0; i < n; i++) if (i == 0 || a[i] != a[i - 1]) distinct++;
         long[] indices = new long[distinct], counts = new long[distinct];
@@ -192,6 +190,44 @@ final class IndexHistograms implements Serializable {
             counts[j]++;
         }
         return new long[][] {indices, counts};
+    }
+
+    /** Channel c's kept indices, radix-sorted in place (two 8-bit digits; they stay the same multiset). */
+    private int[] sortedKept(int c) {
+        int n = keptCount[c];
+        int[] a = kept[c], byLow = new int[n];
+        countingPass(a, byLow, n, 0);
+        countingPass(byLow, a, n, 8);
+        return a;
+    }
+
+    /**
+     * Channel c's kept indices as the bins that {@link SparseHistogram#coarsened} keeps of their exact histogram, in
+     * value space (value = index + {@code origin}), made straight from the sorted indices: {bins ascending, counts,
+     * {doublings}}. The same fewest doublings (adjacent distinct values join at the bit length of their xor) and the
+     * same bins; no exact bins are made first (for a small 16-bit image, most of its histogram's cost). Null when the
+     * channel keeps no indices.
+     */
+    long[][] coarsenedKept(int c, int origin, int maxBins) {
+        int n = keptCount[c];
+        if (n == 0) return null;
+        int[] a = sortedKept(c);
+        int[] joinedAt = new int[65];
+        int distinct = 1;
+        for (int i = 1; i < n; i++) {
+            if (a[i] == a[i - 1]) continue;
+            distinct++;
+            joinedAt[64 - Long.numberOfLeadingZeros((long) (a[i] + origin) ^ (long) (a[i - 1] + origin))]++;
+        }
+        int left = distinct, shift = 0;
+        while (left > maxBins) left -= joinedAt[++shift];
+        long[] bins = new long[left], counts = new long[left];
+        for (int i = 0, j = -1; i < n; i++) {
+            long bin = (long) (a[i] + origin) >> shift;
+            if (j < 0 || bins[j] != bin) bins[++j] = bin;
+            counts[j]++;
+        }
+        return new long[][] {bins, counts, {shift}};
     }
 
     /** One stable counting sort of from[0..n) into to by the 8-bit digit at {@code shift}. */

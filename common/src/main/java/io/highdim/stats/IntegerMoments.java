@@ -243,6 +243,16 @@ final class IntegerMoments implements Serializable {
         return new SparseHistogram(true, 1, values, bins[1], min(c), max(c), 0, 0, 0);
     }
 
+    /**
+     * As {@code sparse(c).coarsened(maxBins)}, bin for bin; from kept indices without the exact bins in between.
+     */
+    SparseHistogram coarsened(int c, int maxBins) {
+        if (voxels == 0 || maxBins < 2 || histograms.keptCount(c) == 0) return sparse(c).coarsened(maxBins);
+        long[][] h = histograms.coarsenedKept(c, origin(types[c]), maxBins);
+        int shift = (int) h[2][0];
+        return new SparseHistogram(shift == 0, Math.scalb(1.0, shift), h[0], h[1], min(c), max(c), 0, 0, 0);
+    }
+
     /** A partial from another JVM has its counts within its own value range, as {@link #add} keeps them. */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();

@@ -268,6 +268,43 @@ class ExactMomentsTest {
     }
 
     /**
+     * The histogram as the catalogue keeps it (at most maxBins bins) is made from kept indices without the exact bins
+     * in between: the same bins and counts as coarsening the exact histogram, for 8- and 16-bit types, signed ones
+     * across zero, few and many distinct values, every bin limit from 2 up; and from windows the same way.
+     */
+    @ParameterizedTest
+    @EnumSource(value = PixelType.class, names = {"U8", "I8", "U16", "I16"})
+    void theCataloguesHistogramOfKeptIndicesIsTheCoarsenedExactOne(PixelType t) throws Exception {
+        Random r = new Random(31 + t.ordinal());
+        int range = t == PixelType.U8 || t == PixelType.I8 ? 256 : 65536;
+        int origin = t == PixelType.I8 ? -128 : t == PixelType.I16 ? -32768 : 0;
+        int cases = 0;
+        for (int k = 0; k < 200; k++) {
+            int side = 1 + r.nextInt(k % 10 == 0 ? 120 : 60);   // a tenth past the kept limit: windows
+            int lo = r.nextInt(range), width = 1 + r.nextInt(Math.min(range - lo, switch (k % 4) {
+                case 0 -> 3;
+                case 1 -> 300;
+                default -> range;
+            }));
+            Object px = range == 256 ? new byte[side * side] : new short[side * side];
+            for (int i = 0; i < side * side; i++) {
+                int value = lo + r.nextInt(width) + origin;
+                if (px instanceof byte[] b) b[i] = (byte) value;
+                else ((short[]) px)[i] = (short) value;
+            }
+            ChannelMoments m = accumulate(1, List.<Plane[]>of(new Plane[] {new Plane(t, side, side, px)}));
+            for (int maxBins : new int[] {2, 3, 7, 64, 1024, 100_000}) {
+                SparseHistogram expected = roundTrip(m).sparseHistogram(0).coarsened(maxBins);
+                assertEquals(expected, m.sparseHistogram(0, maxBins), t + " case " + k + ", " + maxBins + " bins");
+                cases++;
+            }
+        }
+        assertEquals(1200, cases);
+        assertThrows(IllegalArgumentException.class, () -> accumulate(1, List.<Plane[]>of(new Plane[] {
+                new Plane(t, 1, 1, range == 256 ? new byte[1] : new short[1])})).sparseHistogram(0, 1));
+    }
+
+    /**
      * A shipped partial whose counts fall outside its own value range is refused on arrival (the range and the
      * histogram are added together, so only a corrupt or foreign stream has them disagree), kept indices and a
      * window alike; one within its range arrives whole.

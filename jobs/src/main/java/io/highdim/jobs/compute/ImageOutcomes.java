@@ -44,7 +44,7 @@ public final class ImageOutcomes {
         if (parts.contains(Part.HISTOGRAMS)) {
             ChannelMoments m = moments.orElseThrow();
             for (int c = 0; c < m.channels(); c++) histograms.add(new ChannelHistogram(c,
-                    m.sparseHistogram(c).coarsened(ChannelHistogram.MAX_BINS)));
+                    m.sparseHistogram(c, ChannelHistogram.MAX_BINS)));
         }
         Optional<PcaResult> pca = Optional.empty();
         if (parts.contains(Part.PCA)) {
