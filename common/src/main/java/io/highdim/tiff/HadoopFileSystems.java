@@ -20,12 +20,16 @@ public final class HadoopFileSystems {
     }
 
     /**
-     * The local file a file: URI names, or null for any other (and for file: when {@code fs.file.impl} names a
-     * filesystem of the user's choosing): for reads that need not go through Hadoop's local filesystem, whose every
+     * The local file a file: URI names, or null for any other (and for file: with a host, or when
+     * {@code fs.file.impl} names a filesystem of the user's choosing): for reads that need not go through Hadoop's local filesystem, whose every
      * open stats the file again.
      */
     public static java.nio.file.Path localFile(String uri, Configuration conf) {
         if (!uri.startsWith("file:") || conf.get("fs.file.impl") != null) return null;
-        return java.nio.file.Path.of(new Path(uri).toUri());
+        // Hadoop writes a local path as file: and the path, not encoded: taken as it is, without a parse per file
+        if (uri.startsWith("file:///")) return java.nio.file.Path.of(uri.substring(7));
+        if (uri.startsWith("file:/") && !uri.startsWith("file://")) return java.nio.file.Path.of(uri.substring(5));
+        java.net.URI parsed = new Path(uri).toUri();
+        return parsed.getAuthority() == null ? java.nio.file.Path.of(parsed) : null; // file://host/…: Hadoop's
     }
 }

@@ -1,6 +1,5 @@
 package io.highdim.tiff;
 
-import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -12,9 +11,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Positioned reads through Hadoop FileSystem: one code path for file://, s3a://, hdfs://. A local file's stream
- * has a file descriptor: its channel also reads straight into direct buffers ({@link #readsDirect()}), which
- * Hadoop's own positioned read does through a temporary direct buffer and a copy.
+ * Positioned reads through Hadoop FileSystem: one code path for s3a://, hdfs:// and any other; file:// URIs are
+ * opened as local files ({@link LocalFileRangeReader}) unless {@code fs.file.impl} names another filesystem. A stream
+ * with a file descriptor (a local filesystem of the user's) also reads straight into direct buffers through its
+ * channel ({@link #readsDirect()}), which Hadoop's own positioned read does through a temporary direct buffer and a
+ * copy.
  */
 public final class HadoopRangeReader implements RangeReader {
     private final String name;
@@ -69,12 +70,7 @@ public final class HadoopRangeReader implements RangeReader {
             RangeReader.super.readFully(position, dst);
             return;
         }
-        long p = position;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, p);
-            if (n < 0) throw new EOFException(name + ": end of file at " + p);
-            p += n;
-        }
+        LocalFileRangeReader.readFully(channel, name, position, dst);
     }
 
     @Override public void close() throws IOException { in.close(); }

@@ -64,6 +64,11 @@ final class LocalFileRangeReader implements RangeReader {
 
     @Override
     public void readFully(long position, ByteBuffer dst) throws IOException {
+        readFully(channel, name, position, dst);
+    }
+
+    /** Fills {@code dst}'s remaining bytes from {@code channel} at {@code position}; EOFException naming the file. */
+    static void readFully(FileChannel channel, String name, long position, ByteBuffer dst) throws IOException {
         long p = position;
         while (dst.hasRemaining()) {
             int n = channel.read(dst, p);

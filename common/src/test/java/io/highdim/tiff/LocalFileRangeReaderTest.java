@@ -78,6 +78,12 @@ class LocalFileRangeReaderTest {
         Configuration conf = new Configuration();
         assertEquals(Path.of("/data/a b.tif"), HadoopFileSystems.localFile("file:/data/a b.tif", conf));
         assertEquals(Path.of("/data/x.tif"), HadoopFileSystems.localFile("file:///data/x.tif", conf));
+        for (String name : new String[] {"a b.tif", "c%20d.tif", "e#1.tif", "ü:ß.tif", "x?.tif"}) {
+            String uri = new org.apache.hadoop.fs.Path(dir.resolve(name).toUri()).toString();
+            assertEquals(Path.of(new org.apache.hadoop.fs.Path(uri).toUri()), HadoopFileSystems.localFile(uri, conf),
+                    "as Hadoop parses " + uri);
+        }
+        assertNull(HadoopFileSystems.localFile("file://localhost/h/x.tif", conf), "a host: Hadoop's to say");
         assertNull(HadoopFileSystems.localFile("s3a://bucket/x.tif", conf));
         assertNull(HadoopFileSystems.localFile("hdfs://127.0.0.1:9000/x.tif", conf));
         assertNull(HadoopFileSystems.localFile("/data/x.tif", conf), "no scheme: the default filesystem's");
