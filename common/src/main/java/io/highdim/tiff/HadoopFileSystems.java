@@ -26,6 +26,14 @@ public final class HadoopFileSystems {
      */
     public static java.nio.file.Path localFile(String uri, Configuration conf) {
         if (!uri.startsWith("file:") || conf.get("fs.file.impl") != null) return null;
+        return localPath(uri);
+    }
+
+    /**
+     * The local path of a file: URI ({@link #localFile} without asking the configuration, for callers that asked it
+     * once for many files), or null for one with a host.
+     */
+    public static java.nio.file.Path localPath(String uri) {
         // Hadoop writes a local path as file: and the path, not encoded: taken as it is, without a parse per file
         if (uri.startsWith("file:///")) return java.nio.file.Path.of(uri.substring(7));
         if (uri.startsWith("file:/") && !uri.startsWith("file://")) return java.nio.file.Path.of(uri.substring(5));

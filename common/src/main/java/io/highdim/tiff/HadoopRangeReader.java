@@ -53,6 +53,14 @@ public final class HadoopRangeReader implements RangeReader {
         return new HadoopRangeReader(uri, HadoopFileSystems.of(path, conf).open(path), length);
     }
 
+    /**
+     * Opens local file {@code file} of {@code length} bytes, named {@code uri} in messages: for callers that asked
+     * {@link HadoopFileSystems#localFile} once for many files (its configuration lookup takes a lock).
+     */
+    public static RangeReader openLocal(String uri, java.nio.file.Path file, long length) throws IOException {
+        return LocalFileRangeReader.open(uri, file, length);
+    }
+
     @Override public String name() { return name; }
 
     @Override public long length() { return length; }

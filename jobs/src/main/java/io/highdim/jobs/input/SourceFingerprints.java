@@ -23,7 +23,10 @@ import org.apache.hadoop.conf.Configuration;
  * each read in tens of milliseconds); no pixel data is read for a file whose header ends early.
  */
 public final class SourceFingerprints {
-    /** Files read at once from a remote store, which answers each read in tens of milliseconds. */
+    /**
+     * Files read at once: an object store answers each read in tens of milliseconds, and so does a network filesystem
+     * mounted as a local one (NFS, Lustre, GPFS) or a disk whose files are not in the page cache.
+     */
     private static final int THREADS = 16;
 
     private SourceFingerprints() {}
@@ -32,11 +35,10 @@ public final class SourceFingerprints {
     public static Map<String, SourceFingerprint> of(InputListing.Listing listing, Configuration conf) {
         List<InputListing.ListedFile> files = listing.files();
         SourceFingerprint[] found = new SourceFingerprint[files.size()];
-        // local files are read from the page cache at CPU speed: more threads than cores only contend (Hadoop's
-        // Configuration and the JDK's cleaner of file channels are locked), as measured on 100 000 tiny files
-        boolean local = !files.isEmpty() && files.stream().allMatch(f -> f.uri().startsWith("file:"))
-                && HadoopFileSystems.localFile(files.get(0).uri(), conf) != null;
-        int threads = Math.min(local ? Runtime.getRuntime().availableProcessors() : THREADS, files.size());
+        // Hadoop's configuration is asked once whether file: URIs are plain local files, not once a file under its
+        // lock (16 threads contended on it over 100 000 files)
+        boolean local = !files.isEmpty() && HadoopFileSystems.localFile("file:/", conf) != null;
+        int threads = Math.min(THREADS, files.size());
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "highdim-fingerprints");
@@ -53,7 +55,7 @@ public final class SourceFingerprints {
                     for (int i = next.getAndIncrement(); i < found.length; i = next.getAndIncrement()) {
                         InputListing.ListedFile f = files.get(i);
                         InputListing.FileStat stat = listing.stats().get(f.uri());
-                        String hash = headHash(f.uri(), stat.bytes(), head, conf);
+                        String hash = headHash(f.uri(), stat.bytes(), head, local, conf);
                         if (hash != null) {
                             found[i] = new SourceFingerprint(stat.bytes(), stat.modified(), stat.etag(), hash);
                         }
@@ -78,9 +80,11 @@ public final class SourceFingerprints {
      * Hex xxHash64 of the first bytes of the file, read into {@code head} (at least {@link
      * SourceFingerprint#HEAD_BYTES} long), or null if it cannot be read.
      */
-    private static String headHash(String uri, long length, byte[] head, Configuration conf) {
+    private static String headHash(String uri, long length, byte[] head, boolean local, Configuration conf) {
         int n = (int) Math.min(length, SourceFingerprint.HEAD_BYTES);
-        try (RangeReader in = HadoopRangeReader.open(uri, length, conf)) {
+        java.nio.file.Path file = local && uri.startsWith("file:") ? HadoopFileSystems.localPath(uri) : null;
+        try (RangeReader in = file != null ? HadoopRangeReader.openLocal(uri, file, length)
+                : HadoopRangeReader.open(uri, length, conf)) {
             in.readFully(0, head, 0, n);
         } catch (IOException e) {
             return null;
